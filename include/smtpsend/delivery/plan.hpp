@@ -1,0 +1,45 @@
+// delivery/plan: the work of one run as plain values: destinations, their recipients, and
+// what --dry-run prints. No I/O here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "smtpsend/dns/mx_plan.hpp"
+#include "smtpsend/message/address.hpp"
+#include "smtpsend/message/message.hpp"
+#include "smtpsend/smtp/session.hpp"
+
+namespace smtpsend::delivery {
+
+// One message to send, with its envelope.
+struct OutgoingMessage {
+  const message::Message* message = nullptr;      // owned by the caller; outlives delivery
+  std::string mail_from;                          // envelope sender, "" = null sender
+  std::vector<message::EnvelopeAddress> recipients;
+};
+
+// Recipients that share a route (one domain, case-insensitive): one transaction per message.
+struct Destination {
+  std::string domain;  // as written by the first recipient of the domain (literal kept)
+  std::string key;     // lower-cased grouping key
+  std::vector<smtp::Transaction> transactions;
+};
+
+// Groups every message's recipients by domain, keeping first-seen order; a recipient listed
+// twice for one message (domain compared case-insensitively) is sent once.
+std::vector<Destination> group_by_domain(const std::vector<OutgoingMessage>& messages);
+
+// --dry-run: what would be tried, per destination.
+struct PlannedDestination {
+  std::string domain;
+  std::vector<std::string> recipients;
+  dns::MxPlan plan;          // hosts in try order, each with its resolved addresses
+  std::uint16_t port = 25;
+  std::string tls_policy;    // "opportunistic" (only choice until TLS lands)
+  std::string problem;       // one sentence when resolution failed (empty otherwise)
+};
+
+}  // namespace smtpsend::delivery

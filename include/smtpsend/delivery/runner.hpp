@@ -1,0 +1,42 @@
+// delivery/runner: runs every destination's DestinationFsm on one io_context, at most
+// `max_parallel` at a time, with the Resolver and the transport.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "smtpsend/core/outcome.hpp"
+#include "smtpsend/core/transcript.hpp"
+#include "smtpsend/delivery/plan.hpp"
+#include "smtpsend/dns/resolver.hpp"
+#include "smtpsend/transport/smtp_connection.hpp"
+
+namespace smtpsend::delivery {
+
+struct DeliveryOptions {
+  std::string helo_name;
+  std::uint16_t mx_port = 25;
+  dns::AddressFamily family = dns::AddressFamily::any;   // -4 / -6
+  std::vector<std::string> dns_servers;                  // --dns-server
+  std::chrono::seconds dns_timeout{60};                  // whole resolution of one destination
+  std::size_t max_parallel = 8;
+  transport::Timeouts timeouts;
+  TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)
+};
+
+struct DeliveryReport {
+  std::vector<RecipientResult> results;  // one per (message, recipient), in input order
+  std::string fatal;                     // non-empty: setup failed (e.g. resolver); exit 70/71
+};
+
+// Delivers everything; blocks until done. Never throws.
+DeliveryReport deliver(const std::vector<OutgoingMessage>& messages, const DeliveryOptions& options);
+
+// --dry-run: resolves every destination and returns the plans; sends nothing.
+std::vector<PlannedDestination> plan_only(const std::vector<OutgoingMessage>& messages,
+                                          const DeliveryOptions& options,
+                                          std::vector<RecipientResult>& resolution_results);
+
+}  // namespace smtpsend::delivery

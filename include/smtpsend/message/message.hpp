@@ -1,0 +1,82 @@
+// message/message: reading a message and making it fit to send (RFC 5322, RFC 5321 §2.3.8).
+//
+// Owns: reading a file or stdin; canonical CRLF (bare CR and bare LF become CRLF, so no SMTP
+// smuggling payload can survive); the header facts smtpsend needs (Date, Message-ID, From,
+// Sender); adding Date and Message-ID when missing; the default envelope sender; the 8-bit
+// fact. Must not: know about servers. Errors: Errc::input_unreadable (66),
+// Errc::message_malformed (65), each with a one-sentence detail.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace smtpsend::message {
+
+// Bound on the header section scanned for facts (like Beast's header_limit): a header section
+// with no end within this many bytes is malformed.
+inline constexpr std::size_t kMaxHeaderSection = 1024 * 1024;
+// RFC 5322 §2.1.1: a header line must not exceed 998 octets (plus CRLF).
+inline constexpr std::size_t kMaxHeaderLine = 998;
+
+struct HeaderFacts {
+  bool has_date = false;
+  bool has_message_id = false;
+  std::string message_id;                   // as in the header, with <>, or the one added
+  std::optional<std::string> from_address;  // addr-spec of the first mailbox in From:
+  std::optional<std::string> sender_address;  // addr-spec in Sender:
+  std::size_t header_end = 0;  // offset of the empty line ending the header section (or size)
+};
+
+struct Message {
+  std::string source;    // "stdin" or the file name, for error messages
+  std::string content;   // canonical CRLF, headers completed; ends with CRLF
+  HeaderFacts facts;
+  bool eight_bit = false;  // any byte >= 0x80
+};
+
+// A failure with the one sentence the user sees ("cannot read a.eml: No such file or directory").
+struct LoadError {
+  std::error_code error;
+  std::string detail;
+};
+
+// Reads a whole file ("-" is stdin). On failure returns false and fills `error`
+// (Errc::input_unreadable).
+bool read_input(const std::string& path, std::string& out, LoadError& error);
+
+// Bare CR, bare LF and CRLF all become CRLF; the result ends with CRLF when non-empty.
+std::string canonicalize_crlf(std::string_view raw);
+
+bool has_eight_bit(std::string_view bytes) noexcept;
+
+// Scans the header section of canonical content. Malformed (a line that is neither a header
+// field, a continuation, nor the empty line ending the section; a header line over 998 octets;
+// no end within kMaxHeaderSection) -> false with Errc::message_malformed naming the problem.
+bool scan_headers(std::string_view canonical, HeaderFacts& facts, LoadError& error);
+
+struct CompletionContext {
+  std::string fqdn;                          // for Message-ID's right-hand side
+  std::chrono::system_clock::time_point now;
+  std::string unique;                        // random text making Message-ID unique
+};
+
+// Adds "Date:" (RFC 5322 §3.3, local time with numeric zone) and "Message-ID:" at the top of
+// the header section when missing; updates `facts`.
+void add_missing_headers(std::string& canonical, HeaderFacts& facts, const CompletionContext& ctx);
+
+// Reads, canonicalises, scans and completes one message.
+bool load_message(const std::string& path, const CompletionContext& ctx, Message& out,
+                  LoadError& error);
+// Same, from bytes already read.
+bool prepare_message(std::string_view raw, std::string source, const CompletionContext& ctx,
+                     Message& out, LoadError& error);
+
+// SPEC.md: -f wins; else From:'s address, else Sender:'s, else $USER@qualify_domain.
+std::string default_envelope_sender(const HeaderFacts& facts, std::string_view user,
+                                    std::string_view qualify_domain);
+
+}  // namespace smtpsend::message

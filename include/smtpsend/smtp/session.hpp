@@ -1,0 +1,126 @@
+// smtp/session: the sans-io SMTP client session (RFC 5321, 2920, 1870, 6152).
+//
+// Owns: the protocol steps of one connection to one host: greeting, EHLO (HELO fallback on a
+// 5xx to EHLO), one or more mail transactions (MAIL, RCPT..., DATA, message data, final dot),
+// PIPELINING groups, SIZE, BODY=8BITMIME, 452 splitting, RSET only when needed, QUIT.
+// Later extensions slot in as states and actions: STARTTLS (StartTls action, on_tls_*), AUTH,
+// CHUNKING.
+//
+// Must not: own a socket, a timer or a clock, or include Asio/OpenSSL/c-ares (the build checks).
+// The transport calls next_action(), performs it, and reports back with on_*().
+//
+// Result: Done{SessionOutcome} holds one RecipientOutcome per recipient of every transaction.
+// A recipient is `delivered` only after a 2xx reply to its transaction's end of data. Recipients
+// the session could not settle (the host failed before their fate was known) are `final = false`:
+// the destination may retry them on its next host.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+#include "smtpsend/core/outcome.hpp"
+#include "smtpsend/core/transcript.hpp"
+#include "smtpsend/smtp/capabilities.hpp"
+#include "smtpsend/smtp/reply.hpp"
+#include "smtpsend/smtp/stage.hpp"
+
+namespace smtpsend::smtp {
+
+// One mail transaction: one message to the recipients of this destination.
+struct Transaction {
+  std::size_t message_index = 0;        // which -m message (reported back in outcomes)
+  std::string mail_from;                // envelope sender without <>; empty = null sender
+  std::vector<std::string> recipients;  // envelope recipients without <>
+  // The whole message, canonical CRLF, NOT dot-stuffed (the session dot-stuffs while sending).
+  // The caller keeps the bytes alive until the session is Done.
+  std::string_view content;
+  bool eight_bit = false;  // content has bytes >= 0x80: needs BODY=8BITMIME
+};
+
+struct Peer {
+  std::string host;  // "mx1.example.com" (or the literal for a domain literal)
+  std::string ip;    // "192.0.2.1"
+};
+
+struct SessionConfig {
+  std::string helo_name;
+  Peer peer;
+  bool use_pipelining = true;  // PIPELINING when the server offers it (RFC 2920)
+  // A pipelined group is cut into writes of at most this many bytes, and message data is
+  // written in blocks of at most this size, so a pipelined write can never deadlock against a
+  // server that is itself blocked writing replies (RFC 2920 §3.1).
+  std::size_t max_write = 64 * 1024;
+  StageTimeouts timeouts;  // only to quote the right number in "no reply within N s"
+};
+
+struct RecipientOutcome {
+  RecipientResult result;  // message_index, address, status, cause, diag (host/ip filled)
+  bool final = true;       // false: not settled here; another host may be tried for it
+  friend bool operator==(const RecipientOutcome&, const RecipientOutcome&) = default;
+};
+
+struct SessionOutcome {
+  std::vector<RecipientOutcome> recipients;
+  Capabilities capabilities;  // what the last EHLO offered (for -vv and tests)
+  friend bool operator==(const SessionOutcome&, const SessionOutcome&) = default;
+};
+
+// ---- Actions: values, comparable and printable (DESIGN.md rule 3) ----
+struct Write {
+  std::string bytes;
+  Stage stage;  // the transport arms this stage's timeout for the write
+  friend bool operator==(const Write&, const Write&) = default;
+};
+struct Read {
+  Stage stage;  // the transport arms this stage's timeout and reads some bytes
+  friend bool operator==(const Read&, const Read&) = default;
+};
+struct StartTls {
+  friend bool operator==(const StartTls&, const StartTls&) = default;
+};
+struct Close {
+  friend bool operator==(const Close&, const Close&) = default;
+};
+struct Done {
+  SessionOutcome outcome;
+  friend bool operator==(const Done&, const Done&) = default;
+};
+using Action = std::variant<Write, Read, StartTls, Close, Done>;
+std::ostream& operator<<(std::ostream& os, const Action& action);
+
+class Session {
+ public:
+  // `sink` may be null. It receives "->"/"<-" lines; message data is summarised, not echoed.
+  Session(SessionConfig config, std::vector<Transaction> transactions,
+          TranscriptSink* sink = nullptr);
+  ~Session();
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+
+  // What the transport must do next. Calling it twice without an event in between returns the
+  // same action. After Close, the next call returns Done; after Done, Done again.
+  Action next_action();
+
+  // Events. Bytes may arrive split anywhere, one byte at a time included.
+  void on_bytes(std::string_view bytes);
+  void on_written();
+  void on_tls_established(std::string_view peer_description);
+  void on_tls_failed(std::error_code ec);
+  void on_eof();
+  void on_io_error(std::error_code ec);
+  void on_timeout();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smtpsend::smtp

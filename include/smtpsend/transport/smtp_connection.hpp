@@ -1,0 +1,47 @@
+// transport/smtp_connection: Asio TCP connect and the single loop that drives a smtp::Session.
+//
+// Owns: connecting to one address with a connect timeout; performing the session's actions
+// (Write, Read, StartTls, Close) with one timer per stage, its duration from the stage table
+// (or --timeout for every stage); TCP_NODELAY. Later: the OpenSSL context, STARTTLS upgrade and
+// implicit TLS. Must not: decide protocol steps (the Session does). Errors: Errc::
+// connection_refused, connect_timeout, network_error, with the system's text in `detail`.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "smtpsend/core/transcript.hpp"
+#include "smtpsend/smtp/session.hpp"
+#include "smtpsend/smtp/stage.hpp"
+
+namespace smtpsend::transport {
+
+struct Timeouts {
+  std::chrono::seconds connect{30};  // --connect-timeout, per address
+  smtp::StageTimeouts stages;        // --timeout overrides every SMTP stage
+};
+
+struct ConnectResult {
+  std::error_code error;   // empty on success
+  std::string detail;      // "connection refused", "no answer within 30 s", system text
+  std::optional<boost::asio::ip::tcp::socket> socket;
+};
+
+// Connects to one address. Never throws.
+boost::asio::awaitable<ConnectResult> connect_tcp(boost::asio::any_io_executor executor,
+                                                  std::string ip, std::uint16_t port,
+                                                  std::chrono::seconds timeout);
+
+// Runs `session` on `socket` until Done and returns its outcome. Every wait is bounded by the
+// stage's timeout (on expiry: session.on_timeout()). Never throws; closes the socket.
+boost::asio::awaitable<smtp::SessionOutcome> drive_session(boost::asio::ip::tcp::socket socket,
+                                                           smtp::Session& session,
+                                                           const Timeouts& timeouts);
+
+}  // namespace smtpsend::transport

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package smtpsend needs to build, test, fuzz and run its demo.
+# Idempotent: packages already present are left alone. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev libboost-json1.81-dev
+  libc-ares-dev libssl-dev libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  clang clang-tools libclang-rt-14-dev libidn2-dev
+  postfix dnsmasq-base python3 python3-pytest python3-aiosmtpd openssl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+# Postfix asks for a mailer type; "No configuration" leaves it unconfigured and not running:
+# the tests start their own instances on loopback.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+if [ ! -f /var/lib/apt/periodic/update-success-stamp ] || ! apt-cache policy libc-ares-dev | grep -q Candidate: ||
+   apt-cache policy libc-ares-dev | grep -q 'Candidate: (none)'; then
+  $SUDO apt-get update -q
+fi
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" || {
+  $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+}

@@ -1,0 +1,3 @@
+#include "smtpsend/app/run.hpp"
+
+int main(int argc, char** argv) { return smtpsend::run(argc, argv); }
