@@ -23,7 +23,6 @@
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/dns/answer.hpp"
 #include "smtpsend/dns/mx_plan.hpp"
-#include "smtpsend/dns/resolver.hpp"
 #include "smtpsend/smtp/session.hpp"
 
 namespace smtpsend::delivery {

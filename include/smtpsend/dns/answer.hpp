@@ -23,6 +23,8 @@ enum class LookupStatus {
   error,     // anything else (malformed answer, resolver failure): temporary
 };
 const char* to_string(LookupStatus status) noexcept;
+
+enum class AddressFamily { any, ipv4, ipv6 };  // -4 / -6
 std::ostream& operator<<(std::ostream& os, LookupStatus status);
 
 struct MxRecord {

@@ -22,8 +22,6 @@
 
 namespace smtpsend::dns {
 
-enum class AddressFamily { any, ipv4, ipv6 };
-
 struct ResolverOptions {
   std::vector<std::string> servers;  // "IP", "IP:PORT", "[IPv6]:PORT"; empty = the system's
   std::chrono::milliseconds try_timeout{3000};  // c-ares per-try timeout
