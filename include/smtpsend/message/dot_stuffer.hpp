@@ -22,7 +22,6 @@ class DotStuffer {
  private:
   bool at_line_start_ = true;
   bool pending_cr_ = false;  // a CR seen at the end of the previous chunk
-  bool empty_ = true;
 };
 
 }  // namespace smtpsend::message
