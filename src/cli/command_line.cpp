@@ -1,0 +1,272 @@
+#include "smtpsend/cli/command_line.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string_view>
+
+#include "option_values.hpp"
+#include "smtpsend/cli/recipients_file.hpp"
+
+namespace smtpsend::cli {
+namespace {
+
+// Option values as CLI11 hands them over; typed and checked afterwards by option_values so
+// that every bad value gets the same style of sentence.
+struct RawOptions {
+  std::vector<std::string> messages;
+  std::vector<std::string> recipients;
+  std::optional<std::string> from;
+  std::optional<std::string> qualify_domain;
+  std::optional<std::string> recipients_file;
+  std::vector<std::string> dns_servers;
+  std::optional<std::string> mx_port;
+  std::optional<std::string> helo;
+  bool ipv4_only = false;
+  bool ipv6_only = false;
+  std::optional<std::string> max_parallel;
+  std::optional<std::string> timeout;
+  std::optional<std::string> connect_timeout;
+  std::optional<std::string> dns_timeout;
+  bool dry_run = false;
+  int verbosity = 0;
+  bool json = false;
+  bool quiet = false;
+  bool read_to_end = false;  // -i: accepted for sendmail compatibility, no effect
+  bool version = false;
+};
+
+// A value given twice: the last one counts, as with most Unix tools.
+template <typename T>
+CLI::Option* single(CLI::App& app, const std::string& names, T& value, const std::string& help,
+                    const std::string& type_name) {
+  return app.add_option(names, value, help)
+      ->type_name(type_name)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+// One value per occurrence, so "-m a.eml bob@example.com" keeps bob as a recipient.
+CLI::Option* repeated(CLI::App& app, const std::string& names, std::vector<std::string>& values,
+                      const std::string& help, const std::string& type_name) {
+  return app.add_option(names, values, help)->type_name(type_name)->allow_extra_args(false);
+}
+
+void add_message_options(CLI::App& app, RawOptions& raw) {
+  repeated(app, "-m,--message", raw.messages,
+           "an RFC 5322 message to send; - is stdin. Repeatable: several messages in one run "
+           "share connections. Default: one message from stdin.",
+           "FILE");
+  app.add_flag("-i", raw.read_to_end, "(also -oi) accepted; smtpsend always reads to end of input");
+}
+
+void add_envelope_options(CLI::App& app, RawOptions& raw) {
+  single(app, "-f,--from", raw.from,
+         "envelope sender (MAIL FROM). Default: the address in From: (else Sender:), else "
+         "$USER@<qualify-domain>. -f '' and -f '<>' are the null sender.",
+         "ADDR");
+  single(app, "--qualify-domain", raw.qualify_domain,
+         "domain added to addresses without one (root -> root@DOMAIN); default: this host's FQDN",
+         "DOMAIN");
+  single(app, "--recipients-file", raw.recipients_file,
+         "one recipient a line (blank lines and # comments ignored)", "FILE");
+  app.add_option("recipients", raw.recipients,
+                 "envelope recipients (local@domain, local@[192.0.2.1], UTF-8 allowed); they "
+                 "apply to every -m message")
+      ->type_name("RECIPIENT");
+}
+
+void add_routing_options(CLI::App& app, RawOptions& raw) {
+  repeated(app, "--dns-server", raw.dns_servers,
+           "DNS servers to use instead of the system's (repeatable)", "IP[:PORT]");
+  single(app, "--mx-port", raw.mx_port, "port for MX hosts (default 25)", "PORT");
+  single(app, "--helo", raw.helo, "EHLO name (default: this host's FQDN)", "NAME");
+  app.add_flag("-4", raw.ipv4_only, "IPv4 only");
+  app.add_flag("-6", raw.ipv6_only, "IPv6 only");
+  single(app, "--max-parallel", raw.max_parallel,
+         "destinations delivered at the same time (default 8)", "N");
+  single(app, "--timeout", raw.timeout,
+         "overrides every SMTP stage timeout at once (defaults: RFC 5321 4.5.3.2)", "SECONDS");
+  single(app, "--connect-timeout", raw.connect_timeout, "per address (default 30)", "SECONDS");
+  single(app, "--dns-timeout", raw.dns_timeout,
+         "whole DNS resolution of one destination (default 60); a timeout is a deferral",
+         "SECONDS");
+  app.add_flag("--dry-run", raw.dry_run,
+               "resolve and print the delivery plan (domains, MX hosts, addresses, TLS policy); "
+               "send nothing");
+}
+
+void add_output_options(CLI::App& app, RawOptions& raw) {
+  app.add_flag("-v", raw.verbosity,
+               "print the SMTP conversation on stderr; -vv adds DNS and TLS detail");
+  app.add_flag("--json", raw.json, "print one JSON document on stdout");
+  app.add_flag("-q", raw.quiet, "print nothing but fatal errors");
+  app.add_flag("--version", raw.version, "print the version and exit");
+}
+
+void build_app(CLI::App& app, RawOptions& raw) {
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.footer(
+      "Success is silent; each failed or deferred recipient gets one line on stderr.\n"
+      "Exit status: 0 all delivered, 64 usage, 65 malformed message or address, 66 input "
+      "unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
+      "permanent failure,\n70 internal error, 71 system error, 75 deferred (try again later), "
+      "76 protocol violation.");
+  add_message_options(app, raw);
+  add_envelope_options(app, raw);
+  add_routing_options(app, raw);
+  add_output_options(app, raw);
+}
+
+// "-oi" is sendmail's spelling of -i; CLI11 would read it as -o with the value "i". Dropped
+// before parsing unless it is the value of the option before it, or follows "--".
+std::vector<std::string> without_dash_oi(std::span<const std::string> args, const CLI::App& app) {
+  std::vector<std::string> kept;
+  bool positional_only = false;
+  for (const auto& arg : args) {
+    if (arg == "--") positional_only = true;
+    const bool previous_wants_value = [&] {
+      if (kept.empty() || positional_only) return false;
+      const std::string& previous = kept.back();
+      if (!previous.starts_with('-') || previous.find('=') != std::string::npos) return false;
+      const CLI::Option* option = app.get_option_no_throw(previous);
+      return option != nullptr && option->get_type_size() > 0;
+    }();
+    if (arg == "-oi" && !positional_only && !previous_wants_value) continue;
+    kept.push_back(arg);
+  }
+  return kept;
+}
+
+CommandLine stop(ExitCode code, std::string sentence) {
+  CommandLine result;
+  result.exit_code = code;
+  result.error = std::move(sentence);
+  return result;
+}
+
+CommandLine usage_error(std::string sentence) {
+  return stop(ExitCode::usage, std::move(sentence));
+}
+
+CommandLine print_and_exit(std::string text) {
+  CommandLine result;
+  result.output = std::move(text);
+  return result;
+}
+
+// CLI11's sentences are good but sometimes span lines; the contract is one line.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+bool uses_stdin_twice(const RawOptions& raw) {
+  const auto stdin_messages = std::count(raw.messages.begin(), raw.messages.end(), kStdinPath);
+  const bool messages_from_stdin = stdin_messages > 0 || raw.messages.empty();
+  return stdin_messages > 1 || (raw.recipients_file == kStdinPath && messages_from_stdin);
+}
+
+bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::string& error) {
+  if (raw.ipv4_only && raw.ipv6_only) {
+    error = "-4 and -6 cannot be used together";
+    return false;
+  }
+  out.family = raw.ipv4_only   ? dns::AddressFamily::ipv4
+               : raw.ipv6_only ? dns::AddressFamily::ipv6
+                               : dns::AddressFamily::any;
+  for (const auto& server : raw.dns_servers) {
+    if (!check_dns_server(server, error)) return false;
+  }
+  out.dns_servers = raw.dns_servers;
+  if (raw.mx_port && !parse_port("--mx-port", *raw.mx_port, out.mx_port, error)) return false;
+  if (raw.helo && !check_helo_name(*raw.helo, error)) return false;
+  if (raw.max_parallel &&
+      !parse_parallel("--max-parallel", *raw.max_parallel, out.max_parallel, error)) {
+    return false;
+  }
+  if (raw.timeout) {
+    std::chrono::seconds every_stage{};
+    if (!parse_seconds("--timeout", *raw.timeout, every_stage, error)) return false;
+    out.timeouts.stages.every_stage = every_stage;
+  }
+  if (raw.connect_timeout &&
+      !parse_seconds("--connect-timeout", *raw.connect_timeout, out.timeouts.connect, error)) {
+    return false;
+  }
+  return !raw.dns_timeout ||
+         parse_seconds("--dns-timeout", *raw.dns_timeout, out.dns_timeout, error);
+}
+
+// Checks what CLI11 cannot and fills `request`; false with `error` on a usage error.
+bool build_request(const RawOptions& raw, const HostIdentity& host, Request& request,
+                   std::string& error) {
+  if (raw.quiet && raw.verbosity > 0) {
+    error = "-q and -v cannot be used together";
+    return false;
+  }
+  if (uses_stdin_twice(raw)) {
+    error = "stdin ('-') can be read only once";
+    return false;
+  }
+  if (raw.qualify_domain && !check_qualify_domain(*raw.qualify_domain, error)) return false;
+  if (!apply_routing(raw, request.delivery, error)) return false;
+  if (!raw.messages.empty()) request.message_paths = raw.messages;
+  request.recipients = raw.recipients;
+  request.from = raw.from;
+  request.qualify_domain = raw.qualify_domain.value_or(host.fqdn);
+  request.recipients_file = raw.recipients_file.value_or("");
+  request.delivery.helo_name = raw.helo.value_or(host.fqdn);
+  request.verbosity = raw.verbosity;
+  request.json = raw.json;
+  request.quiet = raw.quiet;
+  request.dry_run = raw.dry_run;
+  return true;
+}
+
+}  // namespace
+
+CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host) {
+  CLI::App app{"smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts",
+               "smtpsend"};
+  RawOptions raw;
+  build_app(app, raw);
+  const std::vector<std::string> kept = without_dash_oi(args, app);
+  std::vector<const char*> argv{"smtpsend"};
+  for (const auto& arg : kept) argv.push_back(arg.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    return print_and_exit(app.help());
+  } catch (const CLI::ParseError& e) {
+    return usage_error(one_line(e.what()));
+  }
+  if (raw.version) return print_and_exit(version_text());
+
+  Request request;
+  std::string error;
+  if (!build_request(raw, host, request, error)) return usage_error(std::move(error));
+  if (!request.recipients_file.empty() &&
+      !read_recipients_file(request.recipients_file, request.recipients, error)) {
+    return stop(ExitCode::no_input, std::move(error));
+  }
+  if (request.recipients.empty()) return usage_error("no recipients given");
+  CommandLine result;
+  result.request = std::move(request);
+  return result;
+}
+
+std::string help_text() {
+  CLI::App app{"smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts",
+               "smtpsend"};
+  RawOptions raw;
+  build_app(app, raw);
+  return app.help();
+}
+
+std::string version_text() {
+  return fmt::format("smtpsend {}\n", SMTPSEND_VERSION);
+}
+
+}  // namespace smtpsend::cli

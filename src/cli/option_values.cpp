@@ -1,0 +1,141 @@
+#include "option_values.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace smtpsend::cli {
+namespace {
+
+// Whole-string decimal conversion: "10x", "", "+1" and " 1" are all rejected.
+bool to_number(std::string_view text, long long& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return !text.empty() && ec == std::errc{} && ptr == end;
+}
+
+bool is_ip_address(const std::string& text) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+bool is_ipv4(const std::string& text) {
+  unsigned char buffer[4];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1;
+}
+
+bool is_ipv6(const std::string& text) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+bool is_port(std::string_view text) {
+  long long value = 0;
+  return to_number(text, value) && value >= 1 && value <= 65535;
+}
+
+bool is_ldh_domain(std::string_view text) {
+  if (text.empty() || text.size() > 253) return false;
+  std::size_t label = 0;
+  for (char c : text) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    const bool ldh =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ldh || ++label > 63) return false;
+  }
+  return label != 0;
+}
+
+bool is_address_literal(std::string_view text) {
+  if (text.size() < 3 || text.front() != '[' || text.back() != ']') return false;
+  std::string inner(text.substr(1, text.size() - 2));
+  constexpr std::string_view kIpv6Tag = "IPv6:";
+  if (inner.starts_with(kIpv6Tag)) return is_ipv6(inner.substr(kIpv6Tag.size()));
+  return is_ipv4(inner);
+}
+
+}  // namespace
+
+bool parse_port(std::string_view option, std::string_view text, std::uint16_t& out,
+                std::string& error) {
+  if (!is_port(text)) {
+    error = fmt::format("{} must be a port number from 1 to 65535, not '{}'", option, text);
+    return false;
+  }
+  long long value = 0;
+  to_number(text, value);
+  out = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+bool parse_seconds(std::string_view option, std::string_view text, std::chrono::seconds& out,
+                   std::string& error) {
+  long long value = 0;
+  if (!to_number(text, value) || value < 1 || value > kMaxTimeoutSeconds) {
+    error = fmt::format("{} must be a whole number of seconds from 1 to {}, not '{}'", option,
+                        kMaxTimeoutSeconds, text);
+    return false;
+  }
+  out = std::chrono::seconds{value};
+  return true;
+}
+
+bool parse_parallel(std::string_view option, std::string_view text, std::size_t& out,
+                    std::string& error) {
+  long long value = 0;
+  if (!to_number(text, value) || value < 1 || value > static_cast<long long>(kMaxParallel)) {
+    error = fmt::format("{} must be a number from 1 to {}, not '{}'", option, kMaxParallel, text);
+    return false;
+  }
+  out = static_cast<std::size_t>(value);
+  return true;
+}
+
+bool check_dns_server(std::string_view text, std::string& error) {
+  bool valid = false;
+  const std::string whole(text);
+  if (is_ip_address(whole)) {
+    valid = true;  // bare IPv4, or bare IPv6 (whose colons are not a port separator)
+  } else if (text.starts_with('[')) {
+    const auto close = text.find("]:");
+    valid = close != std::string_view::npos && is_ipv6(std::string(text.substr(1, close - 1))) &&
+            is_port(text.substr(close + 2));
+  } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    valid = is_ipv4(std::string(text.substr(0, colon))) && is_port(text.substr(colon + 1));
+  }
+  if (!valid) {
+    error = fmt::format(
+        "--dns-server must be IP or IP:PORT (an IPv6 address with a port in brackets: "
+        "[2001:db8::1]:53), not '{}'",
+        text);
+  }
+  return valid;
+}
+
+bool check_helo_name(std::string_view text, std::string& error) {
+  if (is_ldh_domain(text) || is_address_literal(text)) return true;
+  error = fmt::format(
+      "--helo must be a host name of letters, digits, '-' and '.', or an address literal such "
+      "as [192.0.2.1], not '{}'",
+      text);
+  return false;
+}
+
+bool check_qualify_domain(std::string_view text, std::string& error) {
+  const bool bad_byte = std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte <= 0x20 || byte == 0x7f || c == '@';
+  });
+  if (!text.empty() && !bad_byte) return true;
+  error = fmt::format("--qualify-domain must be a domain name, not '{}'", text);
+  return false;
+}
+
+}  // namespace smtpsend::cli
