@@ -1,0 +1,249 @@
+// Envelope addresses as RFC 5321 §4.1.2 (Mailbox) and RFC 6531 §3.3 (UTF-8 in both parts)
+// define them. Every failure names the address and the first reason, in one line.
+#include "smtpsend/message/address.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <optional>
+
+namespace smtpsend::message {
+namespace {
+
+// RFC 5321 §4.5.3.1.1 (local part) and §4.5.3.1.3 (a path of 256 octets including "<>").
+constexpr std::size_t kMaxLocalPart = 64;
+constexpr std::size_t kMaxAddress = 254;
+constexpr std::size_t kMaxLabel = 63;  // RFC 1035 §2.3.4
+
+using Reason = std::optional<std::string>;  // empty when the part is fine
+
+bool is_ascii_alnum(unsigned char u) {
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
+}
+
+// RFC 5322 §3.2.3 atext; RFC 6531 §3.3 adds UTF8-non-ascii.
+bool is_atext(unsigned char u) {
+  if (is_ascii_alnum(u) || u >= 0x80) return true;
+  for (const char* p = "!#$%&'*+-/=?^_`{|}~"; *p != '\0'; ++p) {
+    if (u == static_cast<unsigned char>(*p)) return true;
+  }
+  return false;
+}
+
+// RFC 3629 §4: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+      len = 2;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      len = 3;
+      if (b0 == 0xE0) lo = 0xA0;
+      if (b0 == 0xED) hi = 0x9F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      len = 4;
+      if (b0 == 0xF0) lo = 0x90;
+      if (b0 == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// The address as it may appear in an error: control bytes would break the one-line report.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  return out;
+}
+
+// RFC 5321 §4.1.2 Quoted-string: qtextSMTP (printable ASCII but '"' and '\') or a
+// quoted-pairSMTP ('\' and a printable character). Returns the index just past the closing
+// quote, or npos with `why` set.
+std::size_t quoted_string_end(std::string_view s, std::string& why) {
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u == '"') return i + 1;
+    if (u == '\\') {
+      if (i + 1 == s.size()) break;
+      const auto next = static_cast<unsigned char>(s[i + 1]);
+      if (next < 32 || next > 126) {
+        why = "invalid quoted pair in the quoted local part";
+        return std::string_view::npos;
+      }
+      ++i;
+    }
+  }
+  why = "unterminated quoted string";
+  return std::string_view::npos;
+}
+
+Reason check_dot_atom_local(std::string_view local) {
+  if (local.front() == '.' || local.back() == '.') return "local part starts or ends with a dot";
+  if (local.find("..") != std::string_view::npos) return "two dots in a row in the local part";
+  for (char c : local) {
+    if (c == ' ') return "contains a space";
+    if (c != '.' && !is_atext(static_cast<unsigned char>(c))) {
+      return std::string("invalid character '") + c + "' in the local part";
+    }
+  }
+  return std::nullopt;
+}
+
+// RFC 5321 §4.1.3 address literals; the General-address-literal tags are not in use.
+Reason check_address_literal(std::string_view literal) {
+  if (literal.size() < 2 || literal.back() != ']') return "unterminated address literal";
+  const std::string inner(literal.substr(1, literal.size() - 2));
+  unsigned char buf[16];
+  if (inner.size() > 5 &&
+      (inner.compare(0, 5, "IPv6:") == 0 || inner.compare(0, 5, "ipv6:") == 0)) {
+    if (::inet_pton(AF_INET6, inner.c_str() + 5, buf) == 1) return std::nullopt;
+    return "bad IPv6 address literal";
+  }
+  if (inner.find(':') != std::string::npos) return "unsupported address literal";
+  if (::inet_pton(AF_INET, inner.c_str(), buf) == 1) return std::nullopt;
+  return "bad IPv4 address literal";
+}
+
+// RFC 5321 §4.1.2 Domain: sub-domains of letters, digits and inner hyphens; RFC 6531 §3.3
+// allows U-labels, which the dns module turns into A-labels.
+Reason check_hostname(std::string_view domain) {
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = domain.find('.', start);
+    const std::string_view label =
+        domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty()) return "empty label in the domain";
+    if (label.size() > kMaxLabel) return "domain label longer than 63 octets";
+    if (label.front() == '-' || label.back() == '-') return "domain label starts or ends with '-'";
+    for (char c : label) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == ' ') return "contains a space";
+      if (c == '@') return "more than one '@'";
+      if (!is_ascii_alnum(u) && c != '-' && u < 0x80) {
+        return std::string("invalid character '") + c + "' in the domain";
+      }
+    }
+    if (dot == std::string_view::npos) return std::nullopt;
+    start = dot + 1;
+  }
+}
+
+Reason check_domain(std::string_view domain) {
+  if (domain.empty()) return "missing domain";
+  if (domain.front() == '[') return check_address_literal(domain);
+  return check_hostname(domain);
+}
+
+Reason check_characters(std::string_view s) {
+  for (char c : s) {
+    if (c == '\r' || c == '\n') return "contains a line break";
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return "contains a control character";
+  }
+  if (!is_valid_utf8(s)) return "invalid UTF-8";
+  return std::nullopt;
+}
+
+// "<addr>" -> "addr"; a lone bracket is an error.
+Reason strip_angle_brackets(std::string_view& s) {
+  const bool opens = !s.empty() && s.front() == '<';
+  const bool closes = !s.empty() && s.back() == '>';
+  if (opens && closes && s.size() >= 2) {
+    s = s.substr(1, s.size() - 2);
+    return std::nullopt;
+  }
+  if (opens || closes) return "unbalanced angle brackets";
+  return std::nullopt;
+}
+
+// Splits "local@domain" into its parts; `has_at` tells a bare local part from "local@".
+Reason split_address(std::string_view s, std::string_view& local, std::string_view& domain,
+                     bool& has_at) {
+  std::size_t local_end = 0;
+  if (s.front() == '"') {
+    std::string why;
+    local_end = quoted_string_end(s, why);
+    if (local_end == std::string_view::npos) return why;
+    if (local_end < s.size() && s[local_end] != '@') return "text after the quoted local part";
+  } else {
+    local_end = std::min(s.find('@'), s.size());
+  }
+  local = s.substr(0, local_end);
+  has_at = local_end < s.size();
+  domain = has_at ? s.substr(local_end + 1) : std::string_view{};
+  if (local.empty()) return "missing local part";
+  if (has_at && domain.empty()) return "missing domain";
+  if (domain.find('@') != std::string_view::npos) return "more than one '@'";
+  return std::nullopt;
+}
+
+Reason parse(std::string_view input, std::string_view qualify_domain, EnvelopeAddress& out) {
+  if (input.empty()) return "empty address";
+  if (auto why = check_characters(input)) return why;
+  if (auto why = strip_angle_brackets(input)) return why;
+  if (input.empty()) return "empty address";
+  std::string_view local;
+  std::string_view domain;
+  bool has_at = false;
+  if (auto why = split_address(input, local, domain, has_at)) return why;
+  if (local.front() != '"') {
+    if (auto why = check_dot_atom_local(local)) return why;
+  }
+  if (local.size() > kMaxLocalPart) return "local part longer than 64 octets";
+  if (!has_at) {
+    // A bare local part ("root") is qualified, as sendmail does for local senders.
+    if (qualify_domain.empty()) return "no domain and no qualify domain";
+    if (check_domain(qualify_domain)) return "the qualify domain is not a valid domain";
+    domain = qualify_domain;
+  } else if (auto why = check_domain(domain)) {
+    return why;
+  }
+  if (local.size() + 1 + domain.size() > kMaxAddress) return "longer than 254 octets";
+  out.local.assign(local);
+  out.domain.assign(domain);
+  out.domain_literal = domain.front() == '[';
+  out.text = out.local + "@" + out.domain;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string EnvelopeAddress::domain_key() const {
+  std::string key = domain;
+  if (domain_literal) return key;
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
+bool parse_envelope_address(std::string_view input, std::string_view qualify_domain,
+                            EnvelopeAddress& out, std::string& detail) {
+  EnvelopeAddress parsed;
+  if (auto why = parse(input, qualify_domain, parsed)) {
+    detail = "bad address '" + printable(input) + "': " + *why;
+    return false;
+  }
+  out = std::move(parsed);
+  return true;
+}
+
+}  // namespace smtpsend::message

@@ -1,0 +1,59 @@
+// Canonical line endings (RFC 5321 §2.3.8): only CRLF may end a line on the wire. Bare CR and
+// bare LF are rewritten rather than passed on, so "\n.\n" or "\r\n.\r" cannot be read as end of
+// data by a server that is lenient about line endings (SMTP smuggling).
+#include <cstdint>
+#include <cstring>
+
+#include "smtpsend/message/message.hpp"
+
+namespace smtpsend::message {
+
+std::string canonicalize_crlf(std::string_view raw) {
+  std::string out;
+  // Most input is already CRLF or is LF-only with lines far longer than 8 bytes.
+  out.reserve(raw.size() + raw.size() / 8 + 2);
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  // The next LF is remembered across iterations so that a run of bare CRs stays linear.
+  const char* next_lf = nullptr;
+  while (p < end) {
+    if (next_lf == nullptr || next_lf < p) {
+      next_lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      if (next_lf == nullptr) next_lf = end;
+    }
+    const char* cr =
+        static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(next_lf - p)));
+    const char* brk = cr != nullptr ? cr : next_lf;
+    out.append(p, static_cast<std::size_t>(brk - p));
+    if (brk == end) break;
+    out.append("\r\n", 2);
+    p = brk + 1;
+    if (*brk == '\r' && p < end && *p == '\n') ++p;
+  }
+  if (!out.empty() && !out.ends_with("\r\n")) out.append("\r\n", 2);
+  return out;
+}
+
+bool has_eight_bit(std::string_view bytes) noexcept {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  // Eight bytes at a time: messages are large and almost always pure ASCII.
+  while (left >= 64) {
+    std::uint64_t acc = 0;
+    for (int i = 0; i < 8; ++i) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i * 8, sizeof word);
+      acc |= word;
+    }
+    if ((acc & kHighBits) != 0) return true;
+    p += 64;
+    left -= 64;
+  }
+  for (; left > 0; ++p, --left) {
+    if (static_cast<unsigned char>(*p) >= 0x80) return true;
+  }
+  return false;
+}
+
+}  // namespace smtpsend::message

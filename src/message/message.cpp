@@ -1,0 +1,63 @@
+// The load pipeline: bytes -> canonical CRLF -> header facts -> completed headers.
+#include "smtpsend/message/message.hpp"
+
+namespace smtpsend::message {
+namespace {
+
+// A quoted local part (RFC 5321 §4.1.2) may hold an "@" of its own; only one outside the
+// quotes separates the domain.
+bool has_domain(std::string_view address) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < address.size(); ++i) {
+    const char c = address[i];
+    if (quoted && c == '\\') {
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == '@' && !quoted) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool prepare_message(std::string_view raw, std::string source, const CompletionContext& ctx,
+                     Message& out, LoadError& error) {
+  out.source = std::move(source);
+  out.content = canonicalize_crlf(raw);
+  if (!scan_headers(out.content, out.facts, error)) {
+    error.detail = out.source + ": " + error.detail;
+    return false;
+  }
+  add_missing_headers(out.content, out.facts, ctx);
+  out.eight_bit = has_eight_bit(out.content);
+  return true;
+}
+
+bool load_message(const std::string& path, const CompletionContext& ctx, Message& out,
+                  LoadError& error) {
+  std::string raw;
+  if (!read_input(path, raw, error)) return false;
+  return prepare_message(raw, path == "-" ? "stdin" : path, ctx, out, error);
+}
+
+std::string default_envelope_sender(const HeaderFacts& facts, std::string_view user,
+                                    std::string_view qualify_domain) {
+  std::string sender;
+  if (facts.from_address) {
+    sender = *facts.from_address;
+  } else if (facts.sender_address) {
+    sender = *facts.sender_address;
+  } else {
+    sender = user;
+  }
+  if (!has_domain(sender)) {
+    sender += "@";
+    sender += qualify_domain;
+  }
+  return sender;
+}
+
+}  // namespace smtpsend::message
