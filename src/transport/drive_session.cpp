@@ -1,0 +1,123 @@
+// The single loop between a sans-io smtp::Session and a socket: the session decides every
+// step, this file only performs it with the stage's timeout (RFC 5321 §4.5.3.2).
+#include <array>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <exception>
+#include <string_view>
+#include <variant>
+
+#include "bounded_wait.hpp"
+#include "smtpsend/core/errors.hpp"
+#include "smtpsend/transport/smtp_connection.hpp"
+
+namespace smtpsend::transport {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+// One read's worth; the session's own parser bounds what it keeps (smtp/reply.hpp limits).
+inline constexpr std::size_t kReadBufferSize = 16 * 1024;
+using ReadBuffer = std::array<char, kReadBufferSize>;
+
+void report_error(smtp::Session& session, const boost::system::error_code& ec) {
+  if (ec == asio::error::eof) {
+    session.on_eof();
+  } else {
+    session.on_io_error(ec);
+  }
+}
+
+asio::awaitable<void> perform_write(tcp::socket& socket, smtp::Session& session,
+                                    const smtp::Write& write, const Timeouts& timeouts) {
+  auto written = co_await detail::within(
+      asio::async_write(socket, asio::buffer(write.bytes), detail::use_tuple),
+      timeouts.stages.for_stage(write.stage));
+  if (!written) {
+    session.on_timeout();
+  } else if (auto [ec, n] = *written; ec) {
+    report_error(session, ec);
+  } else {
+    session.on_written();
+  }
+}
+
+asio::awaitable<void> perform_read(tcp::socket& socket, smtp::Session& session,
+                                   const smtp::Read& read, const Timeouts& timeouts,
+                                   ReadBuffer& buffer) {
+  auto received =
+      co_await detail::within(socket.async_read_some(asio::buffer(buffer), detail::use_tuple),
+                              timeouts.stages.for_stage(read.stage));
+  if (!received) {
+    session.on_timeout();
+    co_return;
+  }
+  auto [ec, n] = *received;
+  if (n > 0) session.on_bytes(std::string_view(buffer.data(), n));
+  if (ec) report_error(session, ec);
+}
+
+void close_socket(tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
+asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Session& session,
+                                               const Timeouts& timeouts) {
+  ReadBuffer buffer;
+  for (;;) {
+    smtp::Action action = session.next_action();
+    if (auto* write = std::get_if<smtp::Write>(&action)) {
+      co_await perform_write(socket, session, *write, timeouts);
+    } else if (auto* read = std::get_if<smtp::Read>(&action)) {
+      co_await perform_read(socket, session, *read, timeouts, buffer);
+    } else if (std::holds_alternative<smtp::StartTls>(action)) {
+      // STARTTLS is a later milestone; the session applies the TLS policy to this answer.
+      session.on_tls_failed(make_error_code(Errc::tls_unavailable));
+    } else if (std::holds_alternative<smtp::Close>(action)) {
+      close_socket(socket);
+    } else {
+      close_socket(socket);
+      co_return std::get<smtp::Done>(std::move(action)).outcome;
+    }
+  }
+}
+
+// After an unexpected exception the socket is gone; the session still owes a result per
+// recipient, so every further I/O it asks for fails at once. Bounded, in case it never ends.
+smtp::SessionOutcome finish_without_io(smtp::Session& session) {
+  constexpr int kMaxSteps = 64;
+  const std::error_code lost = make_error_code(Errc::internal);
+  for (int step = 0; step < kMaxSteps; ++step) {
+    smtp::Action action = session.next_action();
+    if (auto* done = std::get_if<smtp::Done>(&action)) return std::move(done->outcome);
+    if (std::holds_alternative<smtp::StartTls>(action)) {
+      session.on_tls_failed(lost);
+    } else if (!std::holds_alternative<smtp::Close>(action)) {
+      session.on_io_error(lost);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+asio::awaitable<smtp::SessionOutcome> drive_session(tcp::socket socket, smtp::Session& session,
+                                                    const Timeouts& timeouts) {
+  try {
+    co_return co_await run_loop(socket, session, timeouts);
+  } catch (const std::exception&) {
+    // Falls through: only an exception gets here.
+  }
+  close_socket(socket);
+  try {
+    session.on_io_error(make_error_code(Errc::internal));
+    co_return finish_without_io(session);
+  } catch (const std::exception&) {
+    // An empty outcome leaves every recipient unsettled; the destination still reports them.
+    co_return smtp::SessionOutcome{};
+  }
+}
+}  // namespace smtpsend::transport
