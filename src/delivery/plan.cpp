@@ -1,0 +1,60 @@
+#include "smtpsend/delivery/plan.hpp"
+
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+namespace smtpsend::delivery {
+namespace {
+
+// RFC 5321 §2.4: the local part may be case-sensitive, the domain is not; so two spellings
+// are the same mailbox only when the local parts match exactly and the domains case-fold.
+using MailboxKey = std::pair<std::string, std::string>;
+
+MailboxKey mailbox_key(const message::EnvelopeAddress& address) {
+  return {address.local, address.domain_key()};
+}
+
+Destination& destination_for(const message::EnvelopeAddress& address,
+                             std::vector<Destination>& destinations,
+                             std::unordered_map<std::string, std::size_t>& index_by_key) {
+  std::string key = address.domain_key();
+  auto [it, inserted] = index_by_key.try_emplace(key, destinations.size());
+  if (inserted) destinations.push_back(Destination{address.domain, std::move(key), {}});
+  return destinations[it->second];
+}
+
+smtp::Transaction& transaction_for(Destination& destination, std::size_t message_index,
+                                   const OutgoingMessage& outgoing) {
+  auto& transactions = destination.transactions;
+  if (transactions.empty() || transactions.back().message_index != message_index) {
+    smtp::Transaction transaction;
+    transaction.message_index = message_index;
+    transaction.mail_from = outgoing.mail_from;
+    if (outgoing.message != nullptr) {
+      transaction.content = outgoing.message->content;
+      transaction.eight_bit = outgoing.message->eight_bit;
+    }
+    transactions.push_back(std::move(transaction));
+  }
+  return transactions.back();
+}
+
+}  // namespace
+
+std::vector<Destination> group_by_domain(const std::vector<OutgoingMessage>& messages) {
+  std::vector<Destination> destinations;
+  std::unordered_map<std::string, std::size_t> index_by_key;
+  for (std::size_t message_index = 0; message_index < messages.size(); ++message_index) {
+    const OutgoingMessage& outgoing = messages[message_index];
+    std::set<MailboxKey> seen;
+    for (const message::EnvelopeAddress& recipient : outgoing.recipients) {
+      if (!seen.insert(mailbox_key(recipient)).second) continue;
+      Destination& destination = destination_for(recipient, destinations, index_by_key);
+      transaction_for(destination, message_index, outgoing).recipients.push_back(recipient.text);
+    }
+  }
+  return destinations;
+}
+
+}  // namespace smtpsend::delivery
