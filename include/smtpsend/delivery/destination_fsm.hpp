@@ -44,7 +44,8 @@ struct Connect {
 struct RunSession {
   smtp::Peer peer;
   std::vector<smtp::Transaction> transactions;  // only recipients not yet settled
-  friend bool operator==(const RunSession&, const RunSession&) = default;
+  // Spelled out: smtp::Peer and smtp::Transaction declare no operator==.
+  friend bool operator==(const RunSession&, const RunSession&);
 };
 struct Finish {
   std::vector<RecipientResult> results;  // exactly one per recipient of the destination
