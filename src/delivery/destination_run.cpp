@@ -1,0 +1,158 @@
+#include "destination_run.hpp"
+
+#include <boost/asio/this_coro.hpp>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "smtpsend/core/errors.hpp"
+#include "smtpsend/transport/smtp_connection.hpp"
+
+namespace smtpsend::delivery::detail {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// SessionConfig::max_write: small enough that a pipelined write cannot deadlock (RFC 2920 §3.1).
+inline constexpr std::size_t kMaxWrite = 64 * 1024;
+
+// --dns-timeout bounds the time spent resolving one destination, not the wall clock: host 2's
+// addresses are looked up only after host 1 failed, possibly minutes of SMTP later.
+class DnsBudget {
+ public:
+  explicit DnsBudget(Clock::duration total) : remaining_(total) {}
+  Clock::time_point start() {
+    started_ = Clock::now();
+    return started_ + remaining_;
+  }
+  void stop() { remaining_ -= std::min(remaining_, Clock::now() - started_); }
+
+ private:
+  Clock::duration remaining_;
+  Clock::time_point started_;
+};
+
+dns::RandomIndex random_index(std::mt19937& random) {
+  return [&random](std::size_t bound) -> std::size_t {
+    if (bound <= 1) return 0;
+    return std::uniform_int_distribution<std::size_t>(0, bound - 1)(random);
+  };
+}
+
+void note(const DeliveryOptions& options, std::string_view peer, const std::string& text) {
+  if (options.transcript != nullptr) options.transcript->line(peer, TranscriptKind::info, text, 1);
+}
+
+class Runner {
+  using tcp_socket = asio::ip::tcp::socket;
+
+ public:
+  Runner(RunContext& context, const Destination& destination, bool resolve_only)
+      : context_(context),
+        options_(context.options),
+        fsm_(destination, FsmOptions{options_.mx_port, options_.family,
+                                     random_index(context.random), resolve_only}),
+        budget_(options_.dns_timeout) {}
+
+  asio::awaitable<DestinationRun> run() {
+    for (;;) {
+      DestinationAction action = fsm_.next_action();
+      if (auto* finish = std::get_if<Finish>(&action)) {
+        co_return DestinationRun{std::move(*finish), fsm_.plan()};
+      }
+      co_await std::visit([this](auto& step) { return perform(step); }, action);
+    }
+  }
+
+ private:
+  asio::awaitable<void> perform(ResolveMx& step) {
+    const auto deadline = budget_.start();
+    dns::MxAnswer answer = co_await context_.resolver.query_mx(std::move(step.domain), deadline);
+    budget_.stop();
+    fsm_.on_mx(answer);
+  }
+
+  asio::awaitable<void> perform(ResolveAddrs& step) {
+    const auto deadline = budget_.start();
+    dns::AddressAnswer answer =
+        co_await context_.resolver.query_addresses(std::move(step.host), options_.family, deadline);
+    budget_.stop();
+    fsm_.on_addresses(answer);
+  }
+
+  asio::awaitable<void> perform(Connect& step) {
+    note(options_, step.host,
+         "connecting to " + step.host + "[" + step.ip + "]:" + std::to_string(step.port));
+    transport::ConnectResult connected = co_await transport::connect_tcp(
+        co_await asio::this_coro::executor, step.ip, step.port, options_.timeouts.connect);
+    if (connected.error || !connected.socket) {
+      note(options_, step.host, "connect failed: " + connected.detail);
+      fsm_.on_connect_failed(connected.error ? connected.error : make_error_code(Errc::internal),
+                             std::move(connected.detail));
+      co_return;
+    }
+    socket_ = std::move(connected.socket);
+    fsm_.on_connected();
+  }
+
+  asio::awaitable<void> perform(RunSession& step) {
+    if (!socket_) {
+      fsm_.on_session(smtp::SessionOutcome{});  // cannot happen: Connect precedes RunSession
+      co_return;
+    }
+    smtp::SessionConfig config{options_.helo_name, step.peer, true, kMaxWrite,
+                               options_.timeouts.stages};
+    smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
+    tcp_socket socket = std::move(*socket_);
+    socket_.reset();
+    smtp::SessionOutcome outcome =
+        co_await transport::drive_session(std::move(socket), session, options_.timeouts);
+    fsm_.on_session(outcome);
+  }
+
+  asio::awaitable<void> perform(Finish&) { co_return; }
+
+  RunContext& context_;
+  const DeliveryOptions& options_;
+  DestinationFsm fsm_;
+  DnsBudget budget_;
+  std::optional<tcp_socket> socket_;
+};
+
+DestinationRun internal_failure(const Destination& destination, const std::string& what) {
+  DestinationRun run;
+  for (const smtp::Transaction& transaction : destination.transactions) {
+    for (const std::string& address : transaction.recipients) {
+      RecipientResult result;
+      result.message_index = transaction.message_index;
+      result.address = address;
+      result.status = RecipientStatus::deferred;
+      result.cause = FailureCause::temporary;
+      result.diag.error = make_error_code(Errc::internal);
+      result.diag.detail = "internal error while delivering to " + destination.domain + ": " + what;
+      run.finish.results.push_back(std::move(result));
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+asio::awaitable<DestinationRun> run_destination(RunContext& context, const Destination& destination,
+                                                bool resolve_only) {
+  std::string failure = "unknown exception";
+  try {
+    Runner runner(context, destination, resolve_only);
+    co_return co_await runner.run();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+  }
+  co_return internal_failure(destination, failure);
+}
+
+}  // namespace smtpsend::delivery::detail

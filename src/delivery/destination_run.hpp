@@ -1,0 +1,33 @@
+// delivery/destination_run: performs one DestinationFsm's actions with the real resolver and
+// transport. Internal to the delivery module; the policy stays in destination_fsm.cpp.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <random>
+
+#include "smtpsend/delivery/destination_fsm.hpp"
+#include "smtpsend/delivery/runner.hpp"
+#include "smtpsend/dns/resolver.hpp"
+
+namespace smtpsend::delivery::detail {
+
+// Shared by every destination of one run; the io_context runs on one thread, so none of it
+// needs a lock.
+struct RunContext {
+  dns::Resolver& resolver;
+  const DeliveryOptions& options;
+  std::mt19937& random;
+};
+
+struct DestinationRun {
+  Finish finish;
+  dns::MxPlan plan;
+};
+
+// Runs the destination to Finish. Never throws: an unexpected exception defers every recipient
+// of the destination with one sentence.
+boost::asio::awaitable<DestinationRun> run_destination(RunContext& context,
+                                                       const Destination& destination,
+                                                       bool resolve_only);
+
+}  // namespace smtpsend::delivery::detail

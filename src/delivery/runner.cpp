@@ -1,0 +1,183 @@
+// Runs every destination on one io_context with at most --max-parallel at a time, then puts
+// the results back in the order the user gave the recipients.
+#include "smtpsend/delivery/runner.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <exception>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <utility>
+
+#include "destination_run.hpp"
+#include "smtpsend/core/errors.hpp"
+
+namespace smtpsend::delivery {
+namespace {
+
+namespace asio = boost::asio;
+
+// Destinations handed out one at a time to the workers (single-threaded: no lock).
+class WorkQueue {
+ public:
+  explicit WorkQueue(std::size_t size) : size_(size) {}
+  std::optional<std::size_t> next() {
+    if (next_ == size_) return std::nullopt;
+    return next_++;
+  }
+
+ private:
+  std::size_t size_;
+  std::size_t next_ = 0;
+};
+
+asio::awaitable<void> worker(detail::RunContext& context,
+                             const std::vector<Destination>& destinations, bool resolve_only,
+                             WorkQueue& queue, std::vector<detail::DestinationRun>& runs) {
+  while (std::optional<std::size_t> index = queue.next()) {
+    runs[*index] = co_await detail::run_destination(context, destinations[*index], resolve_only);
+  }
+}
+
+std::unique_ptr<dns::Resolver> make_resolver(asio::io_context& io, const DeliveryOptions& options,
+                                             std::string& problem) {
+  dns::ResolverOptions resolver_options;
+  resolver_options.servers = options.dns_servers;
+  resolver_options.transcript = options.transcript;
+  std::error_code ec;
+  std::unique_ptr<dns::Resolver> resolver =
+      dns::Resolver::create(io.get_executor(), std::move(resolver_options), ec, problem);
+  if (!resolver && problem.empty()) problem = "cannot set up DNS resolution: " + ec.message();
+  return resolver;
+}
+
+// Runs every destination to its Finish; an empty vector and `problem` set when the resolver
+// cannot be created.
+std::vector<detail::DestinationRun> run_all(const std::vector<Destination>& destinations,
+                                            const DeliveryOptions& options, bool resolve_only,
+                                            std::string& problem) {
+  asio::io_context io;
+  std::unique_ptr<dns::Resolver> resolver = make_resolver(io, options, problem);
+  if (!resolver) return {};
+
+  std::mt19937 random{std::random_device{}()};
+  detail::RunContext context{*resolver, options, random};
+  std::vector<detail::DestinationRun> runs(destinations.size());
+  WorkQueue queue(destinations.size());
+  const std::size_t workers =
+      std::min(std::max<std::size_t>(options.max_parallel, 1), destinations.size());
+  for (std::size_t i = 0; i < workers; ++i) {
+    asio::co_spawn(
+        io, worker(context, destinations, resolve_only, queue, runs),
+        [](std::exception_ptr) {});  // run_destination already turned errors into results
+  }
+  try {
+    io.run();
+  } catch (const std::exception& e) {
+    problem = std::string("internal error: ") + e.what();
+    return {};
+  }
+  return runs;
+}
+
+using ResultKey = std::pair<std::size_t, std::string>;
+
+// One result per (message, recipient) in input order; a duplicate recipient was sent once
+// and is reported once.
+std::vector<RecipientResult> in_input_order(const std::vector<OutgoingMessage>& messages,
+                                            std::vector<detail::DestinationRun>& runs) {
+  std::map<ResultKey, RecipientResult> by_recipient;
+  for (detail::DestinationRun& run : runs) {
+    for (RecipientResult& result : run.finish.results) {
+      ResultKey key{result.message_index, result.address};
+      by_recipient.try_emplace(std::move(key), std::move(result));
+    }
+  }
+  std::vector<RecipientResult> ordered;
+  for (std::size_t m = 0; m < messages.size(); ++m) {
+    for (const message::EnvelopeAddress& recipient : messages[m].recipients) {
+      auto it = by_recipient.find(ResultKey{m, recipient.text});
+      if (it == by_recipient.end()) continue;
+      ordered.push_back(std::move(it->second));
+      by_recipient.erase(it);
+    }
+  }
+  return ordered;
+}
+
+// Without a resolver nothing can be planned; every recipient is deferred with that sentence.
+std::vector<RecipientResult> all_deferred(const Destination& destination,
+                                          const std::string& sentence) {
+  std::vector<RecipientResult> results;
+  for (const smtp::Transaction& transaction : destination.transactions) {
+    for (const std::string& address : transaction.recipients) {
+      RecipientResult result;
+      result.message_index = transaction.message_index;
+      result.address = address;
+      result.status = RecipientStatus::deferred;
+      result.cause = FailureCause::temporary;
+      result.diag.error = make_error_code(Errc::dns_error);
+      result.diag.detail = sentence;
+      results.push_back(std::move(result));
+    }
+  }
+  return results;
+}
+
+PlannedDestination planned(const Destination& destination, const detail::DestinationRun& run,
+                           const DeliveryOptions& options) {
+  PlannedDestination planned;
+  planned.domain = destination.domain;
+  std::set<std::string> listed;
+  for (const smtp::Transaction& transaction : destination.transactions) {
+    for (const std::string& address : transaction.recipients) {
+      if (listed.insert(address).second) planned.recipients.push_back(address);
+    }
+  }
+  planned.plan = run.plan;
+  planned.port = options.mx_port;
+  planned.tls_policy = "opportunistic";
+  if (!run.finish.results.empty()) planned.problem = run.finish.results.front().diag.detail;
+  return planned;
+}
+
+}  // namespace
+
+DeliveryReport deliver(const std::vector<OutgoingMessage>& messages,
+                       const DeliveryOptions& options) {
+  DeliveryReport report;
+  try {
+    const std::vector<Destination> destinations = group_by_domain(messages);
+    std::vector<detail::DestinationRun> runs =
+        run_all(destinations, options, /*resolve_only=*/false, report.fatal);
+    if (report.fatal.empty()) report.results = in_input_order(messages, runs);
+  } catch (const std::exception& e) {
+    report.fatal = std::string("internal error: ") + e.what();
+  }
+  return report;
+}
+
+std::vector<PlannedDestination> plan_only(const std::vector<OutgoingMessage>& messages,
+                                          const DeliveryOptions& options,
+                                          std::vector<RecipientResult>& resolution_results) {
+  const std::vector<Destination> destinations = group_by_domain(messages);
+  std::string problem;
+  std::vector<detail::DestinationRun> runs =
+      run_all(destinations, options, /*resolve_only=*/true, problem);
+  if (!problem.empty()) {
+    runs.assign(destinations.size(), detail::DestinationRun{});
+    for (std::size_t i = 0; i < destinations.size(); ++i) {
+      runs[i].finish.results = all_deferred(destinations[i], problem);
+    }
+  }
+  std::vector<PlannedDestination> plans;
+  for (std::size_t i = 0; i < destinations.size(); ++i) {
+    plans.push_back(planned(destinations[i], runs[i], options));
+  }
+  resolution_results = in_input_order(messages, runs);
+  return plans;
+}
+
+}  // namespace smtpsend::delivery
