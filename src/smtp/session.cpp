@@ -1,0 +1,248 @@
+#include "smtpsend/smtp/session.hpp"
+
+#include <algorithm>
+
+#include "session_impl.hpp"
+#include "smtpsend/core/errors.hpp"
+
+namespace smtpsend::smtp {
+namespace {
+
+// Test failures print actions; data blocks can be long, so only their start is shown.
+constexpr std::size_t kPrintedBytes = 160;
+
+void print_escaped(std::ostream& os, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char c : bytes.substr(0, kPrintedBytes)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\r')
+      os << "\\r";
+    else if (c == '\n')
+      os << "\\n";
+    else if (c == '"' || c == '\\')
+      os << '\\' << c;
+    else if (u < 0x20 || u >= 0x7f)
+      os << "\\x" << kHex[u >> 4] << kHex[u & 0xf];
+    else
+      os << c;
+  }
+  if (bytes.size() > kPrintedBytes) os << "...(" << bytes.size() << " bytes)";
+}
+
+void print_outcome(std::ostream& os, const RecipientOutcome& r) {
+  const RecipientResult& result = r.result;
+  os << "\n  [" << result.message_index << "] " << result.address << ' ' << to_string(result.status)
+     << " cause=" << to_string(result.cause) << (r.final ? " final" : " not-final")
+     << (result.may_duplicate ? " may_duplicate" : "");
+  if (result.diag.reply) {
+    os << " reply=" << result.diag.reply->code << ' ' << result.diag.reply->enhanced << " \""
+       << result.diag.reply->text << '"';
+  }
+  if (result.diag.error) os << " error=" << result.diag.error.message();
+  if (!result.diag.detail.empty()) os << " detail=\"" << result.diag.detail << '"';
+}
+
+}  // namespace
+
+std::ostream& operator<<(std::ostream& os, const Action& action) {
+  if (const auto* write = std::get_if<Write>(&action)) {
+    os << "Write{" << write->stage << ", \"";
+    print_escaped(os, write->bytes);
+    return os << "\"}";
+  }
+  if (const auto* read = std::get_if<Read>(&action)) return os << "Read{" << read->stage << '}';
+  if (std::holds_alternative<StartTls>(action)) return os << "StartTls{}";
+  if (std::holds_alternative<Close>(action)) return os << "Close{}";
+  const auto& done = std::get<Done>(action);
+  os << "Done{" << done.outcome.recipients.size() << " recipients";
+  for (const RecipientOutcome& r : done.outcome.recipients) print_outcome(os, r);
+  return os << '}';
+}
+
+Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
+                    TranscriptSink* sink)
+    : config_(std::move(config)), transactions_(std::move(transactions)), sink_(sink) {
+  config_.max_write = std::max<std::size_t>(config_.max_write, 1);
+  for (std::size_t t = 0; t < transactions_.size(); ++t) {
+    TxRun run;
+    run.source = t;
+    for (const std::string& address : transactions_[t].recipients) {
+      run.slots.push_back(outcomes_.size());
+      RecipientOutcome pending;
+      pending.result.message_index = transactions_[t].message_index;
+      pending.result.address = address;
+      outcomes_.push_back(std::move(pending));
+    }
+    queue_.push_back(std::move(run));
+  }
+  settled_.assign(outcomes_.size(), false);
+  // RFC 5321 §3.1: the client speaks only after the server's greeting.
+  awaited_.push_back({Awaited::greeting});
+}
+
+// Order matters: pending writes drain before a Close or a Read, so a QUIT queued before the
+// Close is sent, and replies are read only once the whole pipelined group is out.
+Action Session::Impl::next_action() {
+  if (close_handed_out_) return Done{outcome()};
+  if (in_flight_) return *in_flight_;
+  if (!outgoing_.empty() || data_) {
+    in_flight_ = take_write();
+    last_stage_ = in_flight_->stage;
+    return *in_flight_;
+  }
+  if (closing_ || awaited_.empty()) {
+    // Nothing to send and nothing awaited cannot happen by construction; if it ever did, every
+    // recipient not yet settled still gets an outcome rather than a silent "deferred".
+    if (!closing_ || std::find(settled_.begin(), settled_.end(), false) != settled_.end()) {
+      violation(make_error_code(Errc::internal), "the SMTP session lost its place with " + where());
+    }
+    close_handed_out_ = true;
+    return Close{};
+  }
+  last_stage_ = stage_of(awaited_.front());
+  return Read{last_stage_};
+}
+
+// RFC 2920 §3.1: writes are bounded by max_write so a client blocked writing can never wait on
+// a server blocked writing replies.
+Write Session::Impl::take_write() {
+  const std::size_t limit = config_.max_write;
+  if (!outgoing_.empty()) {
+    const std::size_t n = std::min(limit, outgoing_.size());
+    Write write{outgoing_.substr(0, n), outgoing_stage_};
+    outgoing_.erase(0, n);
+    return write;
+  }
+  DataStream& data = *data_;
+  while (!data.end_marked && data.stuffed.size() < limit) {
+    if (data.rest.empty()) {
+      data.stuffer.finish(data.stuffed);
+      transcript(TranscriptKind::client, ".");
+      if (data.quit_after) {
+        data.stuffed += "QUIT\r\n";
+        transcript(TranscriptKind::client, "QUIT");
+      }
+      data.end_marked = true;
+      break;
+    }
+    // Stuffing at most doubles a slice, so what is held stays within a few blocks.
+    const std::size_t n = std::min(data.rest.size(), limit - data.stuffed.size());
+    data.stuffer.feed(data.rest.substr(0, n), data.stuffed);
+    data.rest.remove_prefix(n);
+  }
+  const std::size_t n = std::min(limit, data.stuffed.size());
+  Write write{data.stuffed.substr(0, n), Stage::data_block};
+  data.stuffed.erase(0, n);
+  if (data.exhausted()) {
+    final_dot_handed_out_ = true;
+    data_.reset();
+  }
+  return write;
+}
+
+void Session::Impl::on_written() {
+  in_flight_.reset();
+}
+
+bool Session::Impl::reading() const noexcept {
+  return !closing_ && !in_flight_ && outgoing_.empty() && !data_ && !awaited_.empty();
+}
+
+void Session::Impl::on_bytes(std::string_view bytes) {
+  if (close_handed_out_ || closing_) return;  // e.g. the 221 to a pipelined QUIT
+  while (!bytes.empty()) {
+    if (!reading()) {
+      violation(make_error_code(Errc::unexpected_reply),
+                "the server sent data when no reply was due " +
+                    std::string(stage_info(last_stage_).sentence) + " (" + where() + ")");
+      return;
+    }
+    last_stage_ = stage_of(awaited_.front());
+    const ReplyParser::Result result = parser_.feed(bytes);
+    bytes.remove_prefix(result.consumed);
+    if (result.status == ReplyParser::Status::error) {
+      violation(parser_.error(), "the server broke the protocol " +
+                                     std::string(stage_info(last_stage_).sentence) + " (" +
+                                     where() + "): " + parser_.error().message());
+      return;
+    }
+    if (result.status == ReplyParser::Status::need_more) return;
+    const Reply reply = parser_.take();
+    transcript_reply(reply);
+    const Expectation expected = awaited_.front();
+    awaited_.pop_front();
+    handle_reply(expected, reply);
+    if (closing_) return;
+  }
+}
+
+void Session::Impl::transcript(TranscriptKind kind, std::string_view text) {
+  if (sink_ != nullptr) sink_->line(config_.peer.host, kind, text);
+}
+
+// The parser keeps only each line's text; the raw "250-..." form is rebuilt for -v.
+void Session::Impl::transcript_reply(const Reply& reply) {
+  if (sink_ == nullptr) return;
+  for (std::size_t i = 0; i < reply.lines.size(); ++i) {
+    const bool last = i + 1 == reply.lines.size();
+    std::string line = std::to_string(reply.code);
+    if (!last || !reply.lines[i].empty()) line += (last ? ' ' : '-') + reply.lines[i];
+    sink_->line(config_.peer.host, TranscriptKind::server, line);
+  }
+}
+
+Stage stage_of(const Expectation& expected) noexcept {
+  switch (expected.what) {
+    case Awaited::greeting:
+      return Stage::greeting;
+    case Awaited::ehlo:
+      return Stage::ehlo;
+    case Awaited::helo:
+      return Stage::helo;
+    case Awaited::rset:
+      return Stage::rset;
+    case Awaited::mail:
+      return Stage::mail;
+    case Awaited::rcpt:
+      return Stage::rcpt;
+    case Awaited::data:
+      return Stage::data;
+    case Awaited::empty_data_end:
+    case Awaited::end_of_data:
+      return Stage::end_of_data;
+  }
+  return Stage::end_of_data;
+}
+
+// ---- the public face: forwards to Impl ----
+
+Session::Session(SessionConfig config, std::vector<Transaction> transactions, TranscriptSink* sink)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(transactions), sink)) {}
+Session::~Session() = default;
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+
+Action Session::next_action() {
+  return impl_->next_action();
+}
+void Session::on_bytes(std::string_view bytes) {
+  impl_->on_bytes(bytes);
+}
+void Session::on_written() {
+  impl_->on_written();
+}
+// STARTTLS arrives with a later issue; until then the session never asks for it, so these
+// events have nothing to change.
+void Session::on_tls_established(std::string_view) {}
+void Session::on_tls_failed(std::error_code) {}
+void Session::on_eof() {
+  impl_->on_failure(Failure::eof, make_error_code(Errc::connection_closed));
+}
+void Session::on_io_error(std::error_code ec) {
+  impl_->on_failure(Failure::io_error, ec);
+}
+void Session::on_timeout() {
+  impl_->on_failure(Failure::timeout, make_error_code(Errc::stage_timeout));
+}
+
+}  // namespace smtpsend::smtp

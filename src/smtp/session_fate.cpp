@@ -1,0 +1,152 @@
+// Settling recipients: the outcome values, their diagnostics, and the sentences used when no
+// reply can be quoted (SPEC.md "Output").
+#include "session_impl.hpp"
+#include "smtpsend/core/errors.hpp"
+
+namespace smtpsend::smtp {
+namespace {
+
+constexpr std::string_view kMayBeDelivered = "; the message may have been delivered";
+
+}  // namespace
+
+std::string Session::Impl::where() const {
+  return config_.peer.host + "[" + config_.peer.ip + "]";
+}
+
+Diagnostics Session::Impl::diagnostics(Stage stage) const {
+  Diagnostics diag;
+  diag.stage = std::string(stage_info(stage).sentence);
+  diag.host = config_.peer.host;
+  diag.ip = config_.peer.ip;
+  return diag;
+}
+
+Diagnostics Session::Impl::diagnostics(Stage stage, const Reply& reply) const {
+  Diagnostics diag = diagnostics(stage);
+  diag.reply = reply.to_server_reply();
+  return diag;
+}
+
+// A 4xx defers (cause temporary), a 5xx fails with the given cause. `final` says whether the
+// destination may still try its next host for these recipients.
+Fate Session::Impl::reply_fate(Stage stage, const Reply& reply, FailureCause permanent_cause,
+                               bool final) const {
+  Fate fate;
+  fate.status = reply.permanent() ? RecipientStatus::failed : RecipientStatus::deferred;
+  fate.cause = reply.permanent() ? permanent_cause : FailureCause::temporary;
+  fate.final = final;
+  fate.diag = diagnostics(stage, reply);
+  return fate;
+}
+
+// The first verdict on a recipient stands: a later, vaguer failure must not overwrite it.
+void Session::Impl::settle(std::size_t slot, Fate fate) {
+  if (settled_[slot]) return;
+  settled_[slot] = true;
+  RecipientOutcome& out = outcomes_[slot];
+  out.result.status = fate.status;
+  out.result.cause = fate.cause;
+  out.result.diag = std::move(fate.diag);
+  out.result.may_duplicate = fate.may_duplicate;
+  out.final = fate.final;
+}
+
+void Session::Impl::settle_all(const std::vector<std::size_t>& slots, const Fate& fate) {
+  for (const std::size_t slot : slots) settle(slot, fate);
+}
+
+void Session::Impl::settle_unsettled(const Fate& fate) {
+  for (std::size_t slot = 0; slot < outcomes_.size(); ++slot) settle(slot, fate);
+}
+
+// RFC 1047: once the final dot may have reached the server, the message may have been
+// delivered; it must neither be reported delivered nor be offered to another host.
+bool Session::Impl::final_dot_outstanding() const noexcept {
+  return final_dot_handed_out_ && tx_ && !tx_->accepted.empty();
+}
+
+void Session::Impl::on_failure(Failure failure, std::error_code ec) {
+  if (close_handed_out_) return;
+  const bool writing = in_flight_.has_value();
+  in_flight_.reset();
+  if (closing_) {
+    outgoing_.clear();  // a QUIT that cannot be written is not worth waiting for
+    return;
+  }
+  if (final_dot_outstanding()) {
+    Fate fate;
+    fate.may_duplicate = true;
+    fate.diag = diagnostics(Stage::end_of_data);
+    fate.diag.error = ec;
+    fate.diag.detail =
+        failure == Failure::timeout
+            ? "no reply within " +
+                  std::to_string(config_.timeouts.for_stage(Stage::end_of_data).count()) +
+                  " s after end of data (" + where() + ")" + std::string(kMayBeDelivered)
+            : "connection lost after end of data (" + where() + ")" + std::string(kMayBeDelivered);
+    settle_all(tx_->accepted, fate);
+  }
+  const std::string sentence(stage_info(last_stage_).sentence);
+  const std::string seconds = std::to_string(config_.timeouts.for_stage(last_stage_).count());
+  Fate fate;
+  fate.final = false;
+  fate.diag = diagnostics(last_stage_);
+  fate.diag.error = ec;
+  switch (failure) {
+    case Failure::timeout:
+      fate.diag.detail =
+          (writing ? "timed out after " + seconds + " s " : "no reply within " + seconds + " s ") +
+          sentence + " (" + where() + ")";
+      break;
+    case Failure::eof:
+      fate.diag.detail = "connection closed " + sentence + " (" + where() + ")";
+      break;
+    case Failure::io_error:
+      fate.diag.detail = ec.message() + " " + sentence + " (" + where() + ")";
+      break;
+  }
+  settle_unsettled(fate);
+  awaited_.clear();
+  outgoing_.clear();
+  data_.reset();
+  closing_ = true;
+}
+
+// The server broke the protocol: nothing more it says can be trusted, so the connection is
+// closed without QUIT (Postfix does the same) and the next host may be tried.
+void Session::Impl::violation(std::error_code ec, std::string detail) {
+  Diagnostics diag = diagnostics(last_stage_);
+  diag.error = ec;
+  if (final_dot_outstanding()) {
+    Fate fate;
+    fate.cause = FailureCause::protocol;
+    fate.may_duplicate = true;
+    fate.diag = diag;
+    fate.diag.detail = detail + std::string(kMayBeDelivered);
+    settle_all(tx_->accepted, fate);
+  }
+  Fate fate;
+  fate.cause = FailureCause::protocol;
+  fate.final = false;
+  fate.diag = std::move(diag);
+  fate.diag.detail = std::move(detail);
+  settle_unsettled(fate);
+  in_flight_.reset();
+  awaited_.clear();
+  outgoing_.clear();
+  data_.reset();
+  closing_ = true;
+}
+
+void Session::Impl::unexpected_reply(Stage stage, const Reply& reply) {
+  violation(make_error_code(Errc::unexpected_reply),
+            "unexpected reply " + std::to_string(reply.code) + " " +
+                std::string(stage_info(stage).sentence) + " (" + where() + ")");
+}
+
+SessionOutcome Session::Impl::outcome() const {
+  return SessionOutcome{outcomes_, caps_};
+}
+
+}  // namespace smtpsend::smtp

@@ -1,0 +1,361 @@
+// The protocol steps of smtp::Session: which command comes next and what each reply means.
+// Failure policy (who is deferred, who fails, what is final) is spelled out here per reply, in
+// the order of RFC 5321 §4.3.2; the outcome values themselves are built in session_fate.cpp.
+#include <algorithm>
+
+#include "session_impl.hpp"
+#include "smtpsend/core/errors.hpp"
+
+namespace smtpsend::smtp {
+namespace {
+
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+// RFC 5321 §4.3.2: DATA alone may be answered 3xx (354); a 2xx to DATA or a 3xx to anything
+// else is a reply this command cannot have.
+bool plausible(Awaited what, const Reply& reply) {
+  const int reply_class = reply.code / 100;
+  return what == Awaited::data ? reply_class != 2 : reply_class != 3;
+}
+
+}  // namespace
+
+bool Session::Impl::pipelining() const noexcept {
+  return caps_.pipelining && config_.use_pipelining;
+}
+
+void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply) {
+  if (!plausible(expected.what, reply)) {
+    unexpected_reply(stage_of(expected), reply);
+    return;
+  }
+  switch (expected.what) {
+    case Awaited::greeting:
+      on_greeting(reply);
+      return;
+    case Awaited::ehlo:
+      on_ehlo(reply);
+      return;
+    case Awaited::helo:
+      on_helo(reply);
+      return;
+    case Awaited::rset:
+      on_rset(reply);
+      return;
+    case Awaited::mail:
+      on_mail(reply);
+      return;
+    case Awaited::rcpt:
+      on_rcpt(expected.slot, reply);
+      return;
+    case Awaited::data:
+      on_data(reply);
+      return;
+    case Awaited::empty_data_end:
+      // Nobody was accepted, so whatever the server says about the empty message is moot.
+      need_rset_ = true;
+      end_transaction();
+      return;
+    case Awaited::end_of_data:
+      on_end_of_data(reply);
+      return;
+  }
+}
+
+// A 4xx greeting is this host's trouble (the next host may do); a 5xx says the destination
+// refuses us (RFC 5321 §3.1). Either way QUIT is sent and its 221 not awaited.
+void Session::Impl::on_greeting(const Reply& reply) {
+  if (reply.positive()) {
+    send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
+    return;
+  }
+  settle_unsettled(reply_fate(Stage::greeting, reply, FailureCause::permanent, reply.permanent()));
+  quit_and_close();
+}
+
+// RFC 5321 §3.2: a server that refuses EHLO with 5xx may still speak plain SMTP.
+void Session::Impl::on_ehlo(const Reply& reply) {
+  if (reply.positive()) {
+    caps_ = Capabilities::from_ehlo(reply);
+    start_next_transaction();
+  } else if (reply.permanent()) {
+    send_command("HELO " + config_.helo_name, Stage::helo, Expectation{Awaited::helo});
+  } else {
+    settle_unsettled(reply_fate(Stage::ehlo, reply, FailureCause::permanent, false));
+    quit_and_close();
+  }
+}
+
+void Session::Impl::on_helo(const Reply& reply) {
+  if (reply.positive()) {
+    caps_ = Capabilities{};
+    start_next_transaction();
+    return;
+  }
+  settle_unsettled(reply_fate(Stage::helo, reply, FailureCause::permanent, reply.permanent()));
+  quit_and_close();
+}
+
+// A server that cannot reset cannot be trusted with another transaction on this connection.
+void Session::Impl::on_rset(const Reply& reply) {
+  if (reply.positive()) {
+    need_rset_ = false;
+    if (!pipelining()) send_mail();
+    return;
+  }
+  Fate fate = reply_fate(Stage::rset, reply, FailureCause::permanent, false);
+  fate.status = RecipientStatus::deferred;
+  fate.cause = FailureCause::temporary;
+  settle_unsettled(fate);
+  quit_and_close();
+}
+
+// 4xx to MAIL: the host is in trouble, every remaining recipient may try the next host.
+// 5xx to MAIL: the sender is refused for this message; later messages may still pass.
+void Session::Impl::on_mail(const Reply& reply) {
+  if (reply.positive()) {
+    if (!pipelining()) send_rcpt();
+    return;
+  }
+  if (reply.transient()) {
+    settle_unsettled(reply_fate(Stage::mail, reply, FailureCause::permanent, false));
+    quit_and_close();
+    return;
+  }
+  settle_all(tx_->slots, reply_fate(Stage::mail, reply, FailureCause::permanent, true));
+  tx_->mail_refused = true;
+  need_rset_ = true;
+  // With pipelining the RCPT and DATA replies are still on their way and must be read.
+  if (!pipelining()) end_transaction();
+}
+
+void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
+  TxRun& tx = *tx_;
+  ++tx.rcpt_replies;
+  if (!tx.mail_refused) {
+    if (reply.positive()) {
+      tx.accepted.push_back(slot);
+    } else if (reply.code == 452) {
+      // RFC 5321 §4.5.3.1.10: "too many recipients" asks for a further transaction.
+      tx.over_quota.push_back({slot, reply.to_server_reply()});
+    } else {
+      settle(slot, reply_fate(Stage::rcpt, reply, FailureCause::rcpt_rejected, true));
+    }
+  }
+  if (tx.rcpt_replies == tx.slots.size()) {
+    after_last_rcpt_reply();
+  } else if (!pipelining()) {
+    send_rcpt();
+  }
+}
+
+// A 452 moves its recipients to a further transaction only when this one took somebody: if
+// nobody was accepted, the server's limit is not the number of recipients, and retrying here
+// would loop.
+void Session::Impl::after_last_rcpt_reply() {
+  TxRun& tx = *tx_;
+  if (!tx.mail_refused && !tx.over_quota.empty()) {
+    if (tx.accepted.empty()) {
+      for (const OverQuota& held : tx.over_quota) {
+        Fate fate;
+        fate.diag = diagnostics(Stage::rcpt);
+        fate.diag.reply = held.reply;
+        settle(held.slot, std::move(fate));
+      }
+    } else {
+      TxRun again;
+      again.source = tx.source;
+      for (const OverQuota& held : tx.over_quota) again.slots.push_back(held.slot);
+      queue_.push_front(std::move(again));
+    }
+  }
+  if (pipelining()) return;  // DATA is already sent; its reply comes next
+  if (tx.accepted.empty()) {
+    need_rset_ = true;
+    end_transaction();
+  } else {
+    send_data();
+  }
+}
+
+void Session::Impl::on_data(const Reply& reply) {
+  TxRun& tx = *tx_;
+  const bool intermediate = reply.code / 100 == 3;
+  if (tx.mail_refused || tx.accepted.empty()) {
+    // RFC 2920 §3.1: the pipelined DATA left before the RCPT replies were known. A server
+    // that still says 354 gets an empty message, which ends its transaction.
+    need_rset_ = true;
+    if (intermediate) {
+      send_command(".", Stage::data_block, Expectation{Awaited::empty_data_end});
+    } else {
+      end_transaction();
+    }
+    return;
+  }
+  if (intermediate) {
+    start_message_data();
+    return;
+  }
+  settle_all(tx.accepted,
+             reply_fate(Stage::data, reply, FailureCause::permanent, reply.permanent()));
+  need_rset_ = true;
+  end_transaction();
+}
+
+// RFC 5321 §4.1.1.4: only the reply to the final dot says whether the message was taken; a
+// completed transaction, whatever its result, needs no RSET (§4.1.1.5).
+void Session::Impl::on_end_of_data(const Reply& reply) {
+  Fate fate;
+  if (reply.positive()) {
+    fate.status = RecipientStatus::delivered;
+    fate.cause = FailureCause::none;
+    fate.diag = diagnostics(Stage::end_of_data, reply);
+  } else {
+    fate = reply_fate(Stage::end_of_data, reply, FailureCause::permanent, true);
+  }
+  settle_all(tx_->accepted, fate);
+  final_dot_handed_out_ = false;
+  end_transaction();
+}
+
+void Session::Impl::end_transaction() {
+  tx_.reset();
+  start_next_transaction();
+}
+
+void Session::Impl::start_next_transaction() {
+  while (!queue_.empty()) {
+    TxRun run = std::move(queue_.front());
+    queue_.pop_front();
+    if (run.slots.empty()) continue;
+    if (std::optional<Fate> refusal = refusal_before_mail(run)) {
+      settle_all(run.slots, *refusal);
+      continue;
+    }
+    start_transaction(std::move(run));
+    return;
+  }
+  if (quit_sent_) {
+    closing_ = true;
+  } else {
+    quit_and_close();
+  }
+}
+
+// RFC 2920 §3.1: with PIPELINING, RSET, MAIL, every RCPT and DATA go out as one group (DATA
+// last, as it may change state); replies are then read in order.
+void Session::Impl::start_transaction(TxRun run) {
+  tx_ = std::move(run);
+  if (!pipelining()) {
+    if (need_rset_) {
+      send_command("RSET", Stage::rset, Expectation{Awaited::rset});
+    } else {
+      send_mail();
+    }
+    return;
+  }
+  if (need_rset_) send_command("RSET", Stage::rset, Expectation{Awaited::rset});
+  send_mail();
+  while (tx_->next_rcpt < tx_->slots.size()) send_rcpt();
+  send_data();
+}
+
+void Session::Impl::send_mail() {
+  const Transaction& t = transaction(*tx_);
+  std::string line = "MAIL FROM:<" + t.mail_from + ">";
+  // RFC 1870 §3: declare the size so an oversized message is refused before it is sent.
+  if (caps_.size) line += " SIZE=" + std::to_string(t.content.size());
+  // RFC 6152 §2: 8-bit content must be declared; refusal_before_mail() checked it is offered.
+  if (t.eight_bit) line += " BODY=8BITMIME";
+  send_command(std::move(line), Stage::mail, Expectation{Awaited::mail});
+}
+
+void Session::Impl::send_rcpt() {
+  const std::size_t slot = tx_->slots[tx_->next_rcpt++];
+  send_command("RCPT TO:<" + outcomes_[slot].result.address + ">", Stage::rcpt,
+               Expectation{Awaited::rcpt, slot});
+}
+
+void Session::Impl::send_data() {
+  send_command("DATA", Stage::data, Expectation{Awaited::data});
+}
+
+void Session::Impl::start_message_data() {
+  const Transaction& t = transaction(*tx_);
+  transcript(TranscriptKind::info,
+             "<message data: " + std::to_string(t.content.size()) + " bytes>");
+  DataStream data;
+  data.rest = t.content;
+  // Postfix's smtp_skip_quit_resp: the 221 tells nothing, so when no command follows this
+  // message QUIT rides in the same write as the final dot and costs no round trip.
+  data.quit_after =
+      pipelining() && std::none_of(queue_.begin(), queue_.end(),
+                                   [this](const TxRun& run) { return sends_commands(run); });
+  quit_sent_ = data.quit_after;
+  data_ = std::move(data);
+  awaited_.push_back(Expectation{Awaited::end_of_data});
+}
+
+// QUIT's 221 is never awaited (docs/decisions.md): everything is settled by now.
+void Session::Impl::quit_and_close() {
+  awaited_.clear();
+  data_.reset();
+  outgoing_.clear();
+  send_command("QUIT", Stage::quit, std::nullopt);
+  quit_sent_ = true;
+  closing_ = true;
+}
+
+void Session::Impl::send_command(std::string line, Stage stage,
+                                 std::optional<Expectation> expected) {
+  transcript(TranscriptKind::client, line);
+  if (outgoing_.empty()) outgoing_stage_ = stage;
+  outgoing_ += line;
+  outgoing_ += "\r\n";
+  if (expected) awaited_.push_back(*expected);
+}
+
+bool Session::Impl::sends_commands(const TxRun& run) const {
+  return !run.slots.empty() && !refusal_before_mail(run);
+}
+
+// Messages this server cannot take as they are fail here, before MAIL FROM, rather than after
+// the whole message has been sent.
+std::optional<Fate> Session::Impl::refusal_before_mail(const TxRun& run) const {
+  const Transaction& t = transaction(run);
+  Fate fate;
+  fate.status = RecipientStatus::failed;
+  fate.diag.host = config_.peer.host;
+  fate.diag.ip = config_.peer.ip;
+  // An envelope address is put into a command line as it is; a line break in it would let the
+  // caller's data end the command early.
+  const bool broken = has_line_break(t.mail_from) ||
+                      std::any_of(run.slots.begin(), run.slots.end(), [this](std::size_t slot) {
+                        return has_line_break(outcomes_[slot].result.address);
+                      });
+  if (broken) {
+    fate.cause = FailureCause::message;
+    fate.diag.error = make_error_code(Errc::message_malformed);
+    fate.diag.detail = "an envelope address contains a line break and cannot be sent to " + where();
+    return fate;
+  }
+  if (t.eight_bit && !caps_.eight_bit_mime) {
+    fate.cause = FailureCause::message;
+    fate.diag.error = make_error_code(Errc::eight_bit_unsupported);
+    fate.diag.detail = "the message has 8-bit content and " + where() + " does not offer 8BITMIME";
+    return fate;
+  }
+  if (caps_.size && *caps_.size > 0 && t.content.size() > *caps_.size) {
+    fate.cause = FailureCause::permanent;
+    fate.diag.error = make_error_code(Errc::message_too_large);
+    fate.diag.detail = "message of " + std::to_string(t.content.size()) +
+                       " bytes exceeds the limit of " + std::to_string(*caps_.size) + " bytes of " +
+                       where();
+    return fate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace smtpsend::smtp

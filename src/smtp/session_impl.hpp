@@ -1,0 +1,154 @@
+// smtp/session_impl: the private state of smtp::Session, shared by its source files.
+//
+// session.cpp        the public API: actions out, events in, cutting bytes into Writes
+// session_flow.cpp   which command comes next, and what each reply means (RFC 5321 §4.3.2)
+// session_fate.cpp   settling recipients: outcomes, diagnostics, failure sentences
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "smtpsend/message/dot_stuffer.hpp"
+#include "smtpsend/smtp/session.hpp"
+
+namespace smtpsend::smtp {
+
+// The reply the session waits for next. Replies come in the order of the commands, pipelined
+// or not (RFC 2920 §3.1), so a queue of these matches every reply to its command.
+enum class Awaited {
+  greeting,
+  ehlo,
+  helo,
+  rset,
+  mail,
+  rcpt,
+  data,
+  empty_data_end,  // the reply to a lone "." sent after an unwanted 354 (RFC 2920 §3.1)
+  end_of_data,
+};
+
+struct Expectation {
+  Awaited what;
+  std::size_t slot = 0;  // the recipient, for Awaited::rcpt
+};
+Stage stage_of(const Expectation& expected) noexcept;
+
+// A recipient's 452 reply, held until the transaction's fate decides what it means.
+struct OverQuota {
+  std::size_t slot;
+  ServerReply reply;
+};
+
+// One transaction as it runs. A 452 split makes a further run of the same message.
+struct TxRun {
+  std::size_t source = 0;          // index into the caller's transactions
+  std::vector<std::size_t> slots;  // recipients, as indices into the outcome table
+  std::size_t next_rcpt = 0;       // without pipelining: the next RCPT TO to send
+  std::size_t rcpt_replies = 0;
+  std::vector<std::size_t> accepted;
+  std::vector<OverQuota> over_quota;
+  bool mail_refused = false;
+};
+
+// Message data on its way: stuffed in slices so no more than a few blocks are ever held.
+struct DataStream {
+  std::string_view rest;  // content not yet stuffed
+  message::DotStuffer stuffer;
+  std::string stuffed;  // stuffed bytes not yet handed to the transport
+  bool end_marked = false;
+  bool quit_after = false;  // "QUIT\r\n" follows the final dot in the same write
+  bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
+};
+
+// What a settled recipient is told; the slot's address and message index are already known.
+struct Fate {
+  RecipientStatus status = RecipientStatus::deferred;
+  FailureCause cause = FailureCause::temporary;
+  bool final = true;
+  bool may_duplicate = false;
+  Diagnostics diag;
+};
+
+enum class Failure { eof, io_error, timeout };
+
+struct Session::Impl {
+  Impl(SessionConfig config, std::vector<Transaction> transactions, TranscriptSink* sink);
+
+  // ---- session.cpp: actions and events ----
+  Action next_action();
+  void on_bytes(std::string_view bytes);
+  void on_written();
+  void on_failure(Failure failure, std::error_code ec);
+  bool reading() const noexcept;
+  Write take_write();
+  void transcript(TranscriptKind kind, std::string_view text);
+  void transcript_reply(const Reply& reply);
+
+  // ---- session_flow.cpp: the protocol steps ----
+  void handle_reply(const Expectation& expected, const Reply& reply);
+  void on_greeting(const Reply& reply);
+  void on_ehlo(const Reply& reply);
+  void on_helo(const Reply& reply);
+  void on_rset(const Reply& reply);
+  void on_mail(const Reply& reply);
+  void on_rcpt(std::size_t slot, const Reply& reply);
+  void on_data(const Reply& reply);
+  void on_end_of_data(const Reply& reply);
+  void after_last_rcpt_reply();
+  void start_next_transaction();
+  void start_transaction(TxRun run);
+  void send_mail();
+  void send_rcpt();
+  void send_data();
+  void start_message_data();
+  void end_transaction();
+  void quit_and_close();
+  void send_command(std::string line, Stage stage, std::optional<Expectation> expected);
+  bool pipelining() const noexcept;
+  bool sends_commands(const TxRun& run) const;
+  std::optional<Fate> refusal_before_mail(const TxRun& run) const;
+  const Transaction& transaction(const TxRun& run) const { return transactions_[run.source]; }
+
+  // ---- session_fate.cpp: settling recipients ----
+  void settle(std::size_t slot, Fate fate);
+  void settle_all(const std::vector<std::size_t>& slots, const Fate& fate);
+  void settle_unsettled(const Fate& fate);
+  Diagnostics diagnostics(Stage stage) const;
+  Diagnostics diagnostics(Stage stage, const Reply& reply) const;
+  Fate reply_fate(Stage stage, const Reply& reply, FailureCause permanent_cause, bool final) const;
+  void violation(std::error_code ec, std::string detail);
+  void unexpected_reply(Stage stage, const Reply& reply);
+  std::string where() const;  // "host[ip]"
+  bool final_dot_outstanding() const noexcept;
+  SessionOutcome outcome() const;
+
+  SessionConfig config_;
+  std::vector<Transaction> transactions_;
+  TranscriptSink* sink_;
+  Capabilities caps_;
+  ReplyParser parser_;
+
+  std::vector<RecipientOutcome> outcomes_;  // one slot per recipient of every transaction
+  std::vector<bool> settled_;
+  std::deque<TxRun> queue_;  // transactions not yet started
+  std::optional<TxRun> tx_;  // the transaction under way
+  std::deque<Expectation> awaited_;
+
+  std::string outgoing_;  // command bytes not yet handed out as a Write
+  Stage outgoing_stage_ = Stage::greeting;
+  std::optional<DataStream> data_;
+  std::optional<Write> in_flight_;  // handed out, on_written() not yet seen
+  bool final_dot_handed_out_ = false;
+  bool need_rset_ = false;
+  bool quit_sent_ = false;
+  bool closing_ = false;  // once the writes drain, Close
+  bool close_handed_out_ = false;
+  Stage last_stage_ = Stage::greeting;  // of the last Write or Read handed out
+};
+
+}  // namespace smtpsend::smtp

@@ -1,0 +1,100 @@
+// support/session_script: drives an smtp::Session through a scripted conversation
+// (DESIGN.md rule 9, after Boost.MySQL's check_network_errors).
+//
+// A script lists what the session must write, what the server replies, and how it ends. run()
+// plays it with the replies fed whole, one byte at a time and split at every offset, then
+// replays it once per step with EOF, an I/O error or a timeout in place of that step (and at
+// every offset inside each reply), asserting each time that the session reaches Done, that every
+// recipient has exactly one outcome, and that nothing is reported delivered unless the script
+// had passed the 2xx reply to the end of data of its transaction.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "smtpsend/core/outcome.hpp"
+#include "smtpsend/smtp/session.hpp"
+
+namespace smtpsend::smtp {
+
+// GoogleTest prints these through the project's operator<< instead of as raw bytes.
+void PrintTo(const Action& action, std::ostream* os);
+void PrintTo(const Write& action, std::ostream* os);
+void PrintTo(const Read& action, std::ostream* os);
+void PrintTo(const StartTls& action, std::ostream* os);
+void PrintTo(const Close& action, std::ostream* os);
+void PrintTo(const Done& action, std::ostream* os);
+void PrintTo(const RecipientOutcome& outcome, std::ostream* os);
+
+namespace testing {
+
+// The fields of one recipient's outcome a test usually cares about.
+struct ExpectedRecipient {
+  std::string address;
+  RecipientStatus status = RecipientStatus::delivered;
+  FailureCause cause = FailureCause::none;
+  bool final = true;
+  int reply_code = 0;  // 0: no server reply is quoted
+  bool may_duplicate = false;
+  std::size_t message_index = 0;
+};
+std::ostream& operator<<(std::ostream& os, const ExpectedRecipient& expected);
+
+using OutcomeCheck = std::function<void(const SessionOutcome&)>;
+
+class SessionScript {
+ public:
+  enum class StepKind { write, reply, eof, io_error, timeout, close, done };
+  struct Step {
+    StepKind kind;
+    std::string bytes;   // write: expected bytes; reply: server bytes
+    OutcomeCheck check;  // done
+  };
+
+  SessionScript(SessionConfig config, std::vector<Transaction> transactions);
+
+  // Exact bytes the session writes. Consecutive expect_write() calls are one expectation: the
+  // session may cut the bytes into Writes anywhere.
+  SessionScript& expect_write(std::string bytes);
+  SessionScript& reply(std::string bytes);
+  // The transport reports a failure instead of completing the pending Read or Write.
+  SessionScript& eof();
+  SessionScript& io_error();  // connection reset
+  SessionScript& timeout();
+  SessionScript& expect_close();
+  SessionScript& expect_done(OutcomeCheck check);
+  // Outcomes in the session's order (the order of the transactions' recipients).
+  SessionScript& expect_done(std::vector<ExpectedRecipient> expected);
+
+  const SessionConfig& config() const { return config_; }
+  const std::vector<Transaction>& transactions() const { return transactions_; }
+  const std::vector<Step>& steps() const { return steps_; }
+
+ private:
+  SessionConfig config_;
+  std::vector<Transaction> transactions_;
+  std::vector<Step> steps_;
+};
+
+// Plays the script every way described above; failures are reported through GoogleTest.
+void run(const SessionScript& script);
+
+// Plays the script once, replies fed whole, with `sink` attached; returns the final outcome.
+SessionOutcome run_once(const SessionScript& script, TranscriptSink* sink = nullptr);
+
+// A config for tests: helo "client.example", peer mx.example.net[192.0.2.1].
+SessionConfig test_config();
+
+// A transcript sink that keeps every line as "C: ", "S: " or "I: " followed by the text.
+class RecordingTranscript final : public TranscriptSink {
+ public:
+  void line(std::string_view peer, TranscriptKind kind, std::string_view text, int level) override;
+  std::vector<std::string> lines;
+  std::vector<std::string> peers;
+};
+
+}  // namespace testing
+}  // namespace smtpsend::smtp
