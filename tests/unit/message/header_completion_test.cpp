@@ -90,7 +90,7 @@ TEST(AddMissingHeaders, HalfHourZoneAndDayChange) {
   EXPECT_EQ(facts.header_end, content.size());
 }
 
-TEST(AddMissingHeaders, EnglishNamesWhateverTheLocale) {
+TEST(AddMissingHeaders, EnglishNamesAndTwoDigitDayWhateverTheLocale) {
   ScopedTimeZone tz("UTC");
   const char* old = std::setlocale(LC_TIME, nullptr);
   const std::string saved = old != nullptr ? old : "C";

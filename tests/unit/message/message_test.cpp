@@ -60,6 +60,47 @@ TEST(ReadInput, MissingFileNamesFileAndReason) {
   EXPECT_EQ(error.detail, "cannot read " + path + ": No such file or directory");
 }
 
+// Replaces stdin with a pipe holding `content` for the lifetime of the object.
+class PipedStdin {
+ public:
+  explicit PipedStdin(const std::string& content) {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    saved_ = ::dup(STDIN_FILENO);
+    // Small enough for the pipe buffer, so writing before anyone reads cannot block.
+    EXPECT_EQ(::write(fds[1], content.data(), content.size()),
+              static_cast<ssize_t>(content.size()));
+    ::close(fds[1]);
+    ::dup2(fds[0], STDIN_FILENO);
+    ::close(fds[0]);
+  }
+  ~PipedStdin() {
+    ::dup2(saved_, STDIN_FILENO);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_ = -1;
+};
+
+TEST(ReadInput, DashReadsStdinToEnd) {
+  PipedStdin stdin_pipe("Subject: piped\n\nbody\n");
+  std::string out;
+  LoadError error;
+  ASSERT_TRUE(read_input("-", out, error)) << error.detail;
+  EXPECT_EQ(out, "Subject: piped\n\nbody\n");
+}
+
+TEST(LoadMessage, DashIsNamedStdin) {
+  PipedStdin stdin_pipe("no header here\n");
+  Message msg;
+  LoadError error;
+  EXPECT_FALSE(load_message("-", context(), msg, error));
+  EXPECT_EQ(msg.source, "stdin");
+  EXPECT_EQ(error.detail,
+            "stdin: the message does not start with a header field (line 1: 'no header here')");
+}
+
 TEST(ReadInput, DirectoryIsUnreadable) {
   std::string out;
   LoadError error;
