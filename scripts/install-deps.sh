@@ -9,7 +9,7 @@ packages=(
   libc-ares-dev libssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-tools libclang-rt-14-dev libidn2-dev
-  postfix dnsmasq-base python3 python3-pytest python3-aiosmtpd openssl
+  postfix dnsmasq-base python3 python3-pytest python3-aiosmtpd openssl dovecot-core
 )
 
 missing=()
