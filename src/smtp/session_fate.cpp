@@ -69,8 +69,8 @@ bool Session::Impl::final_dot_outstanding() const noexcept {
 void Session::Impl::on_failure(Failure failure, std::error_code ec) {
   if (close_handed_out_) return;
   const bool writing = in_flight_.has_value();
-  in_flight_.reset();
   if (closing_) {
+    in_flight_.reset();
     outgoing_.clear();  // a QUIT that cannot be written is not worth waiting for
     return;
   }
@@ -79,34 +79,46 @@ void Session::Impl::on_failure(Failure failure, std::error_code ec) {
     fate.may_duplicate = true;
     fate.diag = diagnostics(Stage::end_of_data);
     fate.diag.error = ec;
-    fate.diag.detail =
-        failure == Failure::timeout
-            ? "no reply within " +
-                  std::to_string(config_.timeouts.for_stage(Stage::end_of_data).count()) +
-                  " s after end of data (" + where() + ")" + std::string(kMayBeDelivered)
-            : "connection lost after end of data (" + where() + ")" + std::string(kMayBeDelivered);
+    fate.diag.detail = after_end_of_data_sentence(failure);
     settle_all(tx_->accepted, fate);
   }
-  const std::string sentence(stage_info(last_stage_).sentence);
-  const std::string seconds = std::to_string(config_.timeouts.for_stage(last_stage_).count());
   Fate fate;
   fate.final = false;
   fate.diag = diagnostics(last_stage_);
   fate.diag.error = ec;
+  fate.diag.detail = failure_sentence(failure, ec, writing);
+  settle_unsettled(fate);
+  abandon();
+}
+
+std::string Session::Impl::after_end_of_data_sentence(Failure failure) const {
+  if (failure == Failure::timeout) {
+    return "no reply within " +
+           std::to_string(config_.timeouts.for_stage(Stage::end_of_data).count()) +
+           " s after end of data (" + where() + ")" + std::string(kMayBeDelivered);
+  }
+  return "connection lost after end of data (" + where() + ")" + std::string(kMayBeDelivered);
+}
+
+// "no reply within 300 s while sending RCPT TO (mx.example.net[192.0.2.1])"
+std::string Session::Impl::failure_sentence(Failure failure, std::error_code ec,
+                                            bool writing) const {
+  const std::string tail = std::string(stage_info(last_stage_).sentence) + " (" + where() + ")";
+  const std::string seconds = std::to_string(config_.timeouts.for_stage(last_stage_).count());
   switch (failure) {
     case Failure::timeout:
-      fate.diag.detail =
-          (writing ? "timed out after " + seconds + " s " : "no reply within " + seconds + " s ") +
-          sentence + " (" + where() + ")";
-      break;
+      return (writing ? "timed out after " : "no reply within ") + seconds + " s " + tail;
     case Failure::eof:
-      fate.diag.detail = "connection closed " + sentence + " (" + where() + ")";
-      break;
+      return "connection closed " + tail;
     case Failure::io_error:
-      fate.diag.detail = ec.message() + " " + sentence + " (" + where() + ")";
-      break;
+      return ec.message() + " " + tail;
   }
-  settle_unsettled(fate);
+  return tail;
+}
+
+// Nothing more is sent or read on this connection: the transport gets Close next.
+void Session::Impl::abandon() {
+  in_flight_.reset();
   awaited_.clear();
   outgoing_.clear();
   data_.reset();
@@ -132,11 +144,7 @@ void Session::Impl::violation(std::error_code ec, std::string detail) {
   fate.diag = std::move(diag);
   fate.diag.detail = std::move(detail);
   settle_unsettled(fate);
-  in_flight_.reset();
-  awaited_.clear();
-  outgoing_.clear();
-  data_.reset();
-  closing_ = true;
+  abandon();
 }
 
 void Session::Impl::unexpected_reply(Stage stage, const Reply& reply) {

@@ -122,6 +122,9 @@ struct Session::Impl {
   Diagnostics diagnostics(Stage stage, const Reply& reply) const;
   Fate reply_fate(Stage stage, const Reply& reply, FailureCause permanent_cause, bool final) const;
   void violation(std::error_code ec, std::string detail);
+  void abandon();
+  std::string after_end_of_data_sentence(Failure failure) const;
+  std::string failure_sentence(Failure failure, std::error_code ec, bool writing) const;
   void unexpected_reply(Stage stage, const Reply& reply);
   std::string where() const;  // "host[ip]"
   bool final_dot_outstanding() const noexcept;
