@@ -21,8 +21,10 @@ Can also be used without pytest: `with SubmissionServer() as s: ...`.
 """
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime
+import errno
 import grp
 import itertools
 import json
@@ -110,6 +112,16 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((LOOPBACK, 0))
         return probe.getsockname()[1]
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is no obstacle
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError:
+            return False
+    return True
 
 
 def free_ports(n: int) -> list[int]:
@@ -589,17 +601,29 @@ class SubmissionServer:
     def __exit__(self, *exc):
         self.stop()
 
-    def start(self):
+    def start(self, attempts=3):
+        """Starts everything; on any failure stops what was started and raises. A port taken by
+        someone else between choosing and binding it is retried with fresh ports."""
         require_all()
-        try:
-            self._start()
-        except BaseException:
-            diag = self.diagnostics()
-            self.stop()
-            if diag:
-                print(diag)
-            raise
-        return self
+        for attempt in range(1, attempts + 1):
+            atexit.register(self.stop)  # an interpreter exit without fixture teardown still stops us
+            try:
+                self._start()
+                return self
+            except BaseException as e:
+                diag = self.diagnostics()
+                self.stop()
+                # Postfix's master reports a failed bind only to syslog (postlogd is not up yet),
+                # so look for ports that are still taken now that everything of ours is stopped.
+                taken = [p for p in [*self.ports.values(), self.sink_port] if p and not _bindable(p)]
+                in_use = bool(taken) or getattr(e, "errno", None) == errno.EADDRINUSE
+                if taken:
+                    diag += f"\nports taken by another process meanwhile: {taken}"
+                if in_use and attempt < attempts:
+                    continue
+                if diag:
+                    print(diag)
+                raise
 
     def _start(self):
         # /tmp, not pytest's 0700 tmp_path: the postfix and dovecot users must reach their files.
@@ -717,6 +741,7 @@ class SubmissionServer:
         self._wait(accepts, self._postfix, "postfix/smtps to accept")
 
     def stop(self):
+        atexit.unregister(self.stop)
         errors = []
         for name, attr in (("postfix master", "_postfix"), ("dovecot", "_dovecot")):
             try:
@@ -732,6 +757,7 @@ class SubmissionServer:
             self._sink = None
         if self.root is not None and not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
         if errors:
             raise SubmissionFixtureError("stopping the submission fixture: " + "; ".join(errors))
 

@@ -59,6 +59,8 @@ def assert_delivered(captured, token, mechanism, maillog):
     assert b"(Authenticated sender: alice@example.test)" in captured.headers
     assert b"with ESMTPSA" in captured.headers or (mechanism == "PLAIN" and b"with ESMTPA" in captured.headers)
     assert captured.body == b"first line\r\n.a line that starts with a dot\r\nlast line\r\n"
+    # local_header_rewrite_clients is empty: Postfix adds no Date:/From: of its own
+    assert b"\r\nDate:" not in captured.headers and captured.headers.count(b"\r\nFrom:") == 1
     assert captured.path.read_bytes() == captured.data
     assert f"sasl_method={mechanism}, sasl_username=alice@example.test" in maillog
 
@@ -305,3 +307,28 @@ def test_missing_package_fails_loudly(monkeypatch):
     monkeypatch.setattr(submission_fixture, "DOVECOT", "/nonexistent/dovecot")
     with pytest.raises(SubmissionFixtureError, match="dovecot-core.*install-deps.sh"):
         SubmissionServer().start()
+
+
+def test_a_port_taken_before_postfix_binds_it_is_retried(monkeypatch):
+    """free_ports() cannot reserve a port; if another process takes one first, start() retries."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    real = submission_fixture.free_ports
+    calls = []
+
+    def first_one_taken(n):
+        ports = real(n)
+        if not calls:
+            ports[0] = taken.getsockname()[1]
+        calls.append(ports)
+        return ports
+
+    monkeypatch.setattr(submission_fixture, "free_ports", first_one_taken)
+    server = SubmissionServer()
+    try:
+        server.start()
+        assert len(calls) == 2 and server.ports["starttls"] != taken.getsockname()[1]
+    finally:
+        server.stop()
+        taken.close()
