@@ -184,41 +184,47 @@ class HeaderSectionScanner {
   bool saw_sender_ = false;
 };
 
+// The physical line starting at `pos`, without its line ending, and where the next one starts.
+// Looks no further than one octet past the longest allowed line: enough to know it is too long.
+std::string_view line_at(std::string_view content, std::size_t pos, std::size_t& next) {
+  const std::size_t window = std::min(content.size() - pos, kMaxHeaderLine + 2);
+  const auto* lf = static_cast<const char*>(std::memchr(content.data() + pos, '\n', window));
+  if (lf == nullptr) {
+    // The last line of non-canonical input, or a line too long for on_line to accept.
+    next = content.size();
+    return content.substr(pos, window);
+  }
+  next = static_cast<std::size_t>(lf - content.data()) + 1;
+  std::string_view line = content.substr(pos, next - 1 - pos);
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return line;
+}
+
+bool malformed(std::string detail, HeaderFacts& facts, LoadError& error) {
+  facts.header_end = 0;
+  error.error = make_error_code(Errc::message_malformed);
+  error.detail = std::move(detail);
+  return false;
+}
+
 }  // namespace
 
 bool scan_headers(std::string_view canonical, HeaderFacts& facts, LoadError& error) {
   facts = HeaderFacts{};
+  if (canonical.empty()) return malformed("the message is empty", facts, error);
   HeaderSectionScanner scanner(facts, error);
   std::size_t pos = 0;
   while (pos < canonical.size()) {
     if (pos > kMaxHeaderSection) {
-      error.error = make_error_code(Errc::message_malformed);
-      error.detail =
-          "the header section does not end within " + std::to_string(kMaxHeaderSection) + " octets";
-      facts.header_end = 0;
-      return false;
+      return malformed(
+          "the header section does not end within " + std::to_string(kMaxHeaderSection) + " octets",
+          facts, error);
     }
-    // Look no further than one line longer than allowed: enough to know it is too long.
-    const std::size_t window = std::min(canonical.size() - pos, kMaxHeaderLine + 2);
-    const auto* lf = static_cast<const char*>(std::memchr(canonical.data() + pos, '\n', window));
     std::size_t next = 0;
-    std::string_view line;
-    if (lf != nullptr) {
-      next = static_cast<std::size_t>(lf - canonical.data()) + 1;
-      line = canonical.substr(pos, next - 1 - pos);
-      if (line.ends_with('\r')) line.remove_suffix(1);
-    } else if (window == canonical.size() - pos) {
-      next = canonical.size();  // last line without a line ending (not canonical input)
-      line = canonical.substr(pos);
-    } else {
-      next = canonical.size();
-      line = canonical.substr(pos, window);  // longer than allowed; on_line reports it
-    }
+    const std::string_view line = line_at(canonical, pos, next);
     if (line.empty()) {
       if (pos == 0) return scanner.no_header_section();
-      scanner.on_end();
-      facts.header_end = pos;
-      return true;
+      break;
     }
     if (!scanner.on_line(line)) {
       facts.header_end = 0;
@@ -226,13 +232,8 @@ bool scan_headers(std::string_view canonical, HeaderFacts& facts, LoadError& err
     }
     pos = next;
   }
-  if (pos == 0) {
-    error.error = make_error_code(Errc::message_malformed);
-    error.detail = "the message is empty";
-    return false;
-  }
   scanner.on_end();
-  facts.header_end = canonical.size();
+  facts.header_end = pos;  // the empty line, or the end of headers-only content
   return true;
 }
 
