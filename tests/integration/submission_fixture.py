@@ -62,7 +62,9 @@ COMMAND_TIMEOUT = 60.0
 #              "STARTTLS missing under --tls required" against a real server)
 #   wrong_host STARTTLS with a CA-signed certificate for wrong.example.test
 #   expired    STARTTLS with a CA-signed certificate for mail.example.test that expired in 2020
-SERVICES = ("starttls", "smtps", "plain", "wrong_host", "expired")
+#   smtps_wrong_host, smtps_expired   the same two certificates with implicit TLS
+SERVICES = ("starttls", "smtps", "plain", "wrong_host", "expired", "smtps_wrong_host", "smtps_expired")
+IMPLICIT_TLS = ("smtps", "smtps_wrong_host", "smtps_expired")
 
 
 class SubmissionFixtureError(RuntimeError):
@@ -565,6 +567,10 @@ def _master_cf(ports: dict, certs: Certs) -> str:
             + smtpd("wrong_host", *submission,
                     f"smtpd_tls_chain_files={certs.wrong_host_key},{certs.wrong_host}")
             + smtpd("expired", *submission, f"smtpd_tls_chain_files={certs.expired_key},{certs.expired}")
+            + smtpd("smtps_wrong_host", "smtpd_tls_wrappermode=yes", *submission,
+                    f"smtpd_tls_chain_files={certs.wrong_host_key},{certs.wrong_host}")
+            + smtpd("smtps_expired", "smtpd_tls_wrappermode=yes", *submission,
+                    f"smtpd_tls_chain_files={certs.expired_key},{certs.expired}")
             + _MASTER_TAIL)
 
 
@@ -727,18 +733,20 @@ class SubmissionServer:
             return False
 
     def _wait_ready(self):
-        # Plain smtpd ports answer 220 once master listens and smtpd starts; the wrapper-mode port
-        # only needs to accept (its 220 comes after the TLS handshake).
-        for service in ("starttls", "plain", "wrong_host", "expired"):
-            self._wait(lambda: self._banner(self.ports[service]), self._postfix, f"220 from postfix/{service}")
+        # Plain smtpd ports answer 220 once master listens and smtpd starts; wrapper-mode ports
+        # only need to accept (their 220 comes after the TLS handshake).
+        for service in SERVICES:
+            if service not in IMPLICIT_TLS:
+                self._wait(lambda p=self.ports[service]: self._banner(p), self._postfix, f"220 from postfix/{service}")
 
-        def accepts():
+        def accepts(port):
             try:
-                socket.create_connection((LOOPBACK, self.ports["smtps"]), timeout=2).close()
+                socket.create_connection((LOOPBACK, port), timeout=2).close()
                 return True
             except OSError:
                 return False
-        self._wait(accepts, self._postfix, "postfix/smtps to accept")
+        for service in IMPLICIT_TLS:
+            self._wait(lambda p=self.ports[service]: accepts(p), self._postfix, f"postfix/{service} to accept")
 
     def stop(self):
         atexit.unregister(self.stop)

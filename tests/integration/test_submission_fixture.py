@@ -222,30 +222,34 @@ def openssl_verify(server, cert, *args):
 
 
 def handshake(server, service, name):
-    """STARTTLS on `service` and a verifying handshake for `name`; returns the peer certificate."""
+    """A verifying TLS handshake for `name` on `service` (STARTTLS first unless implicit TLS);
+    returns the peer certificate."""
     with socket.create_connection((server.host, server.ports[service]), timeout=10) as raw:
-        f = raw.makefile("rb")
-        assert f.readline().startswith(b"220 ")
-        raw.sendall(b"EHLO client.example.test\r\n")
-        while not f.readline().startswith(b"250 "):
-            pass
-        raw.sendall(b"STARTTLS\r\n")
-        assert f.readline().startswith(b"220 ")
+        if service not in submission_fixture.IMPLICIT_TLS:
+            f = raw.makefile("rb")
+            assert f.readline().startswith(b"220 ")
+            raw.sendall(b"EHLO client.example.test\r\n")
+            while not f.readline().startswith(b"250 "):
+                pass
+            raw.sendall(b"STARTTLS\r\n")
+            assert f.readline().startswith(b"220 ")
         with tls_context(server).wrap_socket(raw, server_hostname=name) as tls:
             return tls.getpeercert()
 
 
-def test_server_certificate_verifies(submission):
+@pytest.mark.parametrize("service", ["starttls", "smtps"])
+def test_server_certificate_verifies(submission, service):
     for name in (SERVER_NAME, "localhost", "127.0.0.1"):
-        cert = handshake(submission, "starttls", name)
+        cert = handshake(submission, service, name)
         assert ("DNS", SERVER_NAME) in cert["subjectAltName"]
     done = openssl_verify(submission, submission.certs.server, "-verify_hostname", SERVER_NAME)
     assert done.returncode == 0 and "OK" in done.stdout, done.stdout + done.stderr
 
 
-def test_wrong_host_certificate_fails_verification(submission):
+@pytest.mark.parametrize("service", ["wrong_host", "smtps_wrong_host"])
+def test_wrong_host_certificate_fails_verification(submission, service):
     with pytest.raises(ssl.SSLCertVerificationError) as failed:
-        handshake(submission, "wrong_host", SERVER_NAME)
+        handshake(submission, service, SERVER_NAME)
     assert failed.value.verify_code == X509_V_ERR_HOSTNAME_MISMATCH, failed.value
     # The chain itself is fine: only the name is wrong.
     assert openssl_verify(submission, submission.certs.wrong_host).returncode == 0
@@ -253,9 +257,10 @@ def test_wrong_host_certificate_fails_verification(submission):
     assert done.returncode != 0 and "hostname mismatch" in done.stdout + done.stderr
 
 
-def test_expired_certificate_fails_verification(submission):
+@pytest.mark.parametrize("service", ["expired", "smtps_expired"])
+def test_expired_certificate_fails_verification(submission, service):
     with pytest.raises(ssl.SSLCertVerificationError) as failed:
-        handshake(submission, "expired", SERVER_NAME)
+        handshake(submission, service, SERVER_NAME)
     assert failed.value.verify_code == X509_V_ERR_CERT_HAS_EXPIRED, failed.value
     done = openssl_verify(submission, submission.certs.expired, "-verify_hostname", SERVER_NAME)
     assert done.returncode != 0 and "certificate has expired" in done.stdout + done.stderr
