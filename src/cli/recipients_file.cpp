@@ -3,11 +3,9 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <iterator>
-#include <sstream>
 
 namespace smtpsend::cli {
 namespace {
@@ -20,11 +18,13 @@ std::string_view trimmed(std::string_view line) {
   return line.substr(first, last - first + 1);
 }
 
-bool read_all(std::istream& in, std::string& text) {
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  return !in.bad();
+// stdio rather than iostreams: it reports why a read failed (EISDIR, EACCES, EIO) via errno.
+bool read_all(std::FILE* file, std::string& text, int& error_number) {
+  char buffer[8192];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, got);
+  error_number = errno;
+  return std::ferror(file) == 0;
 }
 
 }  // namespace
@@ -42,21 +42,17 @@ std::vector<std::string> parse_recipients_text(std::string_view text) {
 
 bool read_recipients_file(const std::string& path, std::vector<std::string>& out,
                           std::string& error) {
+  const bool from_stdin = path == "-";
+  errno = 0;
+  std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
   std::string text;
-  if (path == "-") {
-    if (!read_all(std::cin, text)) {
-      error = "cannot read recipients from stdin";
-      return false;
-    }
-  } else {
-    errno = 0;
-    std::ifstream file(path, std::ios::binary);
-    if (!file || !read_all(file, text)) {
-      const int saved = errno;
-      error =
-          fmt::format("cannot read {}: {}", path, saved != 0 ? std::strerror(saved) : "read error");
-      return false;
-    }
+  int error_number = errno;
+  const bool read = file != nullptr && read_all(file, text, error_number);
+  if (file != nullptr && !from_stdin) std::fclose(file);
+  if (!read) {
+    error = fmt::format("cannot read {}: {}", from_stdin ? "recipients from stdin" : path,
+                        error_number != 0 ? std::strerror(error_number) : "read error");
+    return false;
   }
   auto recipients = parse_recipients_text(text);
   out.insert(out.end(), std::make_move_iterator(recipients.begin()),
