@@ -91,6 +91,7 @@ def check_zone_answers(dns, zone):
             expect(domain.name, dnsq.TYPE_MX, dnsq.RCODE_NOERROR, [(p, h + ".") for p, h in domain.mx])
         elif domain.null_mx:
             expect(domain.name, dnsq.TYPE_MX, dnsq.RCODE_NOERROR, [(0, ".")])
+            expect(domain.name, dnsq.TYPE_A, dnsq.RCODE_NOERROR, [domain.address] if domain.address else [])
         else:
             expect(domain.name, dnsq.TYPE_MX, dnsq.RCODE_NOERROR, [])
             expect(domain.name, dnsq.TYPE_A, dnsq.RCODE_NOERROR, [domain.address] if domain.address else [])

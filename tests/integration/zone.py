@@ -71,7 +71,8 @@ def build_zone(net=None):
     _mail_domain(zone, "example.test", [(10, h("mx1.example.test", 2))])
     _mail_domain(zone, "other.test", [(10, h("mx.other.test", 3))])
     _mail_domain(zone, "equal.test", [(10, h("mxa.equal.test", 4)), (10, h("mxb.equal.test", 5))])
-    zone.domains["nullmx.test"] = Domain("nullmx.test", null_mx=True)
+    # The null MX domain also has an A record: a client falling back to implicit MX would connect there.
+    zone.domains["nullmx.test"] = Domain("nullmx.test", null_mx=True, address=f"{zone.net}.15")
     zone.domains["aonly.test"] = Domain("aonly.test", address=f"{zone.net}.6")
     zone.domains["nothing.test"] = Domain("nothing.test", txt_only=True)
     # failover.test: the first MX is whatever a test makes of it (refusing, 421, silent, ...).

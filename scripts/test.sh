@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds smtpsend and runs every test: unit + integration (RelWithDebInfo), the same under
+# ASan+UBSan, then each libFuzzer target for FUZZ_SECONDS (default 30). Exits non-zero on any
+# failure. Build dirs: build, build-asan, build-fuzz (inside the checkout, gitignored).
+# Usage: scripts/test.sh            (as root on Debian 12; installs missing packages first)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+fuzz_seconds=${FUZZ_SECONDS:-30}
+failures=()
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+bash scripts/install-deps.sh
+
+configure_and_build() {  # dir, then extra cmake arguments
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja "$@"
+  cmake --build "$dir" -j"$jobs"
+}
+
+run_ctest() {  # dir, name
+  if ! ctest --test-dir "$1" --output-on-failure -j"$jobs"; then
+    failures+=("$2")
+  fi
+}
+
+step "RelWithDebInfo build and tests (build/)"
+configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_ctest build "tests"
+
+step "ASan+UBSan build and tests (build-asan/)"
+configure_and_build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMTPSEND_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_ctest build-asan "sanitizer tests"
+
+step "libFuzzer targets, ${fuzz_seconds} s each (build-fuzz/)"
+if CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+     -DSMTPSEND_FUZZ=ON -DSMTPSEND_TESTS=OFF; then
+  mapfile -t targets < <(grep -v '^$' build-fuzz/fuzz_targets.txt)
+  if [ ${#targets[@]} -eq 0 ]; then
+    failures+=("fuzz: no targets in tests/fuzz")
+  elif cmake --build build-fuzz -j"$jobs" --target "${targets[@]}"; then
+    for target in "${targets[@]}"; do
+      corpus=build-fuzz/corpus/$target
+      mkdir -p "$corpus"
+      echo "-- $target"
+      # -timeout: one input taking over 10 s is a hang; the outer timeout bounds the whole run.
+      if ! timeout $((fuzz_seconds + 60)) "build-fuzz/tests/fuzz/$target" -max_total_time="$fuzz_seconds" \
+           -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>"build-fuzz/$target.log"; then
+        tail -n 40 "build-fuzz/$target.log"
+        failures+=("fuzz: $target")
+      else
+        grep -E '^(Done|stat::number_of_executed_units)' "build-fuzz/$target.log" || true
+      fi
+    done
+  else
+    failures+=("fuzz: build")
+  fi
+else
+  failures+=("fuzz: configure")
+fi
+
+step "Summary"
+if [ ${#failures[@]} -ne 0 ]; then
+  printf 'FAILED: %s\n' "${failures[@]}"
+  exit 1
+fi
+echo "All tests passed (RelWithDebInfo, ASan+UBSan, fuzz ${fuzz_seconds} s per target)."
