@@ -71,40 +71,37 @@ bool holds_complete_reply(std::string_view bytes) {
   }
 }
 
-// What the harness itself knows about deliveries: the recipients named in RCPT TO since the
-// last MAIL FROM, credited once the script passes a 2xx reply to end of data. A recipient may
-// be reported delivered only as often as it was credited.
-class DeliveryLedger {
- public:
-  void observe(const Write& write) {
-    if (write.stage == Stage::data_block) return;  // message data, not commands
-    partial_ += write.bytes;
-    std::size_t end = 0;
-    while ((end = partial_.find("\r\n")) != std::string::npos) {
-      const std::string line = partial_.substr(0, end);
-      partial_.erase(0, end + 2);
-      if (line.rfind("MAIL FROM:", 0) == 0) current_.clear();
-      if (line.rfind("RCPT TO:<", 0) == 0 && line.back() == '>') {
-        current_.push_back(line.substr(9, line.size() - 10));
-      }
-    }
-  }
-  void end_of_data_accepted() {
-    for (const std::string& address : current_) ++credits_[address];
-  }
-  std::map<std::string, int> credits() const { return credits_; }
-
- private:
-  std::string partial_;
-  std::vector<std::string> current_;
-  std::map<std::string, int> credits_;
-};
-
 // Properties every run must have, whatever happened on the way.
 void check_invariants(const SessionScript& script, const SessionOutcome& outcome,
                       const DeliveryLedger& ledger) {
+  check_session_invariants(script.config(), script.transactions(), outcome, ledger);
+}
+
+}  // namespace
+
+void DeliveryLedger::observe(const Write& write) {
+  if (write.stage == Stage::data_block) return;  // message data, not commands
+  partial_ += write.bytes;
+  std::size_t end = 0;
+  while ((end = partial_.find("\r\n")) != std::string::npos) {
+    const std::string line = partial_.substr(0, end);
+    partial_.erase(0, end + 2);
+    if (line.rfind("MAIL FROM:", 0) == 0) current_.clear();
+    if (line.rfind("RCPT TO:<", 0) == 0 && line.back() == '>') {
+      current_.push_back(line.substr(9, line.size() - 10));
+    }
+  }
+}
+
+void DeliveryLedger::end_of_data_accepted() {
+  for (const std::string& address : current_) ++credits_[address];
+}
+
+void check_session_invariants(const SessionConfig& config,
+                              const std::vector<Transaction>& transactions,
+                              const SessionOutcome& outcome, const DeliveryLedger& ledger) {
   std::vector<std::pair<std::size_t, std::string>> wanted;
-  for (const Transaction& t : script.transactions()) {
+  for (const Transaction& t : transactions) {
     for (const std::string& r : t.recipients) wanted.emplace_back(t.message_index, r);
   }
   std::vector<std::pair<std::size_t, std::string>> got;
@@ -119,8 +116,8 @@ void check_invariants(const SessionScript& script, const SessionOutcome& outcome
   for (const RecipientOutcome& r : outcome.recipients) {
     const RecipientResult& result = r.result;
     SCOPED_TRACE("recipient " + result.address);
-    EXPECT_EQ(result.diag.host, script.config().peer.host);
-    EXPECT_EQ(result.diag.ip, script.config().peer.ip);
+    EXPECT_EQ(result.diag.host, config.peer.host);
+    EXPECT_EQ(result.diag.ip, config.peer.ip);
     EXPECT_NE(result.diag.error, make_error_code(Errc::internal));
     if (result.status != RecipientStatus::delivered) {
       EXPECT_NE(result.cause, FailureCause::none) << "left unsettled";
@@ -136,6 +133,8 @@ void check_invariants(const SessionScript& script, const SessionOutcome& outcome
     EXPECT_EQ(result.diag.reply->code / 100, 2);
   }
 }
+
+namespace {
 
 struct Run {
   Run(const SessionScript& script, TranscriptSink* sink)

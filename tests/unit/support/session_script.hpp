@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -78,6 +79,27 @@ class SessionScript {
   std::vector<Transaction> transactions_;
   std::vector<Step> steps_;
 };
+
+// What a test knows about deliveries without trusting the session: the recipients named in
+// RCPT TO since the last MAIL FROM, credited when a 2xx reply to end of data is passed. A
+// recipient may be reported delivered only as often as it was credited.
+class DeliveryLedger {
+ public:
+  void observe(const Write& write);  // every Write the session makes
+  void end_of_data_accepted();       // a 2xx reply to end of data was fed
+  const std::map<std::string, int>& credits() const { return credits_; }
+
+ private:
+  std::string partial_;
+  std::vector<std::string> current_;
+  std::map<std::string, int> credits_;
+};
+
+// Asserts what holds after any conversation: every recipient has exactly one outcome, none is
+// left unsettled, each names the peer, and nothing is delivered beyond the ledger's credits.
+void check_session_invariants(const SessionConfig& config,
+                              const std::vector<Transaction>& transactions,
+                              const SessionOutcome& outcome, const DeliveryLedger& ledger);
 
 // Plays the script every way described above; failures are reported through GoogleTest.
 void run(const SessionScript& script);
