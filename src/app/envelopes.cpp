@@ -1,0 +1,53 @@
+#include "smtpsend/message/address.hpp"
+#include "steps.hpp"
+
+namespace smtpsend::app {
+namespace {
+
+std::optional<Stop> parse_address(const std::string& text, const std::string& qualify_domain,
+                                  message::EnvelopeAddress& out) {
+  std::string detail;
+  if (message::parse_envelope_address(text, qualify_domain, out, detail)) return std::nullopt;
+  return Stop{ExitCode::data_error, detail};
+}
+
+// SPEC.md "Envelope": -f wins ("" and "<>" are the null sender); else the message's From:,
+// Sender:, or $USER@qualify-domain.
+std::optional<Stop> envelope_sender(const cli::Request& request, const cli::HostIdentity& host,
+                                    const message::Message& message, std::string& sender) {
+  if (!request.from) {
+    sender = message::default_envelope_sender(message.facts, host.user, request.qualify_domain);
+    return std::nullopt;
+  }
+  if (request.from->empty() || *request.from == "<>") {
+    sender.clear();
+    return std::nullopt;
+  }
+  message::EnvelopeAddress parsed;
+  if (auto stop = parse_address(*request.from, request.qualify_domain, parsed)) return stop;
+  sender = parsed.text;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Stop> build_envelopes(const cli::Request& request, const cli::HostIdentity& host,
+                                    const std::vector<message::Message>& messages,
+                                    std::vector<delivery::OutgoingMessage>& outgoing) {
+  std::vector<message::EnvelopeAddress> recipients(request.recipients.size());
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    if (auto stop = parse_address(request.recipients[i], request.qualify_domain, recipients[i])) {
+      return stop;
+    }
+  }
+  for (const message::Message& message : messages) {
+    delivery::OutgoingMessage item;
+    item.message = &message;
+    item.recipients = recipients;
+    if (auto stop = envelope_sender(request, host, message, item.mail_from)) return stop;
+    outgoing.push_back(std::move(item));
+  }
+  return std::nullopt;
+}
+
+}  // namespace smtpsend::app

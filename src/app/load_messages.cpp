@@ -1,0 +1,45 @@
+#include <chrono>
+#include <random>
+
+#include "smtpsend/core/errors.hpp"
+#include "steps.hpp"
+
+namespace smtpsend::app {
+namespace {
+
+// 128 random bits: Message-IDs of runs in the same second on the same host must differ.
+std::string unique_text() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::random_device device;
+  std::string text;
+  for (int word = 0; word < 4; ++word) {
+    std::uint32_t bits = device();
+    for (int nibble = 0; nibble < 8; ++nibble, bits >>= 4) text.push_back(kHex[bits & 0xF]);
+  }
+  return text;
+}
+
+ExitCode exit_code_for_load(const std::error_code& error) {
+  if (error == Errc::message_malformed) return ExitCode::data_error;
+  if (error == Errc::input_unreadable) return ExitCode::no_input;
+  return ExitCode::io_error;
+}
+
+}  // namespace
+
+std::optional<Stop> load_messages(const cli::Request& request, const std::string& fqdn,
+                                  std::vector<message::Message>& messages) {
+  messages.reserve(request.message_paths.size());
+  for (const std::string& path : request.message_paths) {
+    const message::CompletionContext context{fqdn, std::chrono::system_clock::now(), unique_text()};
+    message::Message loaded;
+    message::LoadError error;
+    if (!message::load_message(path, context, loaded, error)) {
+      return Stop{exit_code_for_load(error.error), error.detail};
+    }
+    messages.push_back(std::move(loaded));
+  }
+  return std::nullopt;
+}
+
+}  // namespace smtpsend::app

@@ -1,0 +1,70 @@
+#include "smtpsend/app/run.hpp"
+
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "smtpsend/report/failure_lines.hpp"
+#include "steps.hpp"
+
+namespace smtpsend {
+namespace {
+
+int status(ExitCode code) {
+  return static_cast<int>(code);
+}
+
+int stop(const app::Stop& stop, std::ostream& err) {
+  err << report::fatal_line(stop.sentence) << '\n';
+  return status(stop.code);
+}
+
+int run_request(const cli::Request& request, const cli::HostIdentity& host, std::ostream& out,
+                std::ostream& err) {
+  std::vector<message::Message> messages;
+  if (auto early = app::load_messages(request, host.fqdn, messages)) return stop(*early, err);
+  std::vector<delivery::OutgoingMessage> outgoing;
+  if (auto early = app::build_envelopes(request, host, messages, outgoing)) {
+    return stop(*early, err);
+  }
+  const ExitCode code = request.dry_run
+                            ? app::plan_and_report(request, outgoing, out, err)
+                            : app::send_and_report(request, messages, outgoing, out, err);
+  out.flush();
+  // A plan or JSON document that did not reach its reader is not a success (EX_IOERR).
+  if (!out) return stop({ExitCode::io_error, "cannot write to stdout"}, err);
+  return status(code);
+}
+
+int run_unguarded(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  const cli::HostIdentity host = cli::this_host_identity();
+  const cli::CommandLine command_line = cli::parse_command_line(args, host);
+  if (!command_line.request) {
+    out << command_line.output;
+    if (!command_line.error.empty()) err << report::fatal_line(command_line.error) << '\n';
+    return status(command_line.exit_code);
+  }
+  return run_request(*command_line.request, host, out, err);
+}
+
+}  // namespace
+
+// The one place exceptions are caught (DESIGN.md rule 6): whatever escaped is a bug or
+// exhaustion, reported in one line.
+int run(int argc, char** argv) {
+  try {
+    return run_unguarded(argc, argv, std::cout, std::cerr);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "smtpsend: out of memory\n";
+    return status(ExitCode::os_error);
+  } catch (const std::exception& e) {
+    std::cerr << report::fatal_line(std::string("internal error: ") + e.what()) << '\n';
+  } catch (...) {
+    std::cerr << "smtpsend: internal error\n";
+  }
+  return status(ExitCode::software);
+}
+
+}  // namespace smtpsend
