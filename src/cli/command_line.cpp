@@ -70,10 +70,10 @@ void add_envelope_options(CLI::App& app, RawOptions& raw) {
          "DOMAIN");
   single(app, "--recipients-file", raw.recipients_file,
          "one recipient a line (blank lines and # comments ignored)", "FILE");
-  app.add_option("recipients", raw.recipients,
+  app.add_option("RECIPIENT", raw.recipients,
                  "envelope recipients (local@domain, local@[192.0.2.1], UTF-8 allowed); they "
                  "apply to every -m message")
-      ->type_name("RECIPIENT");
+      ->type_name("ADDRESS");
 }
 
 void add_routing_options(CLI::App& app, RawOptions& raw) {

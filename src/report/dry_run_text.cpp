@@ -33,9 +33,12 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-void append_host(std::string& out, std::size_t position, const dns::PlannedHost& host) {
-  out += fmt::format("  {}. {} (preference {}): {}\n", position, sanitize_server_text(host.name),
-                     host.preference,
+// Preferences only mean something between MX records; an implicit MX or a literal has one host.
+void append_host(std::string& out, std::size_t position, const dns::PlannedHost& host,
+                 bool show_preference) {
+  const std::string preference =
+      show_preference ? fmt::format(" (preference {})", host.preference) : std::string();
+  out += fmt::format("  {}. {}{}: {}\n", position, sanitize_server_text(host.name), preference,
                      host.addresses.empty() ? std::string("no addresses") : joined(host.addresses));
 }
 
@@ -44,7 +47,10 @@ void append_destination(std::string& out, const delivery::PlannedDestination& de
                      route_name(destination.plan.kind));
   out += fmt::format("  recipients: {}\n", joined(destination.recipients));
   std::size_t position = 0;
-  for (const auto& host : destination.plan.hosts) append_host(out, ++position, host);
+  const bool show_preference = destination.plan.kind == dns::PlanKind::mx;
+  for (const auto& host : destination.plan.hosts) {
+    append_host(out, ++position, host, show_preference);
+  }
   if (!destination.plan.hosts.empty()) {
     out += fmt::format("  port {}, TLS {}\n", destination.port,
                        sanitize_server_text(destination.tls_policy));

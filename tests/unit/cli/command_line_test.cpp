@@ -268,16 +268,26 @@ TEST(CommandLine, HelpPrintsToStdoutAndExitsZero) {
 
 TEST(CommandLine, HelpUsesTheContractsWording) {
   const std::string help = help_text();
-  for (const char* phrase :
-       {"-m,--message", "an RFC 5322 message to send; - is stdin", "-f,--from",
-        "-f '' and -f '<>' are the null sender", "--qualify-domain",
-        "one recipient a line (blank lines and # comments ignored)",
-        "DNS servers to use instead of the system's (repeatable)", "port for MX hosts (default 25)",
-        "EHLO name (default: this host's FQDN)", "IPv4 only", "IPv6 only",
-        "destinations delivered at the same time (default 8)",
-        "overrides every SMTP stage timeout at once", "per address (default 30)",
-        "whole DNS resolution of one destination (default 60)", "send nothing",
-        "accepted; smtpsend always reads to end of input", "--json", "--version"}) {
+  for (const char* phrase : {"Usage: smtpsend [OPTIONS] [RECIPIENT...]",
+                             "-m,--message",
+                             "an RFC 5322 message to send; - is stdin",
+                             "-f,--from",
+                             "-f '' and -f '<>' are the null sender",
+                             "--qualify-domain",
+                             "one recipient a line (blank lines and # comments ignored)",
+                             "DNS servers to use instead of the system's (repeatable)",
+                             "port for MX hosts (default 25)",
+                             "EHLO name (default: this host's FQDN)",
+                             "IPv4 only",
+                             "IPv6 only",
+                             "destinations delivered at the same time (default 8)",
+                             "overrides every SMTP stage timeout at once",
+                             "per address (default 30)",
+                             "whole DNS resolution of one destination (default 60)",
+                             "send nothing",
+                             "accepted; smtpsend always reads to end of input",
+                             "--json",
+                             "--version"}) {
     EXPECT_NE(help.find(phrase), std::string::npos) << phrase;
   }
   for (const char* later : {"--tls", "--relay", "--subject", "--config", "--user"}) {

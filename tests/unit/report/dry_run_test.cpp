@@ -70,6 +70,22 @@ TEST(DryRunText, EveryKindNamed) {
   }
 }
 
+TEST(DryRunText, LiteralAndImplicitHostsHaveNoPreference) {
+  delivery::PlannedDestination destination;
+  destination.domain = "[192.0.2.7]";
+  destination.recipients = {"bob@[192.0.2.7]"};
+  destination.plan.kind = dns::PlanKind::literal;
+  destination.plan.hosts = {{"192.0.2.7", 0, {"192.0.2.7"}, true}};
+  destination.port = 2525;
+  destination.tls_policy = "opportunistic";
+  const std::vector<delivery::PlannedDestination> plan{destination};
+  EXPECT_EQ(plan_text(plan),
+            "[192.0.2.7]: address literal\n"
+            "  recipients: bob@[192.0.2.7]\n"
+            "  1. 192.0.2.7: 192.0.2.7\n"
+            "  port 2525, TLS opportunistic\n");
+}
+
 TEST(DryRunText, DnsNamesSanitised) {
   delivery::PlannedDestination destination = mx_destination();
   destination.plan.hosts = {{"evil\x1b[2J.example", 0, {"192.0.2.1"}, false}};
