@@ -258,8 +258,9 @@ struct DestinationFsm::State {
     for (const smtp::RecipientOutcome& r : outcome.recipients) {
       Slot* slot = find_unsettled(r.result.message_index, r.result.address);
       if (slot == nullptr) continue;  // not ours, or already settled: ignore, never overwrite
-      // A 2xx after end of data is final whatever the session says (RFC 5321 §4.1.1.4).
-      if (r.final || r.result.status == RecipientStatus::delivered) {
+      // A 2xx after end of data is final whatever the session says (RFC 5321 §4.1.1.4), and so
+      // is a message that may have been delivered: another host would duplicate it (RFC 1047).
+      if (r.final || r.result.status == RecipientStatus::delivered || r.result.may_duplicate) {
         slot->settled = r.result;
       } else {
         slot->last_attempt = r.result;

@@ -486,6 +486,16 @@ TEST(DestinationFsm, SeveralMessagesKeepTheirTransactions) {
                       delivered("b@example.com", 1).result}});
 }
 
+TEST(DestinationFsm, MessageThatMayHaveBeenDeliveredIsNeverSentToAnotherHost) {
+  DestinationFsm fsm(example({"a@example.com"}), options());
+  resolve_one_host(fsm, "mx1.example.com", {"192.0.2.1", "192.0.2.2"});
+  fsm.on_connected();
+  smtp::RecipientOutcome lost = not_settled("a@example.com");
+  lost.result.may_duplicate = true;
+  fsm.on_session(session({lost}));
+  expect_next(fsm, Finish{{lost.result}});
+}
+
 TEST(DestinationFsm, RecipientMissingFromTheOutcomeIsStillReported) {
   DestinationFsm fsm(example({"a@example.com", "b@example.com"}), options());
   resolve_one_host(fsm, "mx1.example.com", {"192.0.2.1"});
