@@ -118,6 +118,16 @@ std::optional<std::string> addr_spec(std::span<const Token> tokens) {
   }
 }
 
+// Control bytes are no part of any address (RFC 5322 §3.2.3 atext, §3.2.4 qtext) and must not
+// reach MAIL FROM, where they could corrupt the command line.
+bool has_control(std::string_view s) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
 // An obsolete route ("<@relay1,@relay2:user@host>", RFC 5322 §4.4) is ignored.
 std::span<const Token> without_route(std::span<const Token> angle) {
   for (std::size_t i = angle.size(); i > 0; --i) {
@@ -152,7 +162,9 @@ class MailboxCollector {
 
   void flush() {
     const auto spec = has_angle_ ? addr_spec(without_route(angle_)) : addr_spec(plain_);
-    if (spec && !spec->empty() && found_.size() < limit_) found_.push_back(*spec);
+    if (spec && !spec->empty() && !has_control(*spec) && found_.size() < limit_) {
+      found_.push_back(*spec);
+    }
     plain_.clear();
     angle_.clear();
     has_angle_ = false;

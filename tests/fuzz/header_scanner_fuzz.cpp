@@ -17,6 +17,15 @@ void check(bool condition) {
   if (!condition) std::abort();
 }
 
+// What may end up in MAIL FROM: non-empty, no control bytes.
+bool usable_address(const std::string& address) {
+  for (char c : address) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return !address.empty();
+}
+
 void check_canonical(const std::string& content) {
   HeaderFacts facts;
   LoadError error;
@@ -28,8 +37,8 @@ void check_canonical(const std::string& content) {
   check(facts.header_end <= content.size() && facts.header_end <= kMaxHeaderSection);
   check(facts.header_end > 0);
   check(facts.header_end == content.size() || content.compare(facts.header_end, 2, "\r\n") == 0);
-  if (facts.from_address) check(!facts.from_address->empty());
-  if (facts.sender_address) check(!facts.sender_address->empty());
+  check(!facts.from_address || usable_address(*facts.from_address));
+  check(!facts.sender_address || usable_address(*facts.sender_address));
   check(facts.has_message_id || facts.message_id.empty());
 
   std::string completed = content;

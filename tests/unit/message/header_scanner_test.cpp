@@ -54,6 +54,11 @@ const FromCase kFromCases[] = {
      "s@example.com"},
     {"missing_from", "To: x@example.com\r\nSubject: hi\r\n", std::nullopt},
     {"empty_angle", "From: Nobody <>\r\n", std::nullopt},
+    {"control_byte_in_address", "From: a\x01b@example.com\r\n", std::nullopt},
+    {"control_byte_skips_to_next", "From: \"x\x7f\"@example.com, b@example.com\r\n",
+     "b@example.com"},
+    // RFC 5321 §4.1.2 qtextSMTP has no HTAB, so such a local part cannot go into MAIL FROM.
+    {"tab_in_quoted_local_unusable", "From: \"a\tb\"@example.com\r\n", std::nullopt},
     {"display_name_only", "From: Alice Smith\r\n", std::nullopt},
     {"first_from_wins", "From: a@example.com\r\nFrom: b@example.com\r\n", "a@example.com"},
     {"resent_from_is_not_from", "Resent-From: r@example.com\r\nFrom: f@example.com\r\n",
