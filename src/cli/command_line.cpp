@@ -118,21 +118,30 @@ void build_app(CLI::App& app, RawOptions& raw) {
   add_output_options(app, raw);
 }
 
-// "-oi" is sendmail's spelling of -i; CLI11 would read it as -o with the value "i". Dropped
-// before parsing unless it is the value of the option before it, or follows "--".
-std::vector<std::string> without_dash_oi(std::span<const std::string> args, const CLI::App& app) {
+// Two spellings CLI11 misreads, fixed before it parses: "-oi" (sendmail's -i) would be -o with
+// the value "i", so it is dropped unless it follows "--" or is the value of the option before
+// it; "--from=" would take the next argument as its value, so the empty value is made explicit
+// ("--from=" is the null sender).
+std::vector<std::string> normalized_args(std::span<const std::string> args, const CLI::App& app) {
   std::vector<std::string> kept;
   bool positional_only = false;
   for (const auto& arg : args) {
-    if (arg == "--") positional_only = true;
     const bool previous_wants_value = [&] {
       if (kept.empty() || positional_only) return false;
       const std::string& previous = kept.back();
       if (!previous.starts_with('-') || previous.find('=') != std::string::npos) return false;
       const CLI::Option* option = app.get_option_no_throw(previous);
-      return option != nullptr && option->get_type_size() > 0;
+      return option != nullptr && option->get_items_expected_min() > 0;
     }();
-    if (arg == "-oi" && !positional_only && !previous_wants_value) continue;
+    if (!positional_only && !previous_wants_value) {
+      if (arg == "--") positional_only = true;
+      if (arg == "-oi") continue;
+      if (arg.starts_with("--") && arg.size() > 3 && arg.back() == '=') {
+        kept.push_back(arg.substr(0, arg.size() - 1));
+        kept.emplace_back();
+        continue;
+      }
+    }
     kept.push_back(arg);
   }
   return kept;
@@ -232,7 +241,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
                "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
-  const std::vector<std::string> kept = without_dash_oi(args, app);
+  const std::vector<std::string> kept = normalized_args(args, app);
   std::vector<const char*> argv{"smtpsend"};
   for (const auto& arg : kept) argv.push_back(arg.c_str());
   try {

@@ -96,6 +96,19 @@ TEST(CommandLine, NullSenderSpellingsKeptForTheApp) {
   EXPECT_EQ(parsed({"-f", "<>", "r@x.org"}).from, "<>");
 }
 
+TEST(CommandLine, EmptyValueAfterEqualsIsEmpty) {
+  const Request request = parsed({"--from=", "r@x.org"});
+  EXPECT_EQ(request.from, "");
+  EXPECT_EQ(request.recipients, std::vector<std::string>{"r@x.org"});
+  expect_usage_error({"--helo=", "r@x.org"},
+                     "--helo must be a host name of letters, digits, '-' and '.', or an address "
+                     "literal such as [192.0.2.1], not ''");
+}
+
+TEST(CommandLine, ValueLikeAnOptionAfterAnOptionIsItsValue) {
+  EXPECT_EQ(parsed({"-f", "--x=", "r@x.org"}).from, "--x=");
+}
+
 TEST(CommandLine, SingleValuedOptionGivenTwiceLastWins) {
   EXPECT_EQ(parsed({"-f", "a@x.org", "-f", "b@x.org", "r@x.org"}).from, "b@x.org");
   EXPECT_EQ(parsed({"--mx-port", "2525", "--mx-port", "26", "r@x.org"}).delivery.mx_port, 26);
@@ -227,6 +240,19 @@ TEST(CommandLine, SendmailReadToEndFlagsAreAcceptedAndIgnored) {
   EXPECT_EQ(parsed({"-oi", "r@x.org"}).recipients, std::vector<std::string>{"r@x.org"});
   EXPECT_EQ(parsed({"r@x.org", "-oi", "-i"}).recipients, std::vector<std::string>{"r@x.org"});
   EXPECT_EQ(parsed({"-vi", "r@x.org"}).verbosity, 1);
+}
+
+TEST(CommandLine, DashOiAfterAFlagIsDropped) {
+  EXPECT_TRUE(parsed({"--json", "-oi", "r@x.org"}).json);
+  EXPECT_TRUE(parsed({"-q", "-oi", "-oi", "r@x.org"}).quiet);
+  EXPECT_EQ(parsed({"-i", "-oi", "r@x.org"}).recipients, std::vector<std::string>{"r@x.org"});
+}
+
+TEST(CommandLine, RepeatedFlagsAreHarmless) {
+  const Request request = parsed({"--json", "--json", "-q", "-q", "-4", "-4", "r@x.org"});
+  EXPECT_TRUE(request.json);
+  EXPECT_TRUE(request.quiet);
+  EXPECT_EQ(request.delivery.family, dns::AddressFamily::ipv4);
 }
 
 TEST(CommandLine, DashOiAsAValueOrAfterDoubleDashIsKept) {
