@@ -43,17 +43,18 @@ class Dnsmasq:
         conf = os.path.join(self.dir, "zone.conf")
         with open(conf, "w", encoding="ascii") as f:
             f.write(self.zone.dnsmasq_config())
-        self.proc = subprocess.Popen(
-            [binary, "--no-resolv", "--no-hosts", f"--port={self.port}", "--listen-address=127.0.0.1",
-             "--bind-interfaces", "--keep-in-foreground", f"--pid-file={self.dir}/dnsmasq.pid",
-             f"--conf-file={conf}", "--log-queries", f"--log-facility={self.dir}/queries.log"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with _stderr_file(self.dir) as stderr:
+            self.proc = subprocess.Popen(
+                [binary, "--no-resolv", "--no-hosts", f"--port={self.port}", "--listen-address=127.0.0.1",
+                 "--bind-interfaces", "--keep-in-foreground", f"--pid-file={self.dir}/dnsmasq.pid",
+                 f"--conf-file={conf}", "--log-queries", f"--log-facility={self.dir}/queries.log"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
         wait_for(self._answers, 10, f"dnsmasq to answer on 127.0.0.1:{self.port}")
         return self
 
     def _answers(self):
         if self.proc.poll() is not None:
-            raise FixtureError(f"dnsmasq exited with {self.proc.returncode}: {self.proc.stderr.read().decode()}")
+            raise FixtureError(f"dnsmasq exited with {self.proc.returncode}: {_tail(self.dir)}")
         try:
             dnsq.query("127.0.0.1", self.port, "example.test", dnsq.TYPE_MX, timeout=0.3)
         except OSError:
@@ -70,8 +71,21 @@ class Dnsmasq:
     def stop(self):
         if self.proc:
             stop(self.proc)
-            self.proc.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _stderr_file(directory):
+    """stderr goes to a file: a pipe nobody reads could fill up and stall the server."""
+    return open(os.path.join(directory, "stderr.log"), "wb")
+
+
+def _tail(directory, size=2000):
+    """The end of a server's stderr, for failure messages."""
+    try:
+        with open(os.path.join(directory, "stderr.log"), "rb") as f:
+            return f.read()[-size:].decode("utf-8", "replace")
+    except OSError:
+        return "(no stderr log)"
 
 
 class SmtpSink:
@@ -89,9 +103,10 @@ class SmtpSink:
     def start(self):
         binary = require_tool(SMTP_SINK, "postfix")
         user = ["-u", "nobody"] if os.geteuid() == 0 else []
-        self.proc = subprocess.Popen(
-            [binary, *user, "-h", f"sink-{self.host}", "-d", f"{self.dir}/%M.", f"{self.host}:{self.port}", "16"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with _stderr_file(self.dir) as stderr:
+            self.proc = subprocess.Popen(
+                [binary, *user, "-h", f"sink-{self.host}", "-d", f"{self.dir}/%M.", f"{self.host}:{self.port}", "16"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
         wait_for_tcp(self.host, self.port, self.proc)
         self._probe_files = set(self._files())  # the readiness probe may leave nothing, but be sure
         return self
@@ -116,7 +131,6 @@ class SmtpSink:
     def stop(self):
         if self.proc:
             stop(self.proc)
-            self.proc.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -162,8 +176,9 @@ class ScriptedServer:
         config = os.path.join(self.dir, "config.json")
         with open(config, "w", encoding="utf-8") as f:
             json.dump({"log": self.log_path, "listeners": self.listeners}, f)
-        self.proc = subprocess.Popen([PYTHON, os.path.join(HERE, "scripted_smtp_server.py"), config],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with _stderr_file(self.dir) as stderr:
+            self.proc = subprocess.Popen([PYTHON, os.path.join(HERE, "scripted_smtp_server.py"), config],
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
         self._wait_ready()
         return self
 
@@ -173,7 +188,7 @@ class ScriptedServer:
             if not sel.select(timeout=10) or self.proc.stdout.readline() != b"READY\n":
                 self.proc.kill()
                 self.proc.wait(timeout=5)
-                raise FixtureError(f"scripted SMTP server did not start: {self.proc.stderr.read().decode()}")
+                raise FixtureError(f"scripted SMTP server did not start: {_tail(self.dir)}")
 
     def events(self, host=None, kind=None):
         """Recorded events (dicts with t, host, conn, event, ...), optionally filtered."""
@@ -197,7 +212,6 @@ class ScriptedServer:
         if self.proc:
             stop(self.proc)
             self.proc.stdout.close()
-            self.proc.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -6,8 +6,11 @@ import smtplib
 import socket
 import time
 
+import pytest
+
 import dnsq
 from fixtures_lib import wire_to_message
+from processes import FixtureError, require_tool
 from harness import check_zone_answers
 
 MESSAGE = b"Subject: fixture\r\nFrom: a@client.test\r\n\r\n.leading dot\r\nbody\r\n..two dots\r\n"
@@ -133,3 +136,8 @@ def test_scripted_garbage_and_slow_replies(scripted, zone, mx_port):
             data += sock.recv(4096)
     assert data.endswith(b"garbage \x01 not smtp\r\n")
     assert time.monotonic() - start >= 0.45
+
+
+def test_a_missing_tool_fails_with_the_install_hint():
+    with pytest.raises(FixtureError, match=r"dnsmasq-base.*scripts/install-deps\.sh"):
+        require_tool("/nonexistent/dnsmasq", "dnsmasq-base")
