@@ -82,6 +82,13 @@ void add_missing_headers(std::string& canonical, HeaderFacts& facts, const Compl
     facts.has_message_id = true;
   }
   if (added.empty()) return;
+  if (!facts.has_header_section) {
+    // RFC 5322 §2.1: the empty line separates the added header fields from the body.
+    canonical.insert(0, added + "\r\n");
+    facts.header_end = added.size();
+    facts.has_header_section = true;
+    return;
+  }
   canonical.insert(0, added);
   facts.header_end += added.size();
 }

@@ -56,6 +56,11 @@ std::string_view field_name(std::string_view line, std::size_t& colon) {
   return line.substr(0, name_end);
 }
 
+bool starts_header_field(std::string_view line) {
+  std::size_t colon = 0;
+  return !field_name(line, colon).empty();
+}
+
 // Printable, bounded excerpt of a rejected line for the one-sentence error.
 std::string excerpt(std::string_view line) {
   constexpr std::size_t kMaxExcerpt = 40;
@@ -112,16 +117,10 @@ class HeaderSectionScanner {
   // The empty line, or the end of the content, ends the section.
   void on_end() { finish_field(); }
 
-  // RFC 5322 §3.5 lets the header section be empty, but a message without one is almost
-  // certainly a body piped to the wrong command; sending it as is would only hide the mistake.
-  bool no_header_section() {
-    return fail("the message has no header section (it starts with an empty line)");
-  }
-
  private:
   // §2.2.3: unfolding removes only the CRLF; the leading WSP stays part of the body.
   bool on_continuation(std::string_view line) {
-    if (line_number_ == 1) return not_a_field(line);
+    // scan_headers() never lets a continuation start the section (that input is all body).
     if (line.size() > kMaxHeaderLine) return too_long(current_name_);
     if (current_ != Field::other) body_.append(line);
     return true;
@@ -153,10 +152,6 @@ class HeaderSectionScanner {
   }
 
   bool not_a_field(std::string_view line) {
-    if (line_number_ == 1) {
-      return fail("the message does not start with a header field (line 1: '" + excerpt(line) +
-                  "')");
-    }
     return fail("header line " + std::to_string(line_number_) +
                 " is neither a header field nor a continuation line: '" + excerpt(line) + "'");
   }
@@ -222,9 +217,13 @@ bool scan_headers(std::string_view canonical, HeaderFacts& facts, LoadError& err
     }
     std::size_t next = 0;
     const std::string_view line = line_at(canonical, pos, next);
-    if (line.empty()) {
-      if (pos == 0) return scanner.no_header_section();
-      break;
+    if (line.empty()) break;
+    // Input that does not open with a header field is all body, as Postfix's sendmail and
+    // msmtp treat `echo text | sendmail user`; RFC 5322 §3.5 allows an empty header section.
+    if (pos == 0 && !starts_header_field(line)) {
+      facts.has_header_section = false;
+      facts.header_end = 0;
+      return true;
     }
     if (!scanner.on_line(line)) {
       facts.header_end = 0;

@@ -35,8 +35,10 @@ void check_canonical(const std::string& content) {
     return;
   }
   check(facts.header_end <= content.size() && facts.header_end <= kMaxHeaderSection);
-  check(facts.header_end > 0);
-  check(facts.header_end == content.size() || content.compare(facts.header_end, 2, "\r\n") == 0);
+  // Only all-body input, or input opening with the empty line, has an empty header section.
+  check(facts.header_end > 0 || !facts.has_header_section || content.starts_with("\r\n"));
+  check(!facts.has_header_section || facts.header_end == content.size() ||
+        content.compare(facts.header_end, 2, "\r\n") == 0);
   check(!facts.from_address || usable_address(*facts.from_address));
   check(!facts.sender_address || usable_address(*facts.sender_address));
   check(facts.has_message_id || facts.message_id.empty());
@@ -46,7 +48,11 @@ void check_canonical(const std::string& content) {
   const CompletionContext ctx{"fuzz.example", std::chrono::system_clock::time_point{}, "f"};
   add_missing_headers(completed, completed_facts, ctx);
   check(completed_facts.has_date && completed_facts.has_message_id);
-  check(completed_facts.header_end == facts.header_end + (completed.size() - content.size()));
+  const std::size_t added = completed.size() - content.size();
+  // All-body input gets the added fields and an empty line; the section ends at that line.
+  check(completed_facts.has_header_section);
+  check(completed_facts.header_end ==
+        (facts.has_header_section ? facts.header_end + added : added - 2));
 
   HeaderFacts rescanned;
   LoadError rescan_error;

@@ -29,6 +29,9 @@ struct HeaderFacts {
   std::optional<std::string> from_address;  // addr-spec of the first mailbox in From:
   std::optional<std::string> sender_address;  // addr-spec in Sender:
   std::size_t header_end = 0;  // offset of the empty line ending the header section (or size)
+  // False when the input does not start with a header field: it is all body (as Postfix's
+  // sendmail treats it), and completion adds an empty line after the headers it adds.
+  bool has_header_section = true;
 };
 
 struct Message {
@@ -53,9 +56,11 @@ std::string canonicalize_crlf(std::string_view raw);
 
 bool has_eight_bit(std::string_view bytes) noexcept;
 
-// Scans the header section of canonical content. Malformed (a line that is neither a header
-// field, a continuation, nor the empty line ending the section; a header line over 998 octets;
-// no end within kMaxHeaderSection) -> false with Errc::message_malformed naming the problem.
+// Scans the header section of canonical content. Input whose first line is not a header field
+// is all body (has_header_section = false); input starting with an empty line has an empty
+// header section. Malformed (empty input; after a first header field, a line that is neither a
+// header field, a continuation, nor the empty line ending the section; a header line over 998
+// octets; no end within kMaxHeaderSection) -> false with Errc::message_malformed naming it.
 bool scan_headers(std::string_view canonical, HeaderFacts& facts, LoadError& error);
 
 struct CompletionContext {

@@ -143,23 +143,12 @@ void PrintTo(const MalformedCase& c, std::ostream* os) {
 
 const MalformedCase kMalformedCases[] = {
     {"empty", "", "the message is empty"},
-    {"body_only", "Hello there,\r\nhow are you\r\n",
-     "the message does not start with a header field (line 1: 'Hello there,')"},
-    {"starts_with_empty_line", "\r\nSubject: x\r\n",
-     "the message has no header section (it starts with an empty line)"},
-    {"starts_with_continuation", " Subject: x\r\n\r\n",
-     "the message does not start with a header field (line 1: ' Subject: x')"},
-    {"colon_without_name", ": value\r\n\r\n",
-     "the message does not start with a header field (line 1: ': value')"},
     {"space_inside_name", "Subject: x\r\nBad Name: y\r\n\r\n",
      "header line 2 is neither a header field nor a continuation line: 'Bad Name: y'"},
     {"non_ascii_name", "Subject: x\r\nSubj\xc3\xa9t: y\r\n\r\n",
      "header line 2 is neither a header field nor a continuation line: 'Subj\xc3\xa9t: y'"},
     {"control_bytes_sanitised", "Subject: x\r\nab\x01\x1b[2J\r\n\r\n",
      "header line 2 is neither a header field nor a continuation line: 'ab??[2J'"},
-    {"mbox_from_line", "From alice@example.com Mon Nov 23 22:13:00 2026\r\nSubject: x\r\n\r\n",
-     "the message does not start with a header field (line 1: 'From alice@example.com Mon Nov "
-     "23 22:13:...')"},
 };
 
 class MalformedTable : public testing::TestWithParam<MalformedCase> {};
@@ -174,6 +163,41 @@ TEST_P(MalformedTable, IsRejectedWithOneSentence) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Message, MalformedTable, testing::ValuesIn(kMalformedCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+struct BodyOnlyCase {
+  const char* name;
+  std::string content;
+  bool has_header_section;
+};
+
+void PrintTo(const BodyOnlyCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+// Input that does not open with a header field is all body, as Postfix's sendmail treats it.
+const BodyOnlyCase kBodyOnlyCases[] = {
+    {"plain_text", "Hello there,\r\nhow are you\r\n", false},
+    {"starts_with_empty_line", "\r\nSubject: x\r\n", true},
+    {"starts_with_continuation", " Subject: x\r\n\r\n", false},
+    {"colon_without_name", ": value\r\n\r\n", false},
+    {"mbox_from_line", "From alice@example.com Mon Nov 23 22:13:00 2026\r\nSubject: x\r\n\r\n",
+     false},
+};
+
+class BodyOnlyTable : public testing::TestWithParam<BodyOnlyCase> {};
+
+TEST_P(BodyOnlyTable, IsAcceptedWithAnEmptyHeaderSection) {
+  HeaderFacts facts;
+  LoadError error;
+  ASSERT_TRUE(scan_headers(GetParam().content, facts, error)) << error.detail;
+  EXPECT_EQ(facts.header_end, 0u);
+  EXPECT_EQ(facts.has_header_section, GetParam().has_header_section);
+  EXPECT_FALSE(facts.from_address.has_value());
+  EXPECT_FALSE(facts.has_date);
+}
+
+INSTANTIATE_TEST_SUITE_P(Message, BodyOnlyTable, testing::ValuesIn(kBodyOnlyCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // RFC 5322 §2.1.1: 998 octets plus CRLF is the longest header line.

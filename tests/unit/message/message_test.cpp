@@ -92,13 +92,11 @@ TEST(ReadInput, DashReadsStdinToEnd) {
 }
 
 TEST(LoadMessage, DashIsNamedStdin) {
-  PipedStdin stdin_pipe("no header here\n");
+  PipedStdin stdin_pipe("Subject: x\n\n");
   Message msg;
   LoadError error;
-  EXPECT_FALSE(load_message("-", context(), msg, error));
+  ASSERT_TRUE(load_message("-", context(), msg, error)) << error.detail;
   EXPECT_EQ(msg.source, "stdin");
-  EXPECT_EQ(error.detail,
-            "stdin: the message does not start with a header field (line 1: 'no header here')");
 }
 
 TEST(ReadInput, DirectoryIsUnreadable) {
@@ -133,14 +131,36 @@ TEST(LoadMessage, MissingFileIsInputUnreadable) {
 }
 
 TEST(LoadMessage, MalformedMessageNamesItsSource) {
-  TempFile file("just a body\n");
+  TempFile file("Subject: x\nnot a header\n\nbody\n");
   Message msg;
   LoadError error;
   EXPECT_FALSE(load_message(file.path(), context(), msg, error));
   EXPECT_EQ(error.error, make_error_code(Errc::message_malformed));
   EXPECT_EQ(error.detail, file.path() +
-                              ": the message does not start with a header field (line 1: "
-                              "'just a body')");
+                              ": header line 2 is neither a header field nor a continuation "
+                              "line: 'not a header'");
+}
+
+TEST(LoadMessage, BodyOnlyInputGetsHeadersAndTheEmptyLineBeforeIt) {
+  TempFile file("just a body\n");
+  Message msg;
+  LoadError error;
+  ASSERT_TRUE(load_message(file.path(), context(), msg, error)) << error.detail;
+  EXPECT_TRUE(msg.content.starts_with("Date: "));
+  EXPECT_TRUE(msg.content.ends_with(
+      "\r\nMessage-ID: <20261123221300.u1@host.example.org>\r\n\r\njust a body\r\n"));
+  EXPECT_EQ(msg.content.substr(msg.facts.header_end), "\r\njust a body\r\n");
+  EXPECT_TRUE(msg.facts.has_header_section);
+}
+
+TEST(LoadMessage, InputStartingWithAnEmptyLineKeepsItsSeparator) {
+  TempFile file("\nbody\n");
+  Message msg;
+  LoadError error;
+  ASSERT_TRUE(load_message(file.path(), context(), msg, error)) << error.detail;
+  EXPECT_TRUE(msg.content.ends_with(
+      "\r\nMessage-ID: <20261123221300.u1@host.example.org>\r\n\r\nbody\r\n"));
+  EXPECT_EQ(msg.content.substr(msg.facts.header_end), "\r\nbody\r\n");
 }
 
 TEST(PrepareMessage, AsciiMessageIsNotEightBit) {
