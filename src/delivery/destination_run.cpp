@@ -104,13 +104,20 @@ class Runner {
       fsm_.on_session(smtp::SessionOutcome{});  // cannot happen: Connect precedes RunSession
       co_return;
     }
+    const smtp::TlsPolicy policy = step.without_tls ? smtp::TlsPolicy::none : options_.tls.policy;
     smtp::SessionConfig config{options_.helo_name, step.peer, true, kMaxWrite,
-                               options_.timeouts.stages};
+                               options_.timeouts.stages, policy, false};
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
+    const transport::TlsUpgrade upgrade{&context_.tls, policy, step.peer.host,
+                                        options_.transcript};
     smtp::SessionOutcome outcome =
-        co_await transport::drive_session(std::move(socket), session, options_.timeouts);
+        co_await transport::drive_session(std::move(socket), session, options_.timeouts, upgrade);
+    // The retry itself is the DestinationFsm's decision (destination_fsm.cpp); -v says so.
+    if (!outcome.tls_failure.empty()) {
+      note(options_, step.peer.host, outcome.tls_failure + "; retrying without TLS (opportunistic)");
+    }
     fsm_.on_session(outcome);
   }
 
@@ -122,23 +129,6 @@ class Runner {
   DnsBudget budget_;
   std::optional<tcp_socket> socket_;
 };
-
-DestinationRun internal_failure(const Destination& destination, const std::string& what) {
-  DestinationRun run;
-  for (const smtp::Transaction& transaction : destination.transactions) {
-    for (const std::string& address : transaction.recipients) {
-      RecipientResult result;
-      result.message_index = transaction.message_index;
-      result.address = address;
-      result.status = RecipientStatus::deferred;
-      result.cause = FailureCause::temporary;
-      result.diag.error = make_error_code(Errc::internal);
-      result.diag.detail = "internal error while delivering to " + destination.domain + ": " + what;
-      run.finish.results.push_back(std::move(result));
-    }
-  }
-  return run;
-}
 
 }  // namespace
 
@@ -152,7 +142,29 @@ asio::awaitable<DestinationRun> run_destination(RunContext& context, const Desti
     failure = e.what();
   } catch (...) {
   }
-  co_return internal_failure(destination, failure);
+  DestinationRun run;
+  run.finish.results =
+      defer_all(destination, Errc::internal,
+                "internal error while delivering to " + destination.domain + ": " + failure);
+  co_return run;
+}
+
+std::vector<RecipientResult> defer_all(const Destination& destination, Errc error,
+                                       const std::string& detail) {
+  std::vector<RecipientResult> results;
+  for (const smtp::Transaction& transaction : destination.transactions) {
+    for (const std::string& address : transaction.recipients) {
+      RecipientResult result;
+      result.message_index = transaction.message_index;
+      result.address = address;
+      result.status = RecipientStatus::deferred;
+      result.cause = FailureCause::temporary;
+      result.diag.error = make_error_code(error);
+      result.diag.detail = detail;
+      results.push_back(std::move(result));
+    }
+  }
+  return results;
 }
 
 }  // namespace smtpsend::delivery::detail

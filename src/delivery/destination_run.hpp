@@ -5,9 +5,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <random>
 
+#include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/destination_fsm.hpp"
 #include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/dns/resolver.hpp"
+#include "smtpsend/transport/tls_client.hpp"
 
 namespace smtpsend::delivery::detail {
 
@@ -17,12 +19,18 @@ struct RunContext {
   dns::Resolver& resolver;
   const DeliveryOptions& options;
   std::mt19937& random;
+  transport::TlsClient& tls;  // its OpenSSL context is built on the first StartTls only
 };
 
 struct DestinationRun {
   Finish finish;
   dns::MxPlan plan;
 };
+
+// Every recipient of `destination` deferred (temporary) with one error and sentence: used when
+// the destination cannot be worked on at all (no resolver, an unexpected exception).
+std::vector<RecipientResult> defer_all(const Destination& destination, Errc error,
+                                       const std::string& detail);
 
 // Runs the destination to Finish. Never throws: an unexpected exception defers every recipient
 // of the destination with one sentence.

@@ -63,7 +63,8 @@ std::vector<detail::DestinationRun> run_all(const std::vector<Destination>& dest
   if (!resolver) return {};
 
   std::mt19937 random{std::random_device{}()};
-  detail::RunContext context{*resolver, options, random};
+  transport::TlsClient tls(options.tls);
+  detail::RunContext context{*resolver, options, random, tls};
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
   const std::size_t workers =
@@ -107,25 +108,6 @@ std::vector<RecipientResult> in_input_order(const std::vector<OutgoingMessage>& 
   return ordered;
 }
 
-// Without a resolver nothing can be planned; every recipient is deferred with that sentence.
-std::vector<RecipientResult> all_deferred(const Destination& destination,
-                                          const std::string& sentence) {
-  std::vector<RecipientResult> results;
-  for (const smtp::Transaction& transaction : destination.transactions) {
-    for (const std::string& address : transaction.recipients) {
-      RecipientResult result;
-      result.message_index = transaction.message_index;
-      result.address = address;
-      result.status = RecipientStatus::deferred;
-      result.cause = FailureCause::temporary;
-      result.diag.error = make_error_code(Errc::dns_error);
-      result.diag.detail = sentence;
-      results.push_back(std::move(result));
-    }
-  }
-  return results;
-}
-
 PlannedDestination planned(const Destination& destination, const detail::DestinationRun& run,
                            const DeliveryOptions& options) {
   PlannedDestination planned;
@@ -138,7 +120,7 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
   }
   planned.plan = run.plan;
   planned.port = options.mx_port;
-  planned.tls_policy = "opportunistic";
+  planned.tls_policy = std::string(smtp::to_string(options.tls.policy));
   if (!run.finish.results.empty()) planned.problem = run.finish.results.front().diag.detail;
   return planned;
 }
@@ -169,7 +151,8 @@ std::vector<PlannedDestination> plan_only(const std::vector<OutgoingMessage>& me
   if (!problem.empty()) {
     runs.assign(destinations.size(), detail::DestinationRun{});
     for (std::size_t i = 0; i < destinations.size(); ++i) {
-      runs[i].finish.results = all_deferred(destinations[i], problem);
+      // Without a resolver nothing can be planned; every recipient is deferred with that sentence.
+      runs[i].finish.results = detail::defer_all(destinations[i], Errc::dns_error, problem);
     }
   }
   std::vector<PlannedDestination> plans;
