@@ -39,6 +39,7 @@ class SmtpsendCategory final : public std::error_category {
       case Errc::tls_handshake_failed: return "TLS handshake failed";
       case Errc::auth_failed: return "authentication failed";
       case Errc::internal: return "internal error";
+      case Errc::sasl_challenge_malformed: return "malformed SASL challenge from the server";
     }
     return "unknown smtpsend error";
   }

@@ -48,6 +48,8 @@ enum class Errc {
   tls_handshake_failed,
   auth_failed,
   internal = 120,
+  // A SASL challenge that breaks its mechanism's grammar or bounds (RFC 4954 §4).
+  sasl_challenge_malformed,
 };
 
 const std::error_category& smtpsend_category() noexcept;
