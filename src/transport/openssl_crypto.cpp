@@ -85,6 +85,7 @@ std::string OpensslCrypto::hash(smtp::HashAlgorithm algorithm, std::string_view 
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), bytes_of(out), &length, digest_for(algorithm),
                  nullptr) != 1) {
+    smtp::wipe(out);
     return {};
   }
   out.resize(length);

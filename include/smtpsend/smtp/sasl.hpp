@@ -182,7 +182,8 @@ struct AuthCommand {
 };
 // Prints the transcript forms only.
 std::ostream& operator<<(std::ostream& os, const AuthCommand& command);
-// Builds the AUTH command from start()'s result; an empty initial response is "=" (RFC 4954 §4).
+// Builds the AUTH command from start()'s result (check its error first: an error means do not
+// send AUTH at all); an empty initial response is "=" (RFC 4954 §4).
 AuthCommand auth_command(SaslMechanism mechanism, const SaslStep& initial,
                          const SaslCrypto& crypto);
 // The line answering a 334 (an empty response is an empty line); "*" when step.error is set.
