@@ -30,7 +30,8 @@ struct Printer {
     os << "Connect{" << a.host << "[" << a.ip << "]:" << a.port << "}";
   }
   void operator()(const RunSession& a) const {
-    os << "RunSession{" << a.peer.host << "[" << a.peer.ip << "]";
+    os << "RunSession{" << a.peer.host << "[" << a.peer.ip << "]"
+       << (a.without_tls ? " without TLS" : "");
     for (const smtp::Transaction& transaction : a.transactions) {
       os << "; ";
       print_transaction(os, transaction);
@@ -55,7 +56,7 @@ bool same_transaction(const smtp::Transaction& a, const smtp::Transaction& b) {
 }  // namespace
 
 bool operator==(const RunSession& a, const RunSession& b) {
-  return a.peer.host == b.peer.host && a.peer.ip == b.peer.ip &&
+  return a.peer.host == b.peer.host && a.peer.ip == b.peer.ip && a.without_tls == b.without_tls &&
          std::equal(a.transactions.begin(), a.transactions.end(), b.transactions.begin(),
                     b.transactions.end(), same_transaction);
 }

@@ -126,6 +126,7 @@ struct DestinationFsm::State {
   std::vector<ConnectFailure> connect_failures;
   std::string last_connect_detail;
   std::size_t sessions_run = 0;
+  bool retry_in_clear = false;  // the next Connect/RunSession repeats this address without TLS
 
   State(Destination d, FsmOptions o) : destination(std::move(d)), options(std::move(o)) {
     for (std::size_t t = 0; t < destination.transactions.size(); ++t) {
@@ -248,6 +249,7 @@ struct DestinationFsm::State {
     hosts_tried.insert(host);
     connect_failures.push_back(kind);
     last_connect_detail = std::move(detail);
+    retry_in_clear = false;
     ++address;
     advance();
   }
@@ -266,6 +268,15 @@ struct DestinationFsm::State {
         slot->last_attempt = r.result;
       }
     }
+    // Postfix's "may" level: a failed handshake says nothing about the host's SMTP, and
+    // opportunistic TLS must never make mail less deliverable than no TLS (RFC 7435), so
+    // the same address is tried once more in clear before moving on.
+    if (!outcome.tls_failure.empty() && !retry_in_clear && unsettled() > 0) {
+      retry_in_clear = true;
+      phase = Phase::connect;
+      return;
+    }
+    retry_in_clear = false;
     ++address;
     advance();
   }
@@ -461,7 +472,7 @@ struct DestinationFsm::State {
 
   RunSession run_session() const {
     const dns::PlannedHost& h = plan.hosts[host];
-    RunSession run{smtp::Peer{h.name, h.addresses[address]}, {}};
+    RunSession run{smtp::Peer{h.name, h.addresses[address]}, {}, retry_in_clear};
     std::optional<std::size_t> current;
     for (const Slot& slot : slots) {
       if (slot.settled) continue;

@@ -90,6 +90,10 @@ Action Session::Impl::next_action() {
     last_stage_ = in_flight_->stage;
     return *in_flight_;
   }
+  if (start_tls_due_ && !closing_) {
+    last_stage_ = Stage::tls_handshake;
+    return StartTls{};
+  }
   if (closing_ || awaited_.empty()) {
     // Nothing to send and nothing awaited cannot happen by construction; if it ever did, every
     // recipient not yet settled still gets an outcome rather than a silent "deferred".
@@ -145,12 +149,17 @@ void Session::Impl::on_written() {
 }
 
 bool Session::Impl::reading() const noexcept {
-  return !closing_ && !in_flight_ && outgoing_.empty() && !data_ && !awaited_.empty();
+  return !closing_ && !in_flight_ && outgoing_.empty() && !data_ && !awaited_.empty() &&
+         !start_tls_due_;
 }
 
 void Session::Impl::on_bytes(std::string_view bytes) {
   if (close_handed_out_ || closing_) return;  // e.g. the 221 to a pipelined QUIT
   while (!bytes.empty()) {
+    if (start_tls_due_) {
+      bytes_before_handshake();
+      return;
+    }
     if (!reading()) {
       violation(make_error_code(Errc::unexpected_reply),
                 "the server sent data when no reply was due " +
@@ -199,6 +208,8 @@ Stage stage_of(const Expectation& expected) noexcept {
       return Stage::ehlo;
     case Awaited::helo:
       return Stage::helo;
+    case Awaited::starttls:
+      return Stage::starttls;
     case Awaited::rset:
       return Stage::rset;
     case Awaited::mail:
@@ -231,10 +242,13 @@ void Session::on_bytes(std::string_view bytes) {
 void Session::on_written() {
   impl_->on_written();
 }
-// STARTTLS arrives with a later issue; until then the session never asks for it, so these
-// events have nothing to change.
-void Session::on_tls_established(std::string_view) {}
-void Session::on_tls_failed(std::error_code) {}
+// The peer description is the transport's to print (-vv); the session only needs the fact.
+void Session::on_tls_established(std::string_view) {
+  impl_->on_tls_established();
+}
+void Session::on_tls_failed(std::error_code ec) {
+  impl_->on_tls_failed(ec);
+}
 void Session::on_eof() {
   impl_->on_failure(Failure::eof, make_error_code(Errc::connection_closed));
 }

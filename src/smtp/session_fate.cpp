@@ -118,6 +118,7 @@ std::string Session::Impl::failure_sentence(Failure failure, std::error_code ec,
 
 // Nothing more is sent or read on this connection: the transport gets Close next.
 void Session::Impl::abandon() {
+  start_tls_due_ = false;
   in_flight_.reset();
   awaited_.clear();
   outgoing_.clear();
@@ -154,7 +155,7 @@ void Session::Impl::unexpected_reply(Stage stage, const Reply& reply) {
 }
 
 SessionOutcome Session::Impl::outcome() const {
-  return SessionOutcome{outcomes_, caps_};
+  return SessionOutcome{outcomes_, caps_, tls_failure_};
 }
 
 }  // namespace smtpsend::smtp

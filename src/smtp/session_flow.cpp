@@ -41,6 +41,9 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
     case Awaited::helo:
       on_helo(reply);
       return;
+    case Awaited::starttls:
+      on_starttls(reply);
+      return;
     case Awaited::rset:
       on_rset(reply);
       return;
@@ -79,7 +82,7 @@ void Session::Impl::on_greeting(const Reply& reply) {
 void Session::Impl::on_ehlo(const Reply& reply) {
   if (reply.positive()) {
     caps_ = Capabilities::from_ehlo(reply);
-    start_next_transaction();
+    after_greeting_exchange();
   } else if (reply.permanent()) {
     send_command("HELO " + config_.helo_name, Stage::helo, Expectation{Awaited::helo});
   } else {
@@ -91,11 +94,30 @@ void Session::Impl::on_ehlo(const Reply& reply) {
 void Session::Impl::on_helo(const Reply& reply) {
   if (reply.positive()) {
     caps_ = Capabilities{};
-    start_next_transaction();
+    after_greeting_exchange();
     return;
   }
   settle_unsettled(reply_fate(Stage::helo, reply, FailureCause::permanent, reply.permanent()));
   quit_and_close();
+}
+
+// EHLO (or HELO) is done: STARTTLS comes first when the policy asks for it (RFC 3207 §4), and
+// a mandatory policy refuses a server without it before MAIL FROM is ever sent.
+void Session::Impl::after_greeting_exchange() {
+  if (wants_starttls()) {
+    if (caps_.starttls) {
+      send_command("STARTTLS", Stage::starttls, Expectation{Awaited::starttls});
+      return;
+    }
+    if (tls_mandatory(config_.tls)) {
+      refuse_for_policy(Errc::tls_unavailable,
+                        where() + " does not offer STARTTLS and --tls " +
+                            std::string(to_string(config_.tls)) + " is in force",
+                        nullptr);
+      return;
+    }
+  }
+  start_next_transaction();
 }
 
 // A server that cannot reset cannot be trusted with another transaction on this connection.

@@ -13,6 +13,7 @@
 #include <system_error>
 #include <vector>
 
+#include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/dot_stuffer.hpp"
 #include "smtpsend/smtp/session.hpp"
 
@@ -24,6 +25,7 @@ enum class Awaited {
   greeting,
   ehlo,
   helo,
+  starttls,
   rset,
   mail,
   rcpt,
@@ -94,6 +96,15 @@ struct Session::Impl {
   void on_greeting(const Reply& reply);
   void on_ehlo(const Reply& reply);
   void on_helo(const Reply& reply);
+  void after_greeting_exchange();
+
+  // ---- session_tls.cpp: STARTTLS (RFC 3207) under the TLS policy ----
+  bool wants_starttls() const noexcept;
+  void on_starttls(const Reply& reply);
+  void on_tls_established();
+  void on_tls_failed(std::error_code ec);
+  void bytes_before_handshake();
+  void refuse_for_policy(Errc error, std::string detail, const Reply* reply);
   void on_rset(const Reply& reply);
   void on_mail(const Reply& reply);
   void on_rcpt(std::size_t slot, const Reply& reply);
@@ -152,6 +163,9 @@ struct Session::Impl {
   bool closing_ = false;  // once the writes drain, Close
   bool close_handed_out_ = false;
   Stage last_stage_ = Stage::greeting;  // of the last Write or Read handed out
+  bool start_tls_due_ = false;          // 220 to STARTTLS read: StartTls is the next action
+  bool tls_active_ = false;             // the handshake succeeded (or implicit TLS)
+  std::string tls_failure_;             // SessionOutcome::tls_failure
 };
 
 }  // namespace smtpsend::smtp

@@ -1,15 +1,20 @@
 // The single loop between a sans-io smtp::Session and a socket: the session decides every
-// step, this file only performs it with the stage's timeout (RFC 5321 §4.5.3.2).
+// step, this file only performs it with the stage's timeout (RFC 5321 §4.5.3.2). After StartTls
+// the same loop runs over the TLS stream: no byte read in clear is carried over (RFC 3207 §4.2;
+// the read buffer is handed to the session whole on every read, so nothing is kept here).
 #include <array>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <exception>
+#include <memory>
 #include <string_view>
 #include <variant>
 
 #include "bounded_wait.hpp"
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/transport/smtp_connection.hpp"
+#include "tls_upgrade.hpp"
 
 namespace smtpsend::transport {
 namespace {
@@ -22,14 +27,16 @@ inline constexpr std::size_t kReadBufferSize = 16 * 1024;
 using ReadBuffer = std::array<char, kReadBufferSize>;
 
 void report_error(smtp::Session& session, const boost::system::error_code& ec) {
-  if (ec == asio::error::eof) {
+  // A TLS peer that closes without close_notify is, for SMTP, a closed connection.
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     session.on_eof();
   } else {
     session.on_io_error(ec);
   }
 }
 
-asio::awaitable<void> perform_write(tcp::socket& socket, smtp::Session& session,
+template <typename Stream>
+asio::awaitable<void> perform_write(Stream& socket, smtp::Session& session,
                                     const smtp::Write& write, const Timeouts& timeouts) {
   auto written = co_await detail::within(
       asio::async_write(socket, asio::buffer(write.bytes), detail::use_tuple),
@@ -43,9 +50,9 @@ asio::awaitable<void> perform_write(tcp::socket& socket, smtp::Session& session,
   }
 }
 
-asio::awaitable<void> perform_read(tcp::socket& socket, smtp::Session& session,
-                                   const smtp::Read& read, const Timeouts& timeouts,
-                                   ReadBuffer& buffer) {
+template <typename Stream>
+asio::awaitable<void> perform_read(Stream& socket, smtp::Session& session, const smtp::Read& read,
+                                   const Timeouts& timeouts, ReadBuffer& buffer) {
   auto received =
       co_await detail::within(socket.async_read_some(asio::buffer(buffer), detail::use_tuple),
                               timeouts.stages.for_stage(read.stage));
@@ -64,18 +71,29 @@ void close_socket(tcp::socket& socket) {
   socket.close(ignored);
 }
 
+// The session's close comes after QUIT or a failure: everything is settled, so no TLS
+// close_notify is awaited; the TCP close ends both layers.
 asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Session& session,
-                                               const Timeouts& timeouts) {
+                                               const Timeouts& timeouts,
+                                               const TlsUpgrade& upgrade) {
   ReadBuffer buffer;
+  std::unique_ptr<detail::TlsStream> tls;
   for (;;) {
     smtp::Action action = session.next_action();
     if (auto* write = std::get_if<smtp::Write>(&action)) {
-      co_await perform_write(socket, session, *write, timeouts);
+      if (tls) {
+        co_await perform_write(*tls, session, *write, timeouts);
+      } else {
+        co_await perform_write(socket, session, *write, timeouts);
+      }
     } else if (auto* read = std::get_if<smtp::Read>(&action)) {
-      co_await perform_read(socket, session, *read, timeouts, buffer);
+      if (tls) {
+        co_await perform_read(*tls, session, *read, timeouts, buffer);
+      } else {
+        co_await perform_read(socket, session, *read, timeouts, buffer);
+      }
     } else if (std::holds_alternative<smtp::StartTls>(action)) {
-      // STARTTLS is a later milestone; the session applies the TLS policy to this answer.
-      session.on_tls_failed(make_error_code(Errc::tls_unavailable));
+      tls = co_await detail::start_tls(socket, session, timeouts, upgrade);
     } else if (std::holds_alternative<smtp::Close>(action)) {
       close_socket(socket);
     } else {
@@ -105,9 +123,10 @@ smtp::SessionOutcome finish_without_io(smtp::Session& session) {
 }  // namespace
 
 asio::awaitable<smtp::SessionOutcome> drive_session(tcp::socket socket, smtp::Session& session,
-                                                    const Timeouts& timeouts) {
+                                                    const Timeouts& timeouts,
+                                                    const TlsUpgrade& tls) {
   try {
-    co_return co_await run_loop(socket, session, timeouts);
+    co_return co_await run_loop(socket, session, timeouts, tls);
   } catch (const std::exception&) {
     // Falls through: only an exception gets here.
   }

@@ -8,7 +8,8 @@
 // recipient's result; NXDOMAIN, null MX, and neither MX nor address records -> permanent
 // failure (68) without a connection; SERVFAIL/timeout -> deferred. When every address is used
 // up, unsettled recipients are deferred with one sentence that counts what was tried
-// ("connection refused by all 2 addresses of 2 MX hosts of example.com").
+// ("connection refused by all 2 addresses of 2 MX hosts of example.com"). An opportunistic
+// STARTTLS whose handshake failed -> the same address once more, without TLS.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,9 @@ struct Connect {
 struct RunSession {
   smtp::Peer peer;
   std::vector<smtp::Transaction> transactions;  // only recipients not yet settled
+  // The same address again after an opportunistic TLS handshake failed: this session must not
+  // try STARTTLS.
+  bool without_tls = false;
   // Spelled out: smtp::Peer and smtp::Transaction declare no operator==.
   friend bool operator==(const RunSession&, const RunSession&);
 };

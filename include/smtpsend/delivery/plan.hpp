@@ -38,7 +38,7 @@ struct PlannedDestination {
   std::vector<std::string> recipients;
   dns::MxPlan plan;          // hosts in try order, each with its resolved addresses
   std::uint16_t port = 25;
-  std::string tls_policy;    // "opportunistic" (only choice until TLS lands)
+  std::string tls_policy;    // --tls: "none", "opportunistic", "required" or "verify"
   std::string problem;       // one sentence when resolution failed (empty otherwise)
 };
 

@@ -23,6 +23,7 @@ struct DeliveryOptions {
   std::chrono::seconds dns_timeout{60};                  // whole resolution of one destination
   std::size_t max_parallel = 8;
   transport::Timeouts timeouts;
+  transport::TlsSettings tls;                            // --tls, --ca-file, ... (MX: opportunistic)
   TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)
 };
 

@@ -3,8 +3,9 @@
 // Owns: the protocol steps of one connection to one host: greeting, EHLO (HELO fallback on a
 // 5xx to EHLO), one or more mail transactions (MAIL, RCPT..., DATA, message data, final dot),
 // PIPELINING groups, SIZE, BODY=8BITMIME, 452 splitting, RSET only when needed, QUIT.
-// Later extensions slot in as states and actions: STARTTLS (StartTls action, on_tls_*), AUTH,
-// CHUNKING.
+// STARTTLS (RFC 3207) under a TlsPolicy: StartTls action, on_tls_established/on_tls_failed;
+// bytes after the 220 to STARTTLS are a violation (CVE-2011-0411), and after the handshake the
+// capabilities are forgotten and EHLO is sent again (RFC 3207 §4.2). Later: AUTH, CHUNKING.
 //
 // Must not: own a socket, a timer or a clock, or include Asio/OpenSSL/c-ares (the build checks).
 // The transport calls next_action(), performs it, and reports back with on_*().
@@ -31,6 +32,7 @@
 #include "smtpsend/smtp/capabilities.hpp"
 #include "smtpsend/smtp/reply.hpp"
 #include "smtpsend/smtp/stage.hpp"
+#include "smtpsend/smtp/tls_policy.hpp"
 
 namespace smtpsend::smtp {
 
@@ -59,6 +61,11 @@ struct SessionConfig {
   // server that is itself blocked writing replies (RFC 2920 §3.1).
   std::size_t max_write = 64 * 1024;
   StageTimeouts timeouts;  // only to quote the right number in "no reply within N s"
+  // none keeps the session in clear whatever the server offers; the caller picks the policy
+  // (MX delivery: opportunistic by default, SPEC.md "TLS").
+  TlsPolicy tls = TlsPolicy::none;
+  // The transport started TLS before the greeting (RFC 8314); STARTTLS is then never sent.
+  bool implicit_tls = false;
 };
 
 struct RecipientOutcome {
@@ -70,6 +77,9 @@ struct RecipientOutcome {
 struct SessionOutcome {
   std::vector<RecipientOutcome> recipients;
   Capabilities capabilities;  // what the last EHLO offered (for -vv and tests)
+  // Non-empty when an opportunistic STARTTLS handshake failed: one sentence ("TLS handshake
+  // with host[ip] failed: ..."). The destination may then retry this host in clear.
+  std::string tls_failure = {};
   friend bool operator==(const SessionOutcome&, const SessionOutcome&) = default;
 };
 

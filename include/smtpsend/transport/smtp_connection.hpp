@@ -2,9 +2,11 @@
 //
 // Owns: connecting to one address with a connect timeout; performing the session's actions
 // (Write, Read, StartTls, Close) with one timer per stage, its duration from the stage table
-// (or --timeout for every stage); TCP_NODELAY. Later: the OpenSSL context, STARTTLS upgrade and
-// implicit TLS. Must not: decide protocol steps (the Session does). Errors: Errc::
-// connection_refused, connect_timeout, network_error, with the system's text in `detail`.
+// (or --timeout for every stage); TCP_NODELAY; the STARTTLS upgrade (RFC 3207) with the OpenSSL
+// context of tls_client.hpp, after which the same loop runs over TLS. Later: implicit TLS.
+// Must not: decide protocol steps (the Session does). Errors: Errc::connection_refused,
+// connect_timeout, network_error, with the system's text in `detail`; handshake failures go to
+// the session as on_tls_failed().
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,6 +21,7 @@
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/smtp/session.hpp"
 #include "smtpsend/smtp/stage.hpp"
+#include "smtpsend/transport/tls_client.hpp"
 
 namespace smtpsend::transport {
 
@@ -38,10 +41,20 @@ boost::asio::awaitable<ConnectResult> connect_tcp(boost::asio::any_io_executor e
                                                   std::string ip, std::uint16_t port,
                                                   std::chrono::seconds timeout);
 
+// What a StartTls action needs: the (lazily built) context, the policy of this session, and the
+// MX host name for SNI and, under verify, for the certificate check.
+struct TlsUpgrade {
+  TlsClient* client = nullptr;  // null: every StartTls fails with tls_unavailable
+  smtp::TlsPolicy policy = smtp::TlsPolicy::none;
+  std::string host;
+  TranscriptSink* transcript = nullptr;  // -vv: protocol, cipher, peer subject, verification
+};
+
 // Runs `session` on `socket` until Done and returns its outcome. Every wait is bounded by the
 // stage's timeout (on expiry: session.on_timeout()). Never throws; closes the socket.
 boost::asio::awaitable<smtp::SessionOutcome> drive_session(boost::asio::ip::tcp::socket socket,
                                                            smtp::Session& session,
-                                                           const Timeouts& timeouts);
+                                                           const Timeouts& timeouts,
+                                                           const TlsUpgrade& tls = {});
 
 }  // namespace smtpsend::transport

@@ -233,6 +233,20 @@ bool play_end(const SessionScript& script, Run& run, const SessionScript::Step& 
 
 void inject(Run& run, Injected injected);
 
+bool play_start_tls(Run& run, bool succeeds) {
+  const Action action = next(run);
+  if (!std::holds_alternative<StartTls>(action)) {
+    ADD_FAILURE() << "expected StartTls, got " << describe(action);
+    return false;
+  }
+  if (succeeds) {
+    run.session.on_tls_established("TLSv1.3 test peer");
+  } else {
+    run.session.on_tls_failed(make_error_code(Errc::tls_handshake_failed));
+  }
+  return true;
+}
+
 bool play_failure(Run& run, Injected injected) {
   const Action action = next(run);
   if (!std::holds_alternative<Read>(action) && !std::holds_alternative<Write>(action)) {
@@ -257,6 +271,10 @@ bool play_step(const SessionScript& script, Run& run, const SessionScript::Step&
       return play_failure(run, Injected::io_error);
     case StepKind::timeout:
       return play_failure(run, Injected::timeout);
+    case StepKind::start_tls:
+      return play_start_tls(run, true);
+    case StepKind::tls_failed:
+      return play_start_tls(run, false);
     case StepKind::close:
     case StepKind::done:
       return play_end(script, run, step);
@@ -423,6 +441,16 @@ SessionScript& SessionScript::timeout() {
 
 SessionScript& SessionScript::expect_close() {
   steps_.push_back({StepKind::close, {}, {}});
+  return *this;
+}
+
+SessionScript& SessionScript::expect_start_tls() {
+  steps_.push_back({StepKind::start_tls, {}, {}});
+  return *this;
+}
+
+SessionScript& SessionScript::expect_start_tls_then_failure() {
+  steps_.push_back({StepKind::tls_failed, {}, {}});
   return *this;
 }
 

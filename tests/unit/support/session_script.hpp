@@ -48,7 +48,7 @@ using OutcomeCheck = std::function<void(const SessionOutcome&)>;
 
 class SessionScript {
  public:
-  enum class StepKind { write, reply, eof, io_error, timeout, close, done };
+  enum class StepKind { write, reply, eof, io_error, timeout, close, done, start_tls, tls_failed };
   struct Step {
     StepKind kind;
     std::string bytes;   // write: expected bytes; reply: server bytes
@@ -66,6 +66,9 @@ class SessionScript {
   SessionScript& io_error();  // connection reset
   SessionScript& timeout();
   SessionScript& expect_close();
+  // The session asks for StartTls; the transport then reports the handshake's result.
+  SessionScript& expect_start_tls();               // on_tls_established()
+  SessionScript& expect_start_tls_then_failure();  // on_tls_failed(tls_handshake_failed)
   SessionScript& expect_done(OutcomeCheck check);
   // Outcomes in the session's order (the order of the transactions' recipients).
   SessionScript& expect_done(std::vector<ExpectedRecipient> expected);

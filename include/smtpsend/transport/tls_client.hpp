@@ -1,0 +1,49 @@
+// transport/tls_client: the OpenSSL client context and its settings (SPEC.md "TLS").
+//
+// Owns: trust anchors (the system store, or --ca-file/--ca-path), the client certificate
+// (--tls-cert/--tls-key), TLS 1.2 as the floor. The context is built on first use only, so a
+// run that never starts TLS never pays for loading the trust store (issue 5: startup cost).
+// Must not: decide whether TLS is used (the session's policy does). Errors: Errc::tls_unavailable
+// with one sentence naming the file that could not be loaded.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "smtpsend/smtp/tls_policy.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace smtpsend::transport {
+
+struct TlsSettings {
+  smtp::TlsPolicy policy = smtp::TlsPolicy::opportunistic;  // --tls (MX default)
+  std::string ca_file;    // --ca-file; empty: the system store unless ca_path is given
+  std::string ca_path;    // --ca-path
+  std::string cert_file;  // --tls-cert (PEM, may hold the chain)
+  std::string key_file;   // --tls-key; empty: the key is in cert_file
+};
+
+class TlsClient {
+ public:
+  explicit TlsClient(TlsSettings settings);
+  ~TlsClient();
+  TlsClient(const TlsClient&) = delete;
+  TlsClient& operator=(const TlsClient&) = delete;
+
+  // The context, built on the first call; nullptr with `error` and `problem` set when it cannot
+  // be built (the same answer on every later call).
+  boost::asio::ssl::context* context(std::error_code& error, std::string& problem);
+  const TlsSettings& settings() const noexcept { return settings_; }
+
+ private:
+  TlsSettings settings_;
+  std::unique_ptr<boost::asio::ssl::context> context_;
+  bool tried_ = false;
+  std::string problem_;
+};
+
+}  // namespace smtpsend::transport
