@@ -63,8 +63,7 @@ std::vector<detail::DestinationRun> run_all(const std::vector<Destination>& dest
   if (!resolver) return {};
 
   std::mt19937 random{std::random_device{}()};
-  transport::TlsClient tls(options.tls);
-  detail::RunContext context{*resolver, options, random, tls};
+  detail::RunContext context{*resolver, options, random};
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
   const std::size_t workers =
@@ -120,7 +119,7 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
   }
   planned.plan = run.plan;
   planned.port = options.mx_port;
-  planned.tls_policy = std::string(smtp::to_string(options.tls.policy));
+  planned.tls_policy = "opportunistic";
   if (!run.finish.results.empty()) planned.problem = run.finish.results.front().diag.detail;
   return planned;
 }
