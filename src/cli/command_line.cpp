@@ -8,6 +8,7 @@
 
 #include "option_values.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
+#include "tls_options.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -35,6 +36,7 @@ struct RawOptions {
   bool quiet = false;
   bool read_to_end = false;  // -i: accepted for sendmail compatibility, no effect
   bool version = false;
+  TlsRawOptions tls;
 };
 
 // A value given twice: the last one counts, as with most Unix tools.
@@ -111,10 +113,11 @@ void build_app(CLI::App& app, RawOptions& raw) {
       "Exit status: 0 all delivered, 64 usage, 65 malformed message or address, 66 input "
       "unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
       "permanent failure,\n70 internal error, 71 system error, 75 deferred (try again later), "
-      "76 protocol violation.");
+      "76 protocol violation, 77 TLS policy not met.");
   add_message_options(app, raw);
   add_envelope_options(app, raw);
   add_routing_options(app, raw);
+  add_tls_options(app, raw.tls);
   add_output_options(app, raw);
 }
 
@@ -221,6 +224,7 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   }
   if (raw.qualify_domain && !check_qualify_domain(*raw.qualify_domain, error)) return false;
   if (!apply_routing(raw, request.delivery, error)) return false;
+  if (!apply_tls_options(raw.tls, request.delivery.tls, error)) return false;
   if (!raw.messages.empty()) request.message_paths = raw.messages;
   request.recipients = raw.recipients;
   request.from = raw.from;
@@ -261,6 +265,9 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
     return stop(ExitCode::no_input, std::move(error));
   }
   if (request.recipients.empty()) return usage_error("no recipients given");
+  if (!check_tls_files(request.delivery.tls, error)) {
+    return stop(ExitCode::no_input, std::move(error));
+  }
   CommandLine result;
   result.request = std::move(request);
   return result;

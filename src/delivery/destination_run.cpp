@@ -104,13 +104,20 @@ class Runner {
       fsm_.on_session(smtp::SessionOutcome{});  // cannot happen: Connect precedes RunSession
       co_return;
     }
+    const smtp::TlsPolicy policy = step.without_tls ? smtp::TlsPolicy::none : options_.tls.policy;
     smtp::SessionConfig config{options_.helo_name, step.peer, true, kMaxWrite,
-                               options_.timeouts.stages};
+                               options_.timeouts.stages, policy, false};
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
+    const transport::TlsUpgrade upgrade{&context_.tls, policy, step.peer.host,
+                                        options_.transcript};
     smtp::SessionOutcome outcome =
-        co_await transport::drive_session(std::move(socket), session, options_.timeouts);
+        co_await transport::drive_session(std::move(socket), session, options_.timeouts, upgrade);
+    // The retry itself is the DestinationFsm's decision (destination_fsm.cpp); -v says so.
+    if (!outcome.tls_failure.empty()) {
+      note(options_, step.peer.host, outcome.tls_failure + "; retrying without TLS (opportunistic)");
+    }
     fsm_.on_session(outcome);
   }
 

@@ -9,6 +9,7 @@
 #include "smtpsend/delivery/destination_fsm.hpp"
 #include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/dns/resolver.hpp"
+#include "smtpsend/transport/tls_client.hpp"
 
 namespace smtpsend::delivery::detail {
 
@@ -18,6 +19,7 @@ struct RunContext {
   dns::Resolver& resolver;
   const DeliveryOptions& options;
   std::mt19937& random;
+  transport::TlsClient& tls;  // its OpenSSL context is built on the first StartTls only
 };
 
 struct DestinationRun {

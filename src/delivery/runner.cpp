@@ -63,7 +63,8 @@ std::vector<detail::DestinationRun> run_all(const std::vector<Destination>& dest
   if (!resolver) return {};
 
   std::mt19937 random{std::random_device{}()};
-  detail::RunContext context{*resolver, options, random};
+  transport::TlsClient tls(options.tls);
+  detail::RunContext context{*resolver, options, random, tls};
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
   const std::size_t workers =
@@ -119,7 +120,7 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
   }
   planned.plan = run.plan;
   planned.port = options.mx_port;
-  planned.tls_policy = "opportunistic";
+  planned.tls_policy = std::string(smtp::to_string(options.tls.policy));
   if (!run.finish.results.empty()) planned.problem = run.finish.results.front().diag.detail;
   return planned;
 }

@@ -316,7 +316,7 @@ TEST(CommandLine, HelpUsesTheContractsWording) {
                              "--version"}) {
     EXPECT_NE(help.find(phrase), std::string::npos) << phrase;
   }
-  for (const char* later : {"--tls", "--relay", "--subject", "--config", "--user"}) {
+  for (const char* later : {"--relay", "--subject", "--config", "--user"}) {
     EXPECT_EQ(help.find(later), std::string::npos) << later;
   }
 }
