@@ -45,6 +45,10 @@ bool configure(TlsStream& stream, const TlsUpgrade& upgrade) {
     return true;
   }
   SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+  // An address literal (user@[192.0.2.1]) is matched against the certificate's IP SANs.
+  if (literal) {
+    return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), upgrade.host.c_str()) == 1;
+  }
   SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   return SSL_set1_host(ssl, upgrade.host.c_str()) == 1;
 }
