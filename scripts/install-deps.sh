@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev
-  libc-ares-dev libssl-dev libcli11-dev libfmt-dev
+  libc-ares-dev libssl-dev libcli11-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-tools libclang-rt-14-dev libidn2-dev
   postfix dnsmasq-base python3 python3-pytest python3-aiosmtpd openssl dovecot-core

@@ -4,9 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <string_view>
 
+#include "config_apply.hpp"
 #include "option_values.hpp"
+#include "smtpsend/cli/config_file.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
 #include "tls_options.hpp"
 
@@ -37,7 +40,16 @@ struct RawOptions {
   bool read_to_end = false;  // -i: accepted for sendmail compatibility, no effect
   bool version = false;
   TlsRawOptions tls;
+  std::optional<std::string> config_file;
+  std::optional<std::string> account;
+  // Registered only to be refused: a password in argv is visible to every local user, and the
+  // AUTH options come with a later part of issue 3.
+  std::vector<std::string> password_on_command_line;
+  std::vector<std::string> auth_options;
 };
+
+// The AUTH options of issue 3 that are recognised but refused until AUTH exists.
+constexpr std::array<const char*, 3> kAuthOptions{"--user", "--password-file", "--password-cmd"};
 
 // A value given twice: the last one counts, as with most Unix tools.
 template <typename T>
@@ -106,6 +118,22 @@ void add_output_options(CLI::App& app, RawOptions& raw) {
   app.add_flag("--version", raw.version, "print the version and exit");
 }
 
+void add_config_options(CLI::App& app, RawOptions& raw) {
+  single(app, "-C,--config", raw.config_file,
+         "configuration file (default: $XDG_CONFIG_HOME/smtpsend/config.toml, else "
+         "/etc/smtpsend.toml); the command line overrides it",
+         "FILE");
+  single(app, "-A,--account", raw.account,
+         "use the [account.NAME] table of the configuration file over its [defaults]", "NAME");
+  app.add_option("--password", raw.password_on_command_line)
+      ->expected(0, 1)
+      ->allow_extra_args(false)
+      ->group("");
+  app.add_option("-u,--user", raw.auth_options)->allow_extra_args(false)->group("");
+  app.add_option("--password-file", raw.auth_options)->allow_extra_args(false)->group("");
+  app.add_option("--password-cmd", raw.auth_options)->allow_extra_args(false)->group("");
+}
+
 void build_app(CLI::App& app, RawOptions& raw) {
   app.set_help_flag("-h,--help", "print this help and exit");
   app.footer(
@@ -113,12 +141,13 @@ void build_app(CLI::App& app, RawOptions& raw) {
       "Exit status: 0 all delivered, 64 usage, 65 malformed message or address, 66 input "
       "unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
       "permanent failure,\n70 internal error, 71 system error, 75 deferred (try again later), "
-      "76 protocol violation, 77 TLS policy not met.");
+      "76 protocol violation, 77 TLS policy not met,\n78 bad configuration file.");
   add_message_options(app, raw);
   add_envelope_options(app, raw);
   add_routing_options(app, raw);
   add_tls_options(app, raw.tls);
   add_output_options(app, raw);
+  add_config_options(app, raw);
 }
 
 // Two spellings CLI11 misreads, fixed before it parses: "-oi" (sendmail's -i) would be -o with
@@ -189,11 +218,11 @@ bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::s
                : raw.ipv6_only ? dns::AddressFamily::ipv6
                                : dns::AddressFamily::any;
   for (const auto& server : raw.dns_servers) {
-    if (!check_dns_server(server, error)) return false;
+    if (!check_dns_server("--dns-server", server, error)) return false;
   }
   out.dns_servers = raw.dns_servers;
   if (raw.mx_port && !parse_port("--mx-port", *raw.mx_port, out.mx_port, error)) return false;
-  if (raw.helo && !check_helo_name(*raw.helo, error)) return false;
+  if (raw.helo && !check_helo_name("--helo", *raw.helo, error)) return false;
   if (raw.max_parallel &&
       !parse_parallel("--max-parallel", *raw.max_parallel, out.max_parallel, error)) {
     return false;
@@ -222,7 +251,8 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
     error = "stdin ('-') can be read only once";
     return false;
   }
-  if (raw.qualify_domain && !check_qualify_domain(*raw.qualify_domain, error)) return false;
+  if (raw.qualify_domain && !check_qualify_domain("--qualify-domain", *raw.qualify_domain, error))
+    return false;
   if (!apply_routing(raw, request.delivery, error)) return false;
   if (!apply_tls_options(raw.tls, request.delivery.tls, error)) return false;
   if (!raw.messages.empty()) request.message_paths = raw.messages;
@@ -238,9 +268,42 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   return true;
 }
 
+// A password or AUTH option on the command line: the usage error that refuses it, or "".
+std::string refused_secret_option(const CLI::App& app, RawOptions& raw) {
+  for (auto& value : raw.password_on_command_line) wipe(value);
+  if (app.count("--password") > 0) {
+    return "a password is never accepted on the command line; use --password-file, "
+           "--password-cmd or SMTPSEND_PASSWORD";
+  }
+  for (const char* option : kAuthOptions) {
+    if (app.count(option) > 0)
+      return fmt::format("{}: AUTH is not supported yet (issue 3)", option);
+  }
+  return {};
+}
+
+// The file's settings go under the command line's: apply_config skips every option given.
+bool apply_config_file(const RawOptions& raw, const CLI::App& app,
+                       std::span<const std::string> default_config_paths, Request& request,
+                       std::string& error) {
+  const ConfigLoad load = load_config(raw.config_file, default_config_paths, raw.account);
+  if (!load.error.empty()) {
+    error = load.error;
+    return false;
+  }
+  apply_config(
+      load.settings, [&app](const std::string& option) { return app.count(option) > 0; }, request);
+  return true;
+}
+
 }  // namespace
 
 CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host) {
+  return parse_command_line(args, host, default_config_paths());
+}
+
+CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host,
+                               std::span<const std::string> default_config_paths) {
   CLI::App app{"smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts",
                "smtpsend"};
   RawOptions raw;
@@ -256,10 +319,16 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
     return usage_error(one_line(e.what()));
   }
   if (raw.version) return print_and_exit(version_text());
+  if (std::string refused = refused_secret_option(app, raw); !refused.empty()) {
+    return usage_error(std::move(refused));
+  }
 
   Request request;
   std::string error;
   if (!build_request(raw, host, request, error)) return usage_error(std::move(error));
+  if (!apply_config_file(raw, app, default_config_paths, request, error)) {
+    return stop(ExitCode::config, std::move(error));
+  }
   if (!request.recipients_file.empty() &&
       !read_recipients_file(request.recipients_file, request.recipients, error)) {
     return stop(ExitCode::no_input, std::move(error));

@@ -98,7 +98,7 @@ bool parse_parallel(std::string_view option, std::string_view text, std::size_t&
   return true;
 }
 
-bool check_dns_server(std::string_view text, std::string& error) {
+bool check_dns_server(std::string_view option, std::string_view text, std::string& error) {
   bool valid = false;
   const std::string whole(text);
   if (is_ip_address(whole)) {
@@ -112,29 +112,29 @@ bool check_dns_server(std::string_view text, std::string& error) {
   }
   if (!valid) {
     error = fmt::format(
-        "--dns-server must be IP or IP:PORT (an IPv6 address with a port in brackets: "
+        "{} must be IP or IP:PORT (an IPv6 address with a port in brackets: "
         "[2001:db8::1]:53), not '{}'",
-        text);
+        option, text);
   }
   return valid;
 }
 
-bool check_helo_name(std::string_view text, std::string& error) {
+bool check_helo_name(std::string_view option, std::string_view text, std::string& error) {
   if (is_ldh_domain(text) || is_address_literal(text)) return true;
   error = fmt::format(
-      "--helo must be a host name of letters, digits, '-' and '.', or an address literal such "
+      "{} must be a host name of letters, digits, '-' and '.', or an address literal such "
       "as [192.0.2.1], not '{}'",
-      text);
+      option, text);
   return false;
 }
 
-bool check_qualify_domain(std::string_view text, std::string& error) {
+bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error) {
   const bool bad_byte = std::any_of(text.begin(), text.end(), [](char c) {
     const auto byte = static_cast<unsigned char>(c);
     return byte <= 0x20 || byte == 0x7f || c == '@';
   });
   if (!text.empty() && !bad_byte) return true;
-  error = fmt::format("--qualify-domain must be a domain name, not '{}'", text);
+  error = fmt::format("{} must be a domain name, not '{}'", option, text);
   return false;
 }
 

@@ -17,7 +17,7 @@ inline constexpr long long kMaxTimeoutSeconds = 86400;
 inline constexpr std::size_t kMaxParallel = 1000;
 
 // Each returns false with `error` set ("--mx-port must be a port number from 1 to 65535, not
-// 'x'"). `option` is the option's long name, quoted in the sentence.
+// 'x'"). `option` is the option's long name (or config key), quoted in the sentence.
 bool parse_port(std::string_view option, std::string_view text, std::uint16_t& out,
                 std::string& error);
 bool parse_seconds(std::string_view option, std::string_view text, std::chrono::seconds& out,
@@ -25,12 +25,12 @@ bool parse_seconds(std::string_view option, std::string_view text, std::chrono::
 bool parse_parallel(std::string_view option, std::string_view text, std::size_t& out,
                     std::string& error);
 // IP[:PORT]: "192.0.2.1", "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353".
-bool check_dns_server(std::string_view text, std::string& error);
+bool check_dns_server(std::string_view option, std::string_view text, std::string& error);
 // --helo: an ASCII domain (letters, digits, '-', '.'; no empty label) or an address literal in
 // brackets (RFC 5321 §4.1.1.1, §4.1.2).
-bool check_helo_name(std::string_view text, std::string& error);
+bool check_helo_name(std::string_view option, std::string_view text, std::string& error);
 // --qualify-domain: non-empty, no '@', no white space or control bytes. UTF-8 is allowed; the
 // address parser judges the qualified address as a whole.
-bool check_qualify_domain(std::string_view text, std::string& error);
+bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error);
 
 }  // namespace smtpsend::cli

@@ -1,11 +1,14 @@
 // cli/command_line: turns argv into one Request (SPEC.md "Invocation" .. "Routing").
 //
 // Owns: the options of the direct-delivery milestone (CLI11), their validation, the default
-// message ("-", stdin), the recipients file, and the host defaults for --helo and
-// --qualify-domain. Must not: send, resolve, read messages or print protocol detail. Options of
-// later milestones (TLS, relay, auth, compose, config) are not registered, so CLI11 rejects them
-// as unknown: a usage error rather than a silent no-op. Errors: a CommandLine whose exit code is
-// 64 (EX_USAGE) or 66 (EX_NOINPUT, unreadable --recipients-file) and one sentence.
+// message ("-", stdin), the recipients file, the host defaults for --helo and
+// --qualify-domain, and -C/-A: the configuration file's settings fill in options the command
+// line did not give. Must not: send, resolve, read messages or print protocol detail. Options of
+// later milestones (relay, compose, -t) are not registered, so CLI11 rejects them as
+// unknown: a usage error rather than a silent no-op; --user, --password-file and --password-cmd
+// are registered only to say AUTH is not supported yet, and --password only to refuse a
+// password in argv. Errors: a CommandLine whose exit code is 64 (EX_USAGE), 66 (EX_NOINPUT,
+// unreadable --recipients-file) or 78 (EX_CONFIG, configuration file) and one sentence.
 #pragma once
 
 #include <optional>
@@ -45,6 +48,10 @@ struct CommandLine {
 };
 
 // `args` excludes the program name. `host` supplies the defaults for --helo, --qualify-domain.
+// Without -C, the first existing file of `default_config_paths` is the configuration file
+// (tests pass their own; the two-argument form uses default_config_paths()).
+CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host,
+                               std::span<const std::string> default_config_paths);
 CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host);
 
 // The --help text (SPEC.md wording).

@@ -10,10 +10,12 @@ namespace smtpsend::cli {
 namespace {
 
 const HostIdentity kHost{"host.example.org", "alice"};
+// Hermetic: no configuration file of the machine running the tests is read.
+const std::vector<std::string> kNoConfigFiles;
 
 CommandLine parse(std::initializer_list<std::string> args) {
   const std::vector<std::string> list(args);
-  return parse_command_line(list, kHost);
+  return parse_command_line(list, kHost, kNoConfigFiles);
 }
 
 Request parsed(std::initializer_list<std::string> args) {
@@ -267,7 +269,7 @@ TEST(CommandLine, NoRecipientsIsUsageError) {
 }
 
 TEST(CommandLine, LaterMilestoneOptionsAreRejected) {
-  for (const char* option : {"--tls", "--relay", "--user", "--subject", "--config", "-t"}) {
+  for (const char* option : {"--tls", "--relay", "--user", "--subject", "-t"}) {
     SCOPED_TRACE(option);
     const CommandLine result = parse({option, "x", "r@x.org"});
     EXPECT_EQ(result.exit_code, ExitCode::usage);
@@ -316,7 +318,7 @@ TEST(CommandLine, HelpUsesTheContractsWording) {
                              "--version"}) {
     EXPECT_NE(help.find(phrase), std::string::npos) << phrase;
   }
-  for (const char* later : {"--relay", "--subject", "--config", "--user"}) {
+  for (const char* later : {"--relay", "--subject", "--user"}) {
     EXPECT_EQ(help.find(later), std::string::npos) << later;
   }
 }

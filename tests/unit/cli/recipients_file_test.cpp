@@ -32,6 +32,8 @@ class RecipientsFile : public ::testing::Test {
 };
 
 const HostIdentity kHost{"host.example.org", "alice"};
+// Hermetic: no configuration file of the machine running the tests is read.
+const std::vector<std::string> kNoConfigFiles;
 
 TEST(RecipientsText, OneAddressPerLineInOrder) {
   EXPECT_EQ(parse_recipients_text("a@x.org\nb@y.org\n"),
@@ -56,7 +58,7 @@ TEST(RecipientsText, EmptyTextHasNoRecipients) {
 TEST_F(RecipientsFile, AppendsAfterCommandLineRecipients) {
   const std::string path = write("list", "# list\nb@y.org\nc@z.org\n");
   const std::vector<std::string> args{"a@x.org", "--recipients-file", path};
-  const CommandLine result = parse_command_line(args, kHost);
+  const CommandLine result = parse_command_line(args, kHost, kNoConfigFiles);
   ASSERT_TRUE(result.request.has_value()) << result.error;
   EXPECT_EQ(result.request->recipients,
             (std::vector<std::string>{"a@x.org", "b@y.org", "c@z.org"}));
@@ -66,7 +68,7 @@ TEST_F(RecipientsFile, AppendsAfterCommandLineRecipients) {
 TEST_F(RecipientsFile, FileAloneSuppliesRecipients) {
   const std::string path = write("list", "b@y.org\n");
   const std::vector<std::string> args{"--recipients-file", path};
-  const CommandLine result = parse_command_line(args, kHost);
+  const CommandLine result = parse_command_line(args, kHost, kNoConfigFiles);
   ASSERT_TRUE(result.request.has_value()) << result.error;
   EXPECT_EQ(result.request->recipients, std::vector<std::string>{"b@y.org"});
 }
@@ -74,7 +76,7 @@ TEST_F(RecipientsFile, FileAloneSuppliesRecipients) {
 TEST_F(RecipientsFile, OnlyCommentsMeansNoRecipients) {
   const std::string path = write("list", "# nobody yet\n\n");
   const std::vector<std::string> args{"--recipients-file", path};
-  const CommandLine result = parse_command_line(args, kHost);
+  const CommandLine result = parse_command_line(args, kHost, kNoConfigFiles);
   EXPECT_EQ(result.exit_code, ExitCode::usage);
   EXPECT_EQ(result.error, "no recipients given");
 }
@@ -82,7 +84,7 @@ TEST_F(RecipientsFile, OnlyCommentsMeansNoRecipients) {
 TEST_F(RecipientsFile, UnreadableIsNoInput) {
   const std::string path = (dir_ / "missing").string();
   const std::vector<std::string> args{"a@x.org", "--recipients-file", path};
-  const CommandLine result = parse_command_line(args, kHost);
+  const CommandLine result = parse_command_line(args, kHost, kNoConfigFiles);
   EXPECT_EQ(result.exit_code, ExitCode::no_input);
   EXPECT_FALSE(result.request.has_value());
   EXPECT_EQ(result.error, "cannot read " + path + ": No such file or directory");
@@ -98,7 +100,7 @@ TEST_F(RecipientsFile, ADirectoryIsUnreadable) {
 
 TEST(RecipientsFileStdin, ConflictsWithAMessageFromStdin) {
   const std::vector<std::string> args{"--recipients-file", "-"};
-  const CommandLine result = parse_command_line(args, kHost);
+  const CommandLine result = parse_command_line(args, kHost, kNoConfigFiles);
   EXPECT_EQ(result.exit_code, ExitCode::usage);
   EXPECT_EQ(result.error, "stdin ('-') can be read only once");
 }

@@ -1,0 +1,37 @@
+#include "config_apply.hpp"
+
+namespace smtpsend::cli {
+namespace {
+
+template <typename T, typename Target>
+void apply(const MaybeSetting<T>& setting, bool given, Target& target) {
+  if (setting && !given) target = setting->value;
+}
+
+void apply_envelope(const ConfigSettings& s, const GivenOnCommandLine& given, Request& request) {
+  apply(s.from, given("--from"), request.from);
+  apply(s.qualify_domain, given("--qualify-domain"), request.qualify_domain);
+  apply(s.recipients_file, given("--recipients-file"), request.recipients_file);
+}
+
+void apply_routing(const ConfigSettings& s, const GivenOnCommandLine& given,
+                   delivery::DeliveryOptions& out) {
+  apply(s.dns_servers, given("--dns-server"), out.dns_servers);
+  apply(s.mx_port, given("--mx-port"), out.mx_port);
+  apply(s.helo, given("--helo"), out.helo_name);
+  apply(s.family, given("-4") || given("-6"), out.family);
+  apply(s.max_parallel, given("--max-parallel"), out.max_parallel);
+  if (s.timeout && !given("--timeout")) out.timeouts.stages.every_stage = s.timeout->value;
+  apply(s.connect_timeout, given("--connect-timeout"), out.timeouts.connect);
+  apply(s.dns_timeout, given("--dns-timeout"), out.dns_timeout);
+}
+
+}  // namespace
+
+void apply_config(const ConfigSettings& settings, const GivenOnCommandLine& given,
+                  Request& request) {
+  apply_envelope(settings, given, request);
+  apply_routing(settings, given, request.delivery);
+}
+
+}  // namespace smtpsend::cli

@@ -1,0 +1,433 @@
+#include "smtpsend/cli/config_file.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "smtpsend/cli/command_line.hpp"
+
+namespace smtpsend::cli {
+namespace {
+
+constexpr unsigned kPrivate = 0600;
+const std::string kPath = "/home/alice/.config/smtpsend/config.toml";
+
+ConfigLoad parse(const std::string& text, std::optional<std::string> account = std::nullopt,
+                 unsigned mode = kPrivate) {
+  return parse_config(kPath, text, mode, account);
+}
+
+ConfigSettings settings(const std::string& text) {
+  ConfigLoad load = parse(text);
+  EXPECT_EQ(load.error, "");
+  return load.settings;
+}
+
+void expect_error(const std::string& text, const std::string& error) {
+  const ConfigLoad load = parse(text);
+  EXPECT_EQ(load.error, error);
+  EXPECT_EQ(load.error.find('\n'), std::string::npos);
+}
+
+TEST(ConfigKeys, StringKeys) {
+  const ConfigSettings s = settings(
+      "[defaults]\n"
+      "from = \"cron@example.org\"\n"
+      "qualify-domain = \"example.org\"\n"
+      "helo = \"client.example.org\"\n");
+  ASSERT_TRUE(s.from && s.qualify_domain && s.helo);
+  EXPECT_EQ(s.from->value, "cron@example.org");
+  EXPECT_EQ(s.from->line, 2);
+  EXPECT_EQ(s.qualify_domain->value, "example.org");
+  EXPECT_EQ(s.helo->value, "client.example.org");
+  EXPECT_EQ(s.helo->line, 4);
+}
+
+TEST(ConfigKeys, EmptyFromIsTheNullSender) {
+  const ConfigSettings s = settings("[defaults]\nfrom = \"\"\n");
+  ASSERT_TRUE(s.from);
+  EXPECT_EQ(s.from->value, "");
+}
+
+TEST(ConfigKeys, IntegerKeys) {
+  const ConfigSettings s = settings(
+      "[defaults]\nmx-port = 2525\nmax-parallel = 3\ntimeout = 120\nconnect-timeout = 7\n"
+      "dns-timeout = 9\n");
+  ASSERT_TRUE(s.mx_port && s.max_parallel && s.timeout && s.connect_timeout && s.dns_timeout);
+  EXPECT_EQ(s.mx_port->value, 2525);
+  EXPECT_EQ(s.max_parallel->value, 3u);
+  EXPECT_EQ(s.timeout->value, std::chrono::seconds(120));
+  EXPECT_EQ(s.connect_timeout->value, std::chrono::seconds(7));
+  EXPECT_EQ(s.dns_timeout->value, std::chrono::seconds(9));
+}
+
+TEST(ConfigKeys, DnsServerAsStringOrArray) {
+  const ConfigSettings one = settings("[defaults]\ndns-server = \"127.0.0.1:5353\"\n");
+  ASSERT_TRUE(one.dns_servers);
+  EXPECT_EQ(one.dns_servers->value, std::vector<std::string>{"127.0.0.1:5353"});
+  const ConfigSettings two =
+      settings("[defaults]\ndns-server = [\"192.0.2.1\", \"[2001:db8::1]:53\"]\n");
+  ASSERT_TRUE(two.dns_servers);
+  EXPECT_EQ(two.dns_servers->value, (std::vector<std::string>{"192.0.2.1", "[2001:db8::1]:53"}));
+  const ConfigSettings none = settings("[defaults]\ndns-server = []\n");
+  ASSERT_TRUE(none.dns_servers);
+  EXPECT_TRUE(none.dns_servers->value.empty());
+}
+
+TEST(ConfigKeys, Family) {
+  EXPECT_EQ(settings("[defaults]\nfamily = \"ipv4\"\n").family->value, dns::AddressFamily::ipv4);
+  EXPECT_EQ(settings("[defaults]\nfamily = \"ipv6\"\n").family->value, dns::AddressFamily::ipv6);
+  EXPECT_EQ(settings("[defaults]\nfamily = \"any\"\n").family->value, dns::AddressFamily::any);
+  expect_error("[defaults]\nfamily = \"4\"\n",
+               kPath + ":2: 'family' must be \"ipv4\", \"ipv6\" or \"any\", not '4'");
+}
+
+TEST(ConfigKeys, RecipientsFileIsResolvedAgainstTheFilesDirectory) {
+  EXPECT_EQ(settings("[defaults]\nrecipients-file = \"list.txt\"\n").recipients_file->value,
+            "/home/alice/.config/smtpsend/list.txt");
+  EXPECT_EQ(settings("[defaults]\nrecipients-file = \"/srv/list\"\n").recipients_file->value,
+            "/srv/list");
+  expect_error("[defaults]\nrecipients-file = \"-\"\n",
+               kPath + ":2: 'recipients-file' cannot be '-' (stdin) in a configuration file");
+}
+
+TEST(ConfigKeys, LaterIssueKeysAreCheckedAndKeptInUnusedAccounts) {
+  const ConfigLoad load = parse(
+      "[account.work]\n"
+      "relay = \"smtps://mail.example.com\"\nuser = \"me\"\npassword-cmd = \"pass show mail\"\n"
+      "tls = \"verify\"\nsmtps = true\nca-file = \"/etc/ca.pem\"\nca-path = \"/etc/ssl/certs\"\n"
+      "tls-cert = \"c.pem\"\ntls-key = \"k.pem\"\nauth = \"scram-sha-256\"\n"
+      "oauth-token-cmd = \"tok\"\nallow-plaintext-auth = false\n");
+  EXPECT_EQ(load.error, "");
+}
+
+TEST(ConfigKeys, LaterIssueKeysInUseAreNotSupportedYet) {
+  expect_error("[defaults]\nmx-port = 25\nrelay = \"smtp.example.com\"\n",
+               kPath + ":3: 'relay' is not supported yet");
+  expect_error("[defaults]\ntls = \"verify\"\n", kPath + ":2: 'tls' is not supported yet");
+  const ConfigLoad chosen = parse("[account.work]\nuser = \"me\"\n", "work");
+  EXPECT_EQ(chosen.error, kPath + ":2: 'user' is not supported yet");
+}
+
+TEST(ConfigKeys, LaterIssueKeysAreTypeChecked) {
+  expect_error(
+      "[defaults]\ntls = \"maybe\"\n",
+      kPath + ":2: 'tls' must be one of none, opportunistic, required, verify, not 'maybe'");
+  expect_error("[defaults]\nsmtps = \"yes\"\n",
+               kPath + ":2: 'smtps' must be true or false, not a string");
+  expect_error("[defaults]\nauth = \"md5\"\n",
+               kPath +
+                   ":2: 'auth' must be one of auto, plain, login, cram-md5, scram-sha-1, "
+                   "scram-sha-256, xoauth2, oauthbearer, not 'md5'");
+  expect_error("[defaults]\nrelay = \"\"\n", kPath + ":2: 'relay' must not be empty");
+}
+
+TEST(ConfigErrors, UnknownKeyWithLine) {
+  expect_error("[defaults]\n\nfrom = \"a@b.c\"\nfrobnicate = 1\n",
+               kPath + ":4: unknown key 'frobnicate'");
+  expect_error("[account.work]\nmxport = 25\n", kPath + ":2: unknown key 'mxport'");
+  expect_error("from = \"a@b.c\"\n",
+               kPath + ":1: unknown key 'from' (keys belong in [defaults] or [account.NAME])");
+}
+
+TEST(ConfigErrors, CommandLineOnlyKeys) {
+  expect_error("[defaults]\njson = true\n",
+               kPath + ":2: 'json' can be given only on the command line");
+}
+
+TEST(ConfigErrors, WrongTypesWithLine) {
+  expect_error("[defaults]\nmx-port = \"25\"\n",
+               kPath + ":2: 'mx-port' must be an integer, not a string");
+  expect_error("[defaults]\ntimeout = 1.5\n",
+               kPath + ":2: 'timeout' must be an integer, not a floating-point number");
+  expect_error("[defaults]\nhelo = 3\n", kPath + ":2: 'helo' must be a string, not an integer");
+  expect_error("[defaults]\ndns-server = [\"127.0.0.1\", 53]\n",
+               kPath +
+                   ":2: 'dns-server' must be a string or an array of strings, not an integer "
+                   "in it");
+  expect_error("[defaults]\ndns-server = 53\n",
+               kPath + ":2: 'dns-server' must be a string or an array of strings, not an integer");
+  expect_error("defaults = 1\n", kPath + ":1: 'defaults' must be a table");
+  expect_error("account = 1\n", kPath + ":1: 'account' must hold [account.NAME] tables");
+}
+
+TEST(ConfigErrors, BadValuesWithLine) {
+  expect_error("[defaults]\nmx-port = 70000\n",
+               kPath + ":2: mx-port must be a port number from 1 to 65535, not '70000'");
+  expect_error("[defaults]\nmax-parallel = 0\n",
+               kPath + ":2: max-parallel must be a number from 1 to 1000, not '0'");
+  expect_error("[defaults]\n\ntimeout = -1\n",
+               kPath + ":3: timeout must be a whole number of seconds from 1 to 86400, not '-1'");
+  expect_error("[defaults]\nhelo = \"bad name\"\n",
+               kPath +
+                   ":2: helo must be a host name of letters, digits, '-' and '.', or an address "
+                   "literal such as [192.0.2.1], not 'bad name'");
+  expect_error("[defaults]\ndns-server = \"dns.example\"\n",
+               kPath +
+                   ":2: dns-server must be IP or IP:PORT (an IPv6 address with a port in "
+                   "brackets: [2001:db8::1]:53), not 'dns.example'");
+  expect_error("[defaults]\nqualify-domain = \"a@b\"\n",
+               kPath + ":2: qualify-domain must be a domain name, not 'a@b'");
+}
+
+TEST(ConfigErrors, SyntaxErrorHasLineAndColumn) {
+  const ConfigLoad load = parse("[defaults]\nfrom = \"unterminated\n");
+  EXPECT_TRUE(load.error.starts_with(kPath + ":2:")) << load.error;
+  EXPECT_EQ(load.error.find('\n'), std::string::npos);
+}
+
+TEST(ConfigErrors, TwoPasswordSourcesInOneTable) {
+  expect_error("[account.a]\npassword-cmd = \"x\"\npassword-file = \"y\"\n",
+               kPath +
+                   ":3: set only one of 'password', 'password-cmd' and 'password-file' in a "
+                   "table");
+}
+
+TEST(ConfigAccounts, AccountOverridesDefaults) {
+  const std::string text =
+      "[defaults]\nmx-port = 2525\nhelo = \"d.example\"\n"
+      "[account.work]\nmx-port = 587\n";
+  const ConfigLoad plain = parse(text);
+  ASSERT_EQ(plain.error, "");
+  EXPECT_EQ(plain.settings.mx_port->value, 2525);
+  const ConfigLoad work = parse(text, "work");
+  ASSERT_EQ(work.error, "");
+  EXPECT_EQ(work.settings.mx_port->value, 587);
+  EXPECT_EQ(work.settings.mx_port->line, 5);
+  EXPECT_EQ(work.settings.helo->value, "d.example");
+}
+
+TEST(ConfigAccounts, UnknownAccountNamesTheFile) {
+  const ConfigLoad load = parse("[account.work]\nmx-port = 587\n", "home");
+  EXPECT_EQ(load.error, kPath + ": no account 'home' ([account.home] table)");
+}
+
+TEST(ConfigAccounts, AccountPasswordSourceReplacesAllOfDefaults) {
+  const ConfigLoad load = parse(
+      "[defaults]\npassword-cmd = \"pass show a\"\n[account.b]\npassword-file = \"/run/pw\"\n",
+      "b");
+  // Both are keys of a later part, so the merged table is refused, naming the account's key.
+  EXPECT_EQ(load.error, kPath + ":4: 'password-file' is not supported yet");
+}
+
+TEST(ConfigPermissions, PasswordInAGroupReadableFileIsRefused) {
+  const std::string text = "[account.x]\npassword = \"hunter2\"\n";
+  const ConfigLoad open = parse(text, std::nullopt, 0644);
+  EXPECT_EQ(
+      open.error,
+      kPath + ": holds a password but is readable by group or others (chmod 600 " + kPath + ")");
+  EXPECT_EQ(open.error.find("hunter2"), std::string::npos);
+  const ConfigLoad closed = parse(text, std::nullopt, 0600);
+  EXPECT_EQ(closed.error, "");  // in an account not chosen: not in use, so not refused
+}
+
+TEST(ConfigPermissions, NoPasswordNoPermissionRule) {
+  EXPECT_EQ(parse("[defaults]\nmx-port = 25\n", std::nullopt, 0644).error, "");
+}
+
+// A file in a fresh temporary directory, removed with the fixture.
+class ConfigFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("smtpsend-config-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string write(const std::filesystem::path& relative, const std::string& text,
+                    unsigned mode = 0600) {
+    const auto path = dir_ / relative;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+    ::chmod(path.c_str(), mode);
+    return path.string();
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigFiles, ExplicitFileIsRead) {
+  const std::string path = write("c.toml", "[defaults]\nmx-port = 2525\n");
+  const ConfigLoad load = load_config(path, {}, std::nullopt);
+  ASSERT_EQ(load.error, "");
+  EXPECT_EQ(load.path, path);
+  EXPECT_EQ(load.settings.mx_port->value, 2525);
+}
+
+TEST_F(ConfigFiles, MissingExplicitFileIsAnError) {
+  const std::string path = (dir_ / "missing.toml").string();
+  const ConfigLoad load = load_config(path, {}, std::nullopt);
+  EXPECT_EQ(load.error, "cannot read configuration file " + path + ": No such file or directory");
+}
+
+TEST_F(ConfigFiles, MissingDefaultFilesAreFine) {
+  const std::vector<std::string> defaults{(dir_ / "a.toml").string(), (dir_ / "b.toml").string()};
+  const ConfigLoad load = load_config(std::nullopt, defaults, std::nullopt);
+  EXPECT_EQ(load.error, "");
+  EXPECT_EQ(load.path, "");
+  EXPECT_FALSE(load.settings.mx_port.has_value());
+}
+
+TEST_F(ConfigFiles, FirstExistingDefaultWins) {
+  const std::string second = write("b.toml", "[defaults]\nmx-port = 2\n");
+  const std::vector<std::string> defaults{(dir_ / "a.toml").string(), second};
+  const ConfigLoad load = load_config(std::nullopt, defaults, std::nullopt);
+  ASSERT_EQ(load.error, "");
+  EXPECT_EQ(load.path, second);
+  EXPECT_EQ(load.settings.mx_port->value, 2);
+}
+
+TEST_F(ConfigFiles, AccountWithoutAnyFileIsAnError) {
+  const std::vector<std::string> defaults{(dir_ / "a.toml").string()};
+  const ConfigLoad load = load_config(std::nullopt, defaults, std::string("work"));
+  EXPECT_EQ(load.error,
+            "no configuration file for account 'work' (looked for " + defaults[0] + ")");
+}
+
+TEST_F(ConfigFiles, PermissionCheckedOnTheRealFile) {
+  const std::string text = "[defaults]\npassword = \"s3cret\"\n";
+  const std::string open = write("open.toml", text, 0644);
+  EXPECT_EQ(
+      load_config(open, {}, std::nullopt).error,
+      open + ": holds a password but is readable by group or others (chmod 600 " + open + ")");
+  const std::string closed = write("closed.toml", text, 0600);
+  // Private enough; the password key itself is then refused until AUTH exists.
+  EXPECT_EQ(load_config(closed, {}, std::nullopt).error,
+            closed + ":2: 'password' is not supported yet");
+}
+
+TEST_F(ConfigFiles, XdgConfigHomeIsTheFirstDefault) {
+  const char* saved = std::getenv("XDG_CONFIG_HOME");
+  const std::string saved_value = saved ? saved : "";
+  ::setenv("XDG_CONFIG_HOME", dir_.c_str(), 1);
+  const std::vector<std::string> paths = default_config_paths();
+  const std::string path = write("smtpsend/config.toml", "[defaults]\nhelo = \"xdg.example\"\n");
+  const std::vector<std::string> args{"-f", "a@b.example", "r@x.example"};
+  const CommandLine result =
+      parse_command_line(args, HostIdentity{"h.example", "u"}, default_config_paths());
+  saved ? ::setenv("XDG_CONFIG_HOME", saved_value.c_str(), 1) : ::unsetenv("XDG_CONFIG_HOME");
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_EQ(paths[0], path);
+  EXPECT_EQ(paths[1], "/etc/smtpsend.toml");
+  ASSERT_TRUE(result.request.has_value()) << result.error;
+  EXPECT_EQ(result.request->delivery.helo_name, "xdg.example");
+}
+
+TEST_F(ConfigFiles, RelativeXdgConfigHomeFallsBackToHome) {
+  const char* saved_xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* saved_home = std::getenv("HOME");
+  const std::string xdg = saved_xdg ? saved_xdg : "", home = saved_home ? saved_home : "";
+  ::setenv("XDG_CONFIG_HOME", "relative/dir", 1);
+  ::setenv("HOME", dir_.c_str(), 1);
+  const std::vector<std::string> paths = default_config_paths();
+  saved_xdg ? ::setenv("XDG_CONFIG_HOME", xdg.c_str(), 1) : ::unsetenv("XDG_CONFIG_HOME");
+  saved_home ? ::setenv("HOME", home.c_str(), 1) : ::unsetenv("HOME");
+  ASSERT_FALSE(paths.empty());
+  EXPECT_EQ(paths[0], (dir_ / ".config/smtpsend/config.toml").string());
+}
+
+const HostIdentity kHost{"host.example.org", "alice"};
+const std::vector<std::string> kNoDefaults;
+
+CommandLine run_parse(std::vector<std::string> args) {
+  return parse_command_line(args, kHost, kNoDefaults);
+}
+
+TEST_F(ConfigFiles, CommandLineOverridesAccountOverridesDefaults) {
+  const std::string path = write("c.toml",
+                                 "[defaults]\nmx-port = 2525\nhelo = \"d.example\"\n"
+                                 "timeout = 50\nfamily = \"ipv6\"\n"
+                                 "[account.work]\nmx-port = 587\ndns-server = [\"127.0.0.1:53\"]\n"
+                                 "from = \"work@example.org\"\n");
+  const CommandLine result =
+      run_parse({"-C", path, "-A", "work", "--mx-port", "26", "-4", "r@x.example"});
+  ASSERT_TRUE(result.request.has_value()) << result.error;
+  const Request& request = *result.request;
+  EXPECT_EQ(request.delivery.mx_port, 26);                       // command line
+  EXPECT_EQ(request.delivery.family, dns::AddressFamily::ipv4);  // command line
+  EXPECT_EQ(request.delivery.dns_servers, std::vector<std::string>{"127.0.0.1:53"});  // account
+  EXPECT_EQ(request.from, std::optional<std::string>("work@example.org"));            // account
+  EXPECT_EQ(request.delivery.helo_name, "d.example");                                 // defaults
+  EXPECT_EQ(request.delivery.timeouts.stages.every_stage, std::chrono::seconds(50));  // defaults
+  EXPECT_EQ(request.qualify_domain, "host.example.org");                              // built-in
+}
+
+TEST_F(ConfigFiles, DefaultsApplyWithoutAccount) {
+  const std::string path =
+      write("c.toml",
+            "[defaults]\nmx-port = 2525\nconnect-timeout = 3\n"
+            "dns-timeout = 4\nmax-parallel = 2\nqualify-domain = \"q.example\"\n"
+            "[account.work]\nmx-port = 587\n");
+  const CommandLine result = run_parse({"--config", path, "r@x.example"});
+  ASSERT_TRUE(result.request.has_value()) << result.error;
+  EXPECT_EQ(result.request->delivery.mx_port, 2525);
+  EXPECT_EQ(result.request->delivery.timeouts.connect, std::chrono::seconds(3));
+  EXPECT_EQ(result.request->delivery.dns_timeout, std::chrono::seconds(4));
+  EXPECT_EQ(result.request->delivery.max_parallel, 2u);
+  EXPECT_EQ(result.request->qualify_domain, "q.example");
+}
+
+TEST_F(ConfigFiles, CommandLineDnsServerReplacesTheFilesList) {
+  const std::string path =
+      write("c.toml", "[defaults]\ndns-server = [\"192.0.2.1\", \"192.0.2.2\"]\n");
+  const CommandLine result = run_parse({"-C", path, "--dns-server", "192.0.2.9", "r@x.example"});
+  ASSERT_TRUE(result.request.has_value()) << result.error;
+  EXPECT_EQ(result.request->delivery.dns_servers, std::vector<std::string>{"192.0.2.9"});
+}
+
+TEST_F(ConfigFiles, RecipientsFileFromTheConfig) {
+  write("list.txt", "b@y.example\n");
+  const std::string path = write("c.toml", "[defaults]\nrecipients-file = \"list.txt\"\n");
+  const CommandLine result = run_parse({"-C", path, "a@x.example"});
+  ASSERT_TRUE(result.request.has_value()) << result.error;
+  EXPECT_EQ(result.request->recipients, (std::vector<std::string>{"a@x.example", "b@y.example"}));
+}
+
+TEST_F(ConfigFiles, ConfigErrorsAreExitConfig) {
+  const std::string path = write("c.toml", "[defaults]\nbogus = 1\n");
+  const CommandLine result = run_parse({"-C", path, "r@x.example"});
+  EXPECT_FALSE(result.request.has_value());
+  EXPECT_EQ(result.exit_code, ExitCode::config);
+  EXPECT_EQ(result.error, path + ":2: unknown key 'bogus'");
+  const CommandLine missing = run_parse({"-C", (dir_ / "nope.toml").string(), "r@x.example"});
+  EXPECT_EQ(missing.exit_code, ExitCode::config);
+  const CommandLine account = run_parse({"-C", path, "-A", "x", "r@x.example"});
+  EXPECT_EQ(account.exit_code, ExitCode::config);
+}
+
+TEST(PasswordOnCommandLine, IsRefusedWithAHint) {
+  for (const auto& args : {std::vector<std::string>{"--password", "hunter2", "r@x.example"},
+                           std::vector<std::string>{"--password=hunter2", "r@x.example"}}) {
+    const CommandLine result = run_parse(args);
+    EXPECT_EQ(result.exit_code, ExitCode::usage);
+    EXPECT_EQ(result.error,
+              "a password is never accepted on the command line; use --password-file, "
+              "--password-cmd or SMTPSEND_PASSWORD");
+  }
+}
+
+TEST(AuthOptions, AreRecognisedButNotSupportedYet) {
+  const CommandLine result = run_parse({"--password-cmd", "pass show mail", "r@x.example"});
+  EXPECT_EQ(result.exit_code, ExitCode::usage);
+  EXPECT_EQ(result.error, "--password-cmd: AUTH is not supported yet (issue 3)");
+  EXPECT_EQ(run_parse({"-u", "me", "r@x.example"}).error,
+            "--user: AUTH is not supported yet (issue 3)");
+  EXPECT_EQ(run_parse({"--password-file", "/f", "r@x.example"}).error,
+            "--password-file: AUTH is not supported yet (issue 3)");
+}
+
+TEST(ConfigHelp, MentionsConfigAndAccountButNotHiddenOptions) {
+  const std::string help = help_text();
+  EXPECT_NE(help.find("-C,--config"), std::string::npos) << help;
+  EXPECT_NE(help.find("-A,--account"), std::string::npos);
+  EXPECT_EQ(help.find("--password"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smtpsend::cli
