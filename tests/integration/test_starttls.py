@@ -6,6 +6,8 @@ tls.test's only MX is mail.example.test, so each test starts the server it needs
 """
 import pytest
 
+from fixtures_lib import Dnsmasq
+from harness import check_zone_answers
 from submission_fixture import make_certificates
 from tls_servers import AiosmtpdTls, RawSmtp
 from zone import _mail_domain, build_zone
@@ -15,12 +17,24 @@ RCPT = "user@tls.test"
 MESSAGE = b"Subject: tls\n\nover TLS\n"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def zone():
     """The shared zone plus tls.test, whose MX name matches the test certificates."""
     z = build_zone()
     _mail_domain(z, "tls.test", [(10, z.add_host(MX, 20))])
     return z
+
+
+@pytest.fixture(scope="module")
+def dns(zone):
+    """Its own dnsmasq for this module's zone, so a pytest run of several files stays correct."""
+    server = Dnsmasq(zone)
+    try:
+        server.start()
+        check_zone_answers(server, zone)
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
