@@ -34,6 +34,30 @@ std::string canonicalize_crlf(std::string_view raw) {
   return out;
 }
 
+bool is_canonical_crlf(std::string_view bytes) noexcept {
+  if (bytes.empty() || !bytes.ends_with("\r\n")) return false;
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  // Every LF must follow a CR, and then every CR is followed by an LF exactly when the counts
+  // of CR and of CRLF agree; both scans are memchr-fast.
+  std::size_t line_feeds = 0;
+  for (const char* lf = p;
+       (lf = static_cast<const char*>(std::memchr(lf, '\n', static_cast<std::size_t>(end - lf)))) !=
+       nullptr;
+       ++lf) {
+    if (lf == p || lf[-1] != '\r') return false;
+    ++line_feeds;
+  }
+  std::size_t carriage_returns = 0;
+  for (const char* cr = p;
+       (cr = static_cast<const char*>(std::memchr(cr, '\r', static_cast<std::size_t>(end - cr)))) !=
+       nullptr;
+       ++cr) {
+    ++carriage_returns;
+  }
+  return carriage_returns == line_feeds;
+}
+
 bool has_eight_bit(std::string_view bytes) noexcept {
   constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
   const char* p = bytes.data();

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "smtpsend/message/message.hpp"
+#include "smtpsend/message/mime_encoding.hpp"
 
 namespace smtpsend::message {
 namespace {
@@ -91,6 +92,18 @@ void add_missing_headers(std::string& canonical, HeaderFacts& facts, const Compl
   }
   canonical.insert(0, added);
   facts.header_end += added.size();
+}
+
+// RFC 5322 §3.6 requires From:. Postfix's cleanup adds one to every message lacking it; smtpsend
+// adds it only when -F names the sender, so a message sent as it is stays as it was written.
+void add_missing_from(std::string& canonical, HeaderFacts& facts, std::string_view address,
+                      std::string_view display_name) {
+  if (facts.has_from) return;
+  const std::string field = "From: " + mailbox_text(display_name, address) + "\r\n";
+  canonical.insert(0, field);
+  facts.header_end += field.size();
+  facts.has_from = true;
+  facts.from_address = std::string(address);
 }
 
 }  // namespace smtpsend::message

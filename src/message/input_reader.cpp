@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -14,6 +15,7 @@ namespace smtpsend::message {
 namespace {
 
 constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kHeaderRoom = 4096;
 
 bool fail(const std::string& name, int err, LoadError& error) {
   error.error = make_error_code(Errc::input_unreadable);
@@ -25,12 +27,16 @@ bool fail(const std::string& name, int err, LoadError& error) {
 int read_all(int fd, std::string& out) {
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    out.reserve(static_cast<std::size_t>(st.st_size) + 1);
+    // Room for the whole file, the read that sees end of file, and the Date/Message-ID lines
+    // added later, so none of them reallocates (and copies) a large message.
+    out.reserve(static_cast<std::size_t>(st.st_size) + kHeaderRoom);
   }
   for (;;) {
     const std::size_t old_size = out.size();
-    out.resize(old_size + kReadChunk);
-    const ssize_t got = ::read(fd, out.data() + old_size, kReadChunk);
+    const std::size_t room = out.capacity() - old_size;
+    const std::size_t chunk = room > 0 ? std::min(room, kReadChunk) : kReadChunk;
+    out.resize(old_size + chunk);
+    const ssize_t got = ::read(fd, out.data() + old_size, chunk);
     if (got < 0) {
       out.resize(old_size);
       if (errno == EINTR) continue;

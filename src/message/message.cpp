@@ -25,8 +25,13 @@ bool has_domain(std::string_view address) {
 
 bool prepare_message(std::string_view raw, std::string source, const CompletionContext& ctx,
                      Message& out, LoadError& error) {
+  return prepare_owned_message(canonicalize_crlf(raw), std::move(source), ctx, out, error);
+}
+
+bool prepare_owned_message(std::string&& raw, std::string source, const CompletionContext& ctx,
+                           Message& out, LoadError& error) {
   out.source = std::move(source);
-  out.content = canonicalize_crlf(raw);
+  out.content = is_canonical_crlf(raw) ? std::move(raw) : canonicalize_crlf(raw);
   if (!scan_headers(out.content, out.facts, error)) {
     error.detail = out.source + ": " + error.detail;
     return false;
@@ -40,7 +45,7 @@ bool load_message(const std::string& path, const CompletionContext& ctx, Message
                   LoadError& error) {
   std::string raw;
   if (!read_input(path, raw, error)) return false;
-  return prepare_message(raw, path == "-" ? "stdin" : path, ctx, out, error);
+  return prepare_owned_message(std::move(raw), path == "-" ? "stdin" : path, ctx, out, error);
 }
 
 std::string default_envelope_sender(const HeaderFacts& facts, std::string_view user,
@@ -58,6 +63,11 @@ std::string default_envelope_sender(const HeaderFacts& facts, std::string_view u
     sender += qualify_domain;
   }
   return sender;
+}
+
+void prepare_seven_bit_form(Message& message) {
+  message.eight_bit = has_eight_bit(message.content);
+  message.seven_bit = message.eight_bit ? seven_bit_downgrade(message.content) : SevenBitForm{};
 }
 
 }  // namespace smtpsend::message

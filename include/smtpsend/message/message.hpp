@@ -13,6 +13,9 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
+
+#include "smtpsend/message/seven_bit_downgrade.hpp"
 
 namespace smtpsend::message {
 
@@ -25,8 +28,9 @@ inline constexpr std::size_t kMaxHeaderLine = 998;
 struct HeaderFacts {
   bool has_date = false;
   bool has_message_id = false;
-  std::string message_id;                   // as in the header, with <>, or the one added
-  std::optional<std::string> from_address;  // addr-spec of the first mailbox in From:
+  std::string message_id;                     // as in the header, with <>, or the one added
+  bool has_from = false;                      // a From: field is present, usable or not
+  std::optional<std::string> from_address;    // addr-spec of the first mailbox in From:
   std::optional<std::string> sender_address;  // addr-spec in Sender:
   std::size_t header_end = 0;  // offset of the empty line ending the header section (or size)
   // False when the input does not start with a header field: it is all body (as Postfix's
@@ -35,10 +39,15 @@ struct HeaderFacts {
 };
 
 struct Message {
-  std::string source;    // "stdin" or the file name, for error messages
-  std::string content;   // canonical CRLF, headers completed; ends with CRLF
+  std::string source;   // "stdin" or the file name, for error messages
+  std::string content;  // canonical CRLF, headers completed; ends with CRLF
   HeaderFacts facts;
   bool eight_bit = false;  // any byte >= 0x80
+  // eight_bit only: the 7-bit form for servers without 8BITMIME, or why there is none
+  // (seven_bit_downgrade.hpp); made once the content is final (prepare_seven_bit_form).
+  SevenBitForm seven_bit;
+  // -t: the recipients its header names (read_recipients.hpp), as written; empty without -t.
+  std::vector<std::string> header_recipients;
 };
 
 // A failure with the one sentence the user sees ("cannot read a.eml: No such file or directory").
@@ -64,14 +73,19 @@ bool has_eight_bit(std::string_view bytes) noexcept;
 bool scan_headers(std::string_view canonical, HeaderFacts& facts, LoadError& error);
 
 struct CompletionContext {
-  std::string fqdn;                          // for Message-ID's right-hand side
+  std::string fqdn;  // for Message-ID's right-hand side
   std::chrono::system_clock::time_point now;
-  std::string unique;                        // random text making Message-ID unique
+  std::string unique;  // random text making Message-ID unique
 };
 
 // Adds "Date:" (RFC 5322 §3.3, local time with numeric zone) and "Message-ID:" at the top of
 // the header section when missing; updates `facts`.
 void add_missing_headers(std::string& canonical, HeaderFacts& facts, const CompletionContext& ctx);
+
+// -F for a message without From: (docs/decisions.md "Composing and -t"): adds
+// "From: display_name <address>" at the top of the header section; updates `facts`.
+void add_missing_from(std::string& canonical, HeaderFacts& facts, std::string_view address,
+                      std::string_view display_name);
 
 // Reads, canonicalises, scans and completes one message.
 bool load_message(const std::string& path, const CompletionContext& ctx, Message& out,
@@ -79,6 +93,17 @@ bool load_message(const std::string& path, const CompletionContext& ctx, Message
 // Same, from bytes already read.
 bool prepare_message(std::string_view raw, std::string source, const CompletionContext& ctx,
                      Message& out, LoadError& error);
+// Same, taking the bytes over: input that is already canonical CRLF becomes the content without
+// a copy (issue 5: a 200 MB message is held once, not twice).
+bool prepare_owned_message(std::string&& raw, std::string source, const CompletionContext& ctx,
+                           Message& out, LoadError& error);
+
+// True when every line of `bytes` ends in CRLF and no CR or LF stands alone.
+bool is_canonical_crlf(std::string_view bytes) noexcept;
+
+// Sets eight_bit from the content and, for an 8-bit message, its 7-bit form. Called after the
+// last change to the content.
+void prepare_seven_bit_form(Message& message);
 
 // SPEC.md: -f wins; else From:'s address, else Sender:'s, else $USER@qualify_domain.
 std::string default_envelope_sender(const HeaderFacts& facts, std::string_view user,

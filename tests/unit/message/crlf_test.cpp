@@ -106,3 +106,39 @@ TEST(EightBit, DetectsAnyHighByteAtAnyPosition) {
 
 }  // namespace
 }  // namespace smtpsend::message
+
+namespace smtpsend::message {
+namespace {
+
+TEST(CanonicalCrlfCheck, AcceptsOnlyWhatCanonicalizeWouldLeaveUnchanged) {
+  for (const std::string_view text :
+       {"a\r\n", "Subject: x\r\n\r\nbody\r\n", "\r\n", "a\r\nb\r\n\r\n"}) {
+    EXPECT_TRUE(is_canonical_crlf(text)) << text;
+    EXPECT_EQ(canonicalize_crlf(text), text);
+  }
+  for (const std::string_view text :
+       {"a", "a\n", "a\r", "a\r\nb\n", "a\rb\r\n", "\n\r\n", "a\r\r\n", "a\r\n\r"}) {
+    EXPECT_FALSE(is_canonical_crlf(text)) << ::testing::PrintToString(std::string(text));
+    EXPECT_NE(canonicalize_crlf(text), text) << ::testing::PrintToString(std::string(text));
+  }
+  EXPECT_FALSE(is_canonical_crlf(""));  // nothing to take over; canonicalize_crlf("") is ""
+}
+
+// Taking the bytes over must give the same message as copying them.
+TEST(CanonicalCrlfCheck, PrepareMessageByMoveEqualsByCopy) {
+  CompletionContext ctx;
+  ctx.fqdn = "host.example";
+  for (const std::string& text :
+       {std::string("Subject: a\r\n\r\nb\r\n"), std::string("Subject: a\n\nb\n")}) {
+    Message copied, moved;
+    LoadError e1, e2;
+    ASSERT_TRUE(prepare_message(std::string_view(text), "x", ctx, copied, e1)) << e1.detail;
+    ASSERT_TRUE(prepare_owned_message(std::string(text), "x", ctx, moved, e2)) << e2.detail;
+    // Date and Message-ID differ between the two runs; everything after them is the same.
+    EXPECT_EQ(copied.content.substr(copied.content.find("Subject:")),
+              moved.content.substr(moved.content.find("Subject:")));
+  }
+}
+
+}  // namespace
+}  // namespace smtpsend::message

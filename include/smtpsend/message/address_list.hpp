@@ -1,0 +1,28 @@
+// message/address_list: the address lists of To:, Cc:, Bcc:, From: and their Resent- forms
+// (RFC 5322 §3.4, with the obsolete forms of §4.4 that real mail still uses).
+//
+// Owns: display names (atoms, quoted strings with commas, UTF-8 as RFC 6532 allows), comments
+// (nested, §3.2.2), groups ("undisclosed-recipients:;"), angle addresses, obsolete routes
+// ("<@relay:user@host>"), CFWS around the dots of a local part, empty list elements, and the bare
+// local part cron writes ("To: root"). Must not: qualify or judge an address for SMTP (that is
+// address.hpp). Errors: false and one sentence without the header's name, which the caller adds.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smtpsend::message {
+
+struct Mailbox {
+  std::string display_name;  // words joined by one space, quoted strings unquoted; "" if none
+  std::string address;       // addr-spec as written without CFWS ("\"a b\"@x.org"), or "root"
+  std::string group;         // the display name of the group it is in, "" if none
+  friend bool operator==(const Mailbox&, const Mailbox&) = default;
+};
+
+// `field_body` is an unfolded field body (the text after "To:"). Appends every mailbox, in order,
+// to `out`. An empty list (or only an empty group) is valid and adds nothing.
+bool parse_address_list(std::string_view field_body, std::vector<Mailbox>& out, std::string& why);
+
+}  // namespace smtpsend::message

@@ -1,0 +1,38 @@
+// message/compose: the MIME composer (SPEC.md "Composing"; RFC 5322, RFC 2045-2047, RFC 2183,
+// RFC 2231).
+//
+// Owns: turning a subject, extra header lines, a text body and attachments into one message:
+// From, To, Subject, the -H lines, MIME-Version, Content-Type and Content-Transfer-Encoding;
+// the body as UTF-8 text, quoted-printable when it is not 7bit; attachments base64 in a
+// multipart/mixed with RFC 2231 file names. Date and Message-ID are left to
+// add_missing_headers(), which prepare_message() runs on the result. Must not: read files or
+// detect MIME types (app/ does, with libmagic). No errors: the CLI has refused CR/LF in values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace smtpsend::message {
+
+struct Attachment {
+  std::string file_name;  // as the recipient sees it (the base name), UTF-8
+  std::string content;    // the file's bytes
+  std::string mime_type;  // "type/subtype", e.g. "application/pdf"
+};
+
+struct ComposeInput {
+  std::string from_address;     // addr-spec of the generated From:
+  std::string from_name;        // its display name; "" for none
+  std::vector<std::string> to;  // addresses for the generated To:
+  std::optional<std::string> subject;
+  std::vector<std::string> extra_headers;  // "Name: value"; one named From, To or Subject
+                                           // replaces the generated field
+  std::string body;                        // text, any line endings
+  std::vector<Attachment> attachments;
+  std::string boundary_unique;  // random text making the multipart boundary unique
+};
+
+std::string compose_message(const ComposeInput& input);
+
+}  // namespace smtpsend::message

@@ -1,0 +1,102 @@
+// The composer. Every line it writes ends in CRLF and stays within RFC 5322 §2.1.1's 998
+// octets; header text outside printable ASCII is RFC 2047-encoded, so the header section of a
+// composed message is 7bit whatever the user typed (addresses excepted: RFC 6531 covers those).
+#include "smtpsend/message/compose.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "smtpsend/message/header_parser.hpp"
+#include "smtpsend/message/message.hpp"
+#include "smtpsend/message/mime_encoding.hpp"
+
+namespace smtpsend::message {
+namespace {
+
+constexpr std::size_t kFoldAt = 78;  // RFC 5322 §2.1.1's recommended line length
+
+bool has_extra(const ComposeInput& input, std::string_view name) {
+  return std::any_of(input.extra_headers.begin(), input.extra_headers.end(),
+                     [&](const std::string& line) {
+                       const std::size_t colon = line.find(':');
+                       return colon != std::string::npos &&
+                              same_field_name(std::string_view(line).substr(0, colon), name);
+                     });
+}
+
+// "To: a@x, b@y" folded after a comma whenever the next address would pass kFoldAt (§2.2.3).
+// No recipient on the command line: the empty group RFC 5322 §A.1.3 shows.
+std::string to_field(const std::vector<std::string>& addresses) {
+  if (addresses.empty()) return "To: undisclosed-recipients:;\r\n";
+  std::string out = "To: ";
+  std::size_t column = out.size();
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+      ++column;
+      // Room for " address" and the comma that may follow it.
+      if (column + 1 + addresses[i].size() + 1 > kFoldAt) {
+        out += "\r\n";
+        column = 0;
+      }
+      out += ' ';
+      ++column;
+    }
+    out += addresses[i];
+    column += addresses[i].size();
+  }
+  return out + "\r\n";
+}
+
+std::string text_part(std::string_view body, bool encode) {
+  std::string out = "Content-Type: text/plain; charset=UTF-8\r\n";
+  if (!encode) return out + "Content-Transfer-Encoding: 7bit\r\n\r\n" + canonicalize_crlf(body);
+  return out + "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + quoted_printable(body);
+}
+
+// RFC 2183 Content-Disposition with the file name; the Content-Type "name" parameter is kept
+// for readers that predate RFC 2183.
+std::string attachment_part(const Attachment& attachment) {
+  return "Content-Type: " + attachment.mime_type + ";\r\n " +
+         mime_parameter("name", attachment.file_name) +
+         "\r\nContent-Disposition: attachment;\r\n " +
+         mime_parameter("filename", attachment.file_name) +
+         "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(attachment.content);
+}
+
+std::string header_fields(const ComposeInput& input) {
+  std::string out;
+  if (!has_extra(input, "From")) {
+    out += "From: " + mailbox_text(input.from_name, input.from_address) + "\r\n";
+  }
+  if (!has_extra(input, "To")) out += to_field(input.to);
+  if (input.subject && !has_extra(input, "Subject")) {
+    out += "Subject: " + header_text(*input.subject, 9) + "\r\n";
+  }
+  for (const std::string& line : input.extra_headers) out += line + "\r\n";
+  return out + "MIME-Version: 1.0\r\n";
+}
+
+}  // namespace
+
+std::string compose_message(const ComposeInput& input) {
+  const bool encode = needs_transfer_encoding(input.body);
+  std::string out = header_fields(input);
+  if (input.attachments.empty()) return out + text_part(input.body, encode);
+
+  // RFC 2046 §5.1.1: "=_" cannot occur in base64 or quoted-printable text; a 7bit body that
+  // happens to hold the boundary is sent quoted-printable instead, which encodes its "=".
+  const std::string boundary = "=_smtpsend_" + input.boundary_unique;
+  const bool body_holds_boundary = input.body.find(boundary) != std::string::npos;
+  out += "Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
+  out += "This is a message in MIME format.\r\n";
+  if (!input.body.empty()) {
+    out += "\r\n--" + boundary + "\r\n" + text_part(input.body, encode || body_holds_boundary);
+  }
+  for (const Attachment& attachment : input.attachments) {
+    out += "\r\n--" + boundary + "\r\n" + attachment_part(attachment);
+  }
+  return out + "\r\n--" + boundary + "--\r\n";
+}
+
+}  // namespace smtpsend::message
