@@ -5,15 +5,10 @@
 #include <charconv>
 #include <string_view>
 
+#include "keyword_case.hpp"
+
 namespace smtpsend::smtp {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
 
 std::vector<std::string_view> words(std::string_view line) {
   std::vector<std::string_view> out;
@@ -45,7 +40,7 @@ Capabilities Capabilities::from_ehlo(const Reply& reply) {
   for (std::size_t i = 1; i < reply.lines.size(); ++i) {
     const std::vector<std::string_view> w = words(reply.lines[i]);
     if (w.empty()) continue;
-    std::string keyword = upper(w[0]);
+    std::string keyword = upper_keyword(w[0]);
     // Some servers still advertise "AUTH=LOGIN PLAIN" (pre-RFC 4954 syntax).
     std::vector<std::string_view> params(w.begin() + 1, w.end());
     if (keyword.rfind("AUTH=", 0) == 0) {
@@ -72,7 +67,7 @@ Capabilities Capabilities::from_ehlo(const Reply& reply) {
       caps.size = parse_size(w);
     else if (keyword == "AUTH") {
       for (std::string_view mech : params) {
-        std::string name = upper(mech);
+        std::string name = upper_keyword(mech);
         if (!name.empty() && std::find(caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(),
                                        name) == caps.auth_mechanisms.end()) {
           caps.auth_mechanisms.push_back(std::move(name));
