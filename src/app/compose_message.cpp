@@ -1,0 +1,90 @@
+// Composing (SPEC.md "Composing"): the body from stdin or --body, the attachments from their
+// files, then the composer and the same completion a message read as it is gets.
+#include <chrono>
+#include <filesystem>
+
+#include "mime_type.hpp"
+#include "smtpsend/core/errors.hpp"
+#include "smtpsend/message/address.hpp"
+#include "smtpsend/message/compose.hpp"
+#include "steps.hpp"
+
+namespace smtpsend::app {
+namespace {
+
+std::optional<Stop> read_file(const std::string& path, std::string& out) {
+  message::LoadError error;
+  if (message::read_input(path, out, error)) return std::nullopt;
+  return Stop{ExitCode::no_input, error.detail};
+}
+
+std::optional<Stop> read_attachments(const cli::Composition& compose,
+                                     std::vector<message::Attachment>& out) {
+  for (const std::string& path : compose.attachments) {
+    message::Attachment attachment;
+    // A directory opens but cannot be read: read_input reports it (EISDIR), 66.
+    if (auto stop = read_file(path, attachment.content)) return stop;
+    attachment.file_name = std::filesystem::path(path).filename().string();
+    attachment.mime_type = mime_type_of(attachment.content);
+    out.push_back(std::move(attachment));
+  }
+  return std::nullopt;
+}
+
+std::optional<Stop> qualified(const std::string& text, const std::string& qualify_domain,
+                              std::string& out) {
+  message::EnvelopeAddress parsed;
+  std::string detail;
+  if (!message::parse_envelope_address(text, qualify_domain, parsed, detail)) {
+    return Stop{ExitCode::data_error, detail};
+  }
+  out = parsed.text;
+  return std::nullopt;
+}
+
+// The generated From: names the envelope sender: -f when it is not the null sender, else
+// $USER@qualify-domain (SPEC.md "Envelope" default, a composed message having no From: yet).
+std::optional<Stop> from_address(const cli::Request& request, const cli::HostIdentity& host,
+                                 std::string& out) {
+  if (request.from && !request.from->empty() && *request.from != "<>") {
+    return qualified(*request.from, request.qualify_domain, out);
+  }
+  return qualified(host.user, request.qualify_domain, out);
+}
+
+std::optional<Stop> compose_input(const cli::Request& request, const cli::HostIdentity& host,
+                                  message::ComposeInput& input) {
+  const cli::Composition& compose = request.compose;
+  if (auto stop = from_address(request, host, input.from_address)) return stop;
+  input.from_name = request.from_name.value_or("");
+  for (const std::string& recipient : request.recipients) {
+    if (auto stop = qualified(recipient, request.qualify_domain, input.to.emplace_back())) {
+      return stop;
+    }
+  }
+  input.subject = compose.subject;
+  input.extra_headers = compose.headers;
+  if (auto stop = read_file(compose.body_path.value_or(cli::kStdinPath), input.body)) return stop;
+  return read_attachments(compose, input.attachments);
+}
+
+}  // namespace
+
+std::optional<Stop> compose_message(const cli::Request& request, const cli::HostIdentity& host,
+                                    std::vector<message::Message>& messages) {
+  message::ComposeInput input;
+  if (auto stop = compose_input(request, host, input)) return stop;
+  const message::CompletionContext context{host.fqdn, std::chrono::system_clock::now(),
+                                           unique_text()};
+  input.boundary_unique = unique_text();
+  message::Message composed;
+  message::LoadError error;
+  if (!message::prepare_message(message::compose_message(input), "composed message", context,
+                                composed, error)) {
+    return Stop{ExitCode::software, error.detail};  // the composer wrote a bad header: our bug
+  }
+  messages.push_back(std::move(composed));
+  return std::nullopt;
+}
+
+}  // namespace smtpsend::app

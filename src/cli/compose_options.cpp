@@ -1,0 +1,123 @@
+#include "compose_options.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string_view>
+
+#include "smtpsend/message/header_parser.hpp"
+
+namespace smtpsend::cli {
+namespace {
+
+// Fields the composer writes from what it builds; a -H copy would contradict them
+// (RFC 2045 §4, §5, §6 allow one of each).
+constexpr std::array<std::string_view, 3> kComposerOwnedFields{"MIME-Version", "Content-Type",
+                                                               "Content-Transfer-Encoding"};
+
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+// RFC 5322 §3.6.8: field-name = 1*ftext (printable ASCII but ':'), then ':'.
+bool check_header_option(std::string_view text, std::string& error) {
+  if (has_line_break(text)) {
+    error = "-H: a header value must not contain CR or LF";
+    return false;
+  }
+  const std::size_t colon = text.find(':');
+  bool name_ok = colon != std::string_view::npos && colon > 0;
+  for (std::size_t i = 0; name_ok && i < colon; ++i) {
+    name_ok = text[i] >= 33 && text[i] <= 126;
+  }
+  if (!name_ok) {
+    error = fmt::format("-H must be \"Name: value\" with a name of printable ASCII, not '{}'",
+                        text.substr(0, 60));
+    return false;
+  }
+  for (std::string_view owned : kComposerOwnedFields) {
+    if (message::same_field_name(text.substr(0, colon), owned)) {
+      error = fmt::format("-H {}: this field is written by smtpsend when it composes", owned);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool check_no_line_break(std::string_view option, const std::optional<std::string>& value,
+                         std::string& error) {
+  if (!value || !has_line_break(*value)) return true;
+  error = fmt::format("{}: the value must not contain CR or LF", option);
+  return false;
+}
+
+}  // namespace
+
+void add_compose_options(CLI::App& app, ComposeRawOptions& raw) {
+  app.add_flag("-t,--read-recipients", raw.read_recipients,
+               "also take recipients from the message's To:, Cc:, Bcc: headers (or, when any "
+               "Resent-To/Cc/Bcc is present, from those instead); added to command-line "
+               "recipients, duplicates sent once; Bcc: and Resent-Bcc: are removed before "
+               "sending");
+  app.add_option("-F,--from-name", raw.from_name,
+                 "display name of the generated From:; a message sent as it is without From: gets "
+                 "\"From: NAME <sender>\"")
+      ->type_name("NAME")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("-s,--subject", raw.subject,
+                 "compose: Subject (non-ASCII is RFC 2047-encoded). Any composing option makes "
+                 "stdin the body, not a whole message")
+      ->type_name("TEXT")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("-H,--header", raw.headers,
+                 "compose: extra header, repeatable; a CR or LF in a value is a usage error")
+      ->type_name("\"Name: value\"")
+      ->allow_extra_args(false);
+  app.add_option("--body", raw.body, "compose: body text from FILE instead of stdin")
+      ->type_name("FILE")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("-a,--attach", raw.attachments,
+                 "compose: attachment, repeatable; MIME type detected, base64-encoded")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+}
+
+bool apply_compose_options(const ComposeRawOptions& raw, bool messages_given, Request& request,
+                           std::string& error) {
+  if (!check_no_line_break("-s", raw.subject, error)) return false;
+  if (!check_no_line_break("-F", raw.from_name, error)) return false;
+  for (const std::string& header : raw.headers) {
+    if (!check_header_option(header, error)) return false;
+  }
+  for (const std::string& header : raw.headers) {
+    const std::string_view name = std::string_view(header).substr(0, header.find(':'));
+    // Without -t nobody would receive the blind copy and every recipient would read the field.
+    if (!raw.read_recipients &&
+        (message::same_field_name(name, "Bcc") || message::same_field_name(name, "Resent-Bcc"))) {
+      error = fmt::format("-H {}: needs -t, which sends to those addresses and removes the field",
+                          name);
+      return false;
+    }
+  }
+  for (const std::string& attachment : raw.attachments) {
+    if (attachment == kStdinPath) {
+      error = "-a needs a file: stdin ('-') cannot be an attachment";
+      return false;
+    }
+  }
+  request.read_recipients = raw.read_recipients;
+  request.from_name = raw.from_name;
+  request.compose.subject = raw.subject;
+  request.compose.headers = raw.headers;
+  request.compose.body_path = raw.body;
+  request.compose.attachments = raw.attachments;
+  if (request.compose.active() && messages_given) {
+    error =
+        "-m cannot be used with -s, -H, --body or -a: a composed message takes its body "
+        "from stdin or --body";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace smtpsend::cli
