@@ -26,12 +26,25 @@ void apply_routing(const ConfigSettings& s, const GivenOnCommandLine& given,
   apply(s.dns_timeout, given("--dns-timeout"), out.dns_timeout);
 }
 
+void apply_tls(const ConfigSettings& s, const GivenOnCommandLine& given,
+               transport::TlsSettings& out) {
+  if (s.tls && !given("--tls")) {
+    // config_keys checked the name, so the lookup cannot fail here.
+    out.policy = smtp::tls_policy_from_string(s.tls->value).value_or(out.policy);
+  }
+  apply(s.ca_file, given("--ca-file"), out.ca_file);
+  apply(s.ca_path, given("--ca-path"), out.ca_path);
+  apply(s.tls_cert, given("--tls-cert"), out.cert_file);
+  apply(s.tls_key, given("--tls-key"), out.key_file);
+}
+
 }  // namespace
 
 void apply_config(const ConfigSettings& settings, const GivenOnCommandLine& given,
                   Request& request) {
   apply_envelope(settings, given, request);
   apply_routing(settings, given, request.delivery);
+  apply_tls(settings, given, request.delivery.tls);
 }
 
 }  // namespace smtpsend::cli

@@ -170,10 +170,6 @@ ConfigLoad settle(const std::string& path, unsigned mode, const std::optional<st
         path, fmt::format("{}: no account '{}' ([account.{}] table)", path, *account, *account));
   }
   if (tables.account) overlay(tables.defaults, *tables.account);
-  if (const auto unsupported = first_unsupported_key(tables.defaults)) {
-    return refuse(path, fmt::format("{}:{}: '{}' is not supported yet", path, unsupported->line,
-                                    unsupported->key));
-  }
   ConfigLoad load;
   load.path = path;
   load.settings = std::move(tables.defaults);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "option_values.hpp"
+#include "smtpsend/cli/relay_target.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -185,6 +186,29 @@ bool recipients_file(const Context& c) {
   return true;
 }
 
+// A relay is checked as --relay is, so the file and the command line accept the same spellings.
+bool check_relay(std::string_view key, std::string_view text, std::string& error) {
+  if (text.empty()) {
+    error = fmt::format("'{}' must not be empty", key);
+    return false;
+  }
+  delivery::RelayRoute route;
+  if (parse_relay_target(text, route, error)) return true;
+  error = fmt::format("'{}': {}", key, error);
+  return false;
+}
+
+// Files named in the file are taken from its directory when relative, like recipients-file.
+template <MaybeSetting<std::string> ConfigSettings::*member>
+bool path_text(const Context& c) {
+  if (!text<member>(c)) return false;
+  std::string& value = (c.out.*member)->value;
+  if (!value.empty() && !std::filesystem::path(value).is_absolute()) {
+    value = (std::filesystem::path(c.directory) / value).lexically_normal().string();
+  }
+  return true;
+}
+
 bool password(const Context& c) {
   if (!c.node.is_string()) return wrong_type(c, "a string");
   if (c.node.as_string()->get().empty()) {
@@ -213,17 +237,17 @@ constexpr std::array kKeys{
     Key{"connect-timeout",
         number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>},
     Key{"dns-timeout", number<std::chrono::seconds, &ConfigSettings::dns_timeout, parse_seconds>},
-    Key{"relay", text<&ConfigSettings::relay>},
+    Key{"relay", checked_text<&ConfigSettings::relay, check_relay>},
     Key{"user", text<&ConfigSettings::user>},
     Key{"password", password},
     Key{"password-cmd", text<&ConfigSettings::password_cmd>},
-    Key{"password-file", text<&ConfigSettings::password_file>},
+    Key{"password-file", path_text<&ConfigSettings::password_file>},
     Key{"tls", tls},
     Key{"smtps", boolean<&ConfigSettings::smtps>},
-    Key{"ca-file", text<&ConfigSettings::ca_file>},
-    Key{"ca-path", text<&ConfigSettings::ca_path>},
-    Key{"tls-cert", text<&ConfigSettings::tls_cert>},
-    Key{"tls-key", text<&ConfigSettings::tls_key>},
+    Key{"ca-file", path_text<&ConfigSettings::ca_file>},
+    Key{"ca-path", path_text<&ConfigSettings::ca_path>},
+    Key{"tls-cert", path_text<&ConfigSettings::tls_cert>},
+    Key{"tls-key", path_text<&ConfigSettings::tls_key>},
     Key{"auth", auth},
     Key{"oauth-token-cmd", text<&ConfigSettings::oauth_token_cmd>},
     Key{"allow-plaintext-auth", boolean<&ConfigSettings::allow_plaintext_auth>},
@@ -291,23 +315,6 @@ void overlay(ConfigSettings& base, const ConfigSettings& top) {
   take(&ConfigSettings::ca_path), take(&ConfigSettings::tls_cert);
   take(&ConfigSettings::tls_key), take(&ConfigSettings::auth);
   take(&ConfigSettings::oauth_token_cmd), take(&ConfigSettings::allow_plaintext_auth);
-}
-
-std::optional<KeyAt> first_unsupported_key(const ConfigSettings& s) {
-  const auto at = [](std::string_view key, const auto& setting) -> std::optional<KeyAt> {
-    if (!setting) return std::nullopt;
-    return KeyAt{key, setting->line};
-  };
-  for (const auto& found :
-       {at("relay", s.relay), at("user", s.user), at("password", s.password),
-        at("password-cmd", s.password_cmd), at("password-file", s.password_file), at("tls", s.tls),
-        at("smtps", s.smtps), at("ca-file", s.ca_file), at("ca-path", s.ca_path),
-        at("tls-cert", s.tls_cert), at("tls-key", s.tls_key), at("auth", s.auth),
-        at("oauth-token-cmd", s.oauth_token_cmd),
-        at("allow-plaintext-auth", s.allow_plaintext_auth)}) {
-    if (found) return found;
-  }
-  return std::nullopt;
 }
 
 }  // namespace smtpsend::cli

@@ -13,20 +13,12 @@
 namespace smtpsend::cli {
 
 // Reads every key of `table` into `out`. `path` prefixes errors ("path:line: unknown key 'x'");
-// relative file names (recipients-file) are resolved against `directory`. False with `error`.
+// relative file names (recipients-file, password-file, ca-file, ...) are resolved against `directory`. False with `error`.
 bool read_settings(const toml::table& table, const std::string& path, const std::string& directory,
                    ConfigSettings& out, std::string& error);
 
 // An account's keys replace the same keys of [defaults]. The password sources (password,
 // password-cmd, password-file) count as one key: an account that sets any of them replaces all.
 void overlay(ConfigSettings& base, const ConfigSettings& top);
-
-struct KeyAt {
-  std::string_view key;
-  int line = 0;
-};
-
-// The first key in `settings` that a later part of issue 3 will use (relay, TLS, AUTH).
-std::optional<KeyAt> first_unsupported_key(const ConfigSettings& settings);
 
 }  // namespace smtpsend::cli

@@ -94,19 +94,18 @@ std::string status_problem(int status) {
   return {};
 }
 
-PasswordOutcome judge(const std::string& command, int status, bool within_bound,
-                      std::string_view output) {
+PasswordOutcome judge(const std::string& command, std::string_view what, int status,
+                      bool within_bound, std::string_view output) {
   if (const std::string problem = status_problem(status); !problem.empty() && within_bound) {
-    return failure(ExitCode::no_input, fmt::format("password command '{}' {}", command, problem));
+    return failure(ExitCode::no_input, fmt::format("{} command '{}' {}", what, command, problem));
   }
   if (!within_bound) {
-    return failure(ExitCode::no_input, fmt::format("password command '{}' printed more than {} "
-                                                   "bytes",
-                                                   command, kMaxPasswordSourceBytes));
+    return failure(ExitCode::no_input, fmt::format("{} command '{}' printed more than {} bytes",
+                                                   what, command, kMaxPasswordSourceBytes));
   }
   if (first_line(output).empty()) {
     return failure(ExitCode::no_input,
-                   fmt::format("password command '{}' printed no password", command));
+                   fmt::format("{} command '{}' printed no {}", what, command, what));
   }
   PasswordOutcome outcome;
   outcome.secret.emplace(first_line(output));
@@ -119,27 +118,27 @@ bool needs_shell(std::string_view command) noexcept {
   return command.find_first_of(kShellMetacharacters) != std::string_view::npos;
 }
 
-PasswordOutcome run_password_command(const std::string& command) {
+PasswordOutcome run_password_command(const std::string& command, std::string_view what) {
   const std::vector<std::string> words = argv_for(command);
-  if (words.empty()) return failure(ExitCode::no_input, "the password command is empty");
+  if (words.empty())
+    return failure(ExitCode::no_input, fmt::format("the {} command is empty", what));
   std::array<int, 2> pipe_fds{};
   if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
-    return failure(
-        ExitCode::os_error,
-        fmt::format("cannot make a pipe for the password command: {}", std::strerror(errno)));
+    return failure(ExitCode::os_error, fmt::format("cannot make a pipe for the {} command: {}",
+                                                   what, std::strerror(errno)));
   }
   pid_t pid = 0;
   const int spawn_error = spawn(words, pipe_fds[1], pid);
   ::close(pipe_fds[1]);
   if (spawn_error != 0) {
     ::close(pipe_fds[0]);
-    return failure(ExitCode::no_input, fmt::format("cannot run password command '{}': {}", command,
+    return failure(ExitCode::no_input, fmt::format("cannot run {} command '{}': {}", what, command,
                                                    std::strerror(spawn_error)));
   }
   std::string output;
   const bool within_bound = read_output(pipe_fds[0], pid, output);
   ::close(pipe_fds[0]);
-  PasswordOutcome outcome = judge(command, wait_for(pid), within_bound, output);
+  PasswordOutcome outcome = judge(command, what, wait_for(pid), within_bound, output);
   wipe(output);
   return outcome;
 }

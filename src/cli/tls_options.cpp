@@ -6,15 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "option_registration.hpp"
+
 namespace smtpsend::cli {
 namespace {
-
-CLI::Option* single(CLI::App& app, const std::string& names, std::optional<std::string>& value,
-                    const std::string& help, const std::string& type_name) {
-  return app.add_option(names, value, help)
-      ->type_name(type_name)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-}
 
 bool readable_file(const std::string& path) {
   std::error_code ec;
@@ -39,7 +34,8 @@ bool check_file(std::string_view option, const std::string& path, std::string& e
 void add_tls_options(CLI::App& app, TlsRawOptions& raw) {
   single(app, "--tls", raw.policy,
          "opportunistic: STARTTLS when offered (default for MX delivery); required: fail if TLS "
-         "cannot be set up; verify: required + certificate chain and host name verified",
+         "cannot be set up; verify: required + certificate chain and host name verified (default "
+         "with --relay)",
          "none|opportunistic|required|verify");
   single(app, "--ca-file", raw.ca_file, "trust anchors (default: the system store)", "FILE");
   single(app, "--ca-path", raw.ca_path, "trust anchors (default: the system store)", "DIR");

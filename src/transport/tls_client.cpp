@@ -58,7 +58,7 @@ bool load_client_certificate(SSL_CTX* ctx, const TlsSettings& settings, std::str
 TlsClient::TlsClient(TlsSettings settings) : settings_(std::move(settings)) {}
 TlsClient::~TlsClient() = default;
 
-ssl::context* TlsClient::context(std::error_code& error, std::string& problem) {
+ssl::context* TlsClient::context(std::error_code& error, std::string& problem, bool verify) {
   if (!tried_) {
     tried_ = true;
     try {
@@ -66,17 +66,19 @@ ssl::context* TlsClient::context(std::error_code& error, std::string& problem) {
       SSL_CTX* ctx = context->native_handle();
       // RFC 8996 retired TLS 1.0 and 1.1; RFC 8314 §4.1 asks for 1.2 or later.
       SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-      if (load_trust(ctx, settings_, problem_) &&
-          load_client_certificate(ctx, settings_, problem_)) {
-        context_ = std::move(context);
-      }
+      if (load_client_certificate(ctx, settings_, problem_)) context_ = std::move(context);
     } catch (const std::exception& e) {
       problem_ = std::string("cannot set up TLS: ") + e.what();
     }
   }
-  if (!context_) {
+  if (context_ && verify && !trust_tried_) {
+    trust_tried_ = true;
+    trust_loaded_ = load_trust(context_->native_handle(), settings_, trust_problem_);
+  }
+  if (!context_ || (verify && !trust_loaded_)) {
     error = make_error_code(Errc::tls_unavailable);
-    problem = problem_;
+    problem = context_ ? trust_problem_ : problem_;
+    return nullptr;
   }
   return context_.get();
 }

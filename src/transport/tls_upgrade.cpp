@@ -62,16 +62,17 @@ std::string peer_subject(SSL* ssl) {
   return buffer;
 }
 
-// -vv: "TLSv1.3 TLS_AES_256_GCM_SHA384, peer /CN=mx.example.net, certificate ok (verified)"
+// -vv: "TLSv1.3 TLS_AES_256_GCM_SHA384, peer /CN=mx.example.net, certificate ok (verified)".
+// Below verify no trust anchors are loaded (tls_client.hpp), so there is no chain result to show.
 std::string describe(SSL* ssl, smtp::TlsPolicy policy) {
-  const long verified = SSL_get_verify_result(ssl);
   std::string text = std::string(SSL_get_version(ssl)) + " " + SSL_get_cipher_name(ssl) +
-                     ", peer " + peer_subject(ssl) + ", certificate " +
-                     (verified == X509_V_OK ? "ok" : X509_verify_cert_error_string(verified));
-  text += policy == smtp::TlsPolicy::verify
-              ? " (verified)"
-              : " (not checked: --tls " + std::string(to_string(policy)) + ")";
-  return text;
+                     ", peer " + peer_subject(ssl) + ", certificate ";
+  if (policy != smtp::TlsPolicy::verify) {
+    return text + "(not checked: --tls " + std::string(to_string(policy)) + ")";
+  }
+  const long verified = SSL_get_verify_result(ssl);
+  return text + (verified == X509_V_OK ? "ok" : X509_verify_cert_error_string(verified)) +
+         " (verified)";
 }
 
 void note(const TlsUpgrade& upgrade, const std::string& text, int level) {
@@ -104,7 +105,9 @@ asio::awaitable<std::unique_ptr<TlsStream>> start_tls(asio::ip::tcp::socket& soc
   std::error_code error;
   std::string problem;
   ssl::context* context =
-      upgrade.client != nullptr ? upgrade.client->context(error, problem) : nullptr;
+      upgrade.client != nullptr
+          ? upgrade.client->context(error, problem, upgrade.policy == smtp::TlsPolicy::verify)
+          : nullptr;
   if (context == nullptr) {
     note(upgrade, problem.empty() ? "TLS is not available" : problem, 1);
     session.on_tls_failed(error ? error : make_error_code(Errc::tls_unavailable));

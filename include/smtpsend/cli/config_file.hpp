@@ -46,8 +46,7 @@ struct ConfigSettings {
   MaybeSetting<std::chrono::seconds> timeout;
   MaybeSetting<std::chrono::seconds> connect_timeout;
   MaybeSetting<std::chrono::seconds> dns_timeout;
-  // Keys of the relay/TLS/AUTH parts of issue 3: checked and kept so that work only wires them;
-  // until then a file that sets one in a table in use is refused ("not supported yet").
+  // Relay, TLS and AUTH (applied by relay_options.cpp and config_apply.cpp).
   MaybeSetting<std::string> relay;
   MaybeSetting<std::string> user;
   MaybeSetting<Secret> password;

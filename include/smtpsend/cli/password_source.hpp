@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "smtpsend/cli/secret.hpp"
 #include "smtpsend/core/outcome.hpp"
@@ -46,8 +47,10 @@ PasswordOutcome read_password_file(const std::string& path);
 // Runs `command` with stdin from /dev/null and stderr inherited (so gpg's or pass's own messages
 // reach the user), and takes the first line of its stdout. Without shell metacharacters
 // (needs_shell) the command is split on spaces and tabs and run directly; otherwise by
-// /bin/sh -c. A non-zero exit or a signal is an error naming the status.
-PasswordOutcome run_password_command(const std::string& command);
+// /bin/sh -c. A non-zero exit or a signal is an error naming the status. `what` names the secret
+// in error sentences ("password", or "OAuth token" for --oauth-token-cmd).
+PasswordOutcome run_password_command(const std::string& command,
+                                     std::string_view what = "password");
 bool needs_shell(std::string_view command) noexcept;
 
 // $SMTPSEND_PASSWORD; unset or empty is no password.

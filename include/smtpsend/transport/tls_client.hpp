@@ -1,8 +1,10 @@
 // transport/tls_client: the OpenSSL client context and its settings (SPEC.md "TLS").
 //
 // Owns: trust anchors (the system store, or --ca-file/--ca-path), the client certificate
-// (--tls-cert/--tls-key), TLS 1.2 as the floor. The context is built on first use only, so a
-// run that never starts TLS never pays for loading the trust store (issue 5: startup cost).
+// (--tls-cert/--tls-key), TLS 1.2 as the floor. The context is built on first use only, and the
+// trust anchors are loaded only for the first handshake that verifies (--tls verify): parsing the
+// system bundle costs ~236 M instructions (issue 5, docs/performance.md), and opportunistic and
+// required never look at it.
 // Must not: decide whether TLS is used (the session's policy does). Errors: Errc::tls_unavailable
 // with one sentence naming the file that could not be loaded.
 #pragma once
@@ -35,8 +37,11 @@ class TlsClient {
   TlsClient& operator=(const TlsClient&) = delete;
 
   // The context, built on the first call; nullptr with `error` and `problem` set when it cannot
-  // be built (the same answer on every later call).
-  boost::asio::ssl::context* context(std::error_code& error, std::string& problem);
+  // be built (the same answer on every later call). `verify`: the handshake will verify the
+  // peer, so the trust anchors must be in the context; they are loaded on the first such call,
+  // and a failure to load them fails this and every later verifying call.
+  boost::asio::ssl::context* context(std::error_code& error, std::string& problem,
+                                     bool verify = true);
   const TlsSettings& settings() const noexcept { return settings_; }
 
  private:
@@ -44,6 +49,9 @@ class TlsClient {
   std::unique_ptr<boost::asio::ssl::context> context_;
   bool tried_ = false;
   std::string problem_;
+  bool trust_tried_ = false;
+  bool trust_loaded_ = false;
+  std::string trust_problem_;
 };
 
 }  // namespace smtpsend::transport

@@ -105,12 +105,27 @@ TEST(ConfigKeys, LaterIssueKeysAreCheckedAndKeptInUnusedAccounts) {
   EXPECT_EQ(load.error, "");
 }
 
-TEST(ConfigKeys, LaterIssueKeysInUseAreNotSupportedYet) {
-  expect_error("[defaults]\nmx-port = 25\nrelay = \"smtp.example.com\"\n",
-               kPath + ":3: 'relay' is not supported yet");
-  expect_error("[defaults]\ntls = \"verify\"\n", kPath + ":2: 'tls' is not supported yet");
-  const ConfigLoad chosen = parse("[account.work]\nuser = \"me\"\n", "work");
-  EXPECT_EQ(chosen.error, kPath + ":2: 'user' is not supported yet");
+TEST(ConfigKeys, RelayTlsAndAuthKeysAreRead) {
+  const ConfigLoad load = parse(
+      "[defaults]\nrelay = \"smtps://smtp.example.com\"\ntls = \"required\"\n"
+      "[account.work]\nuser = \"me\"\nauth = \"plain\"\nca-file = \"ca.pem\"\n"
+      "allow-plaintext-auth = true\n",
+      "work");
+  ASSERT_EQ(load.error, "");
+  EXPECT_EQ(load.settings.relay->value, "smtps://smtp.example.com");
+  EXPECT_EQ(load.settings.tls->value, "required");
+  EXPECT_EQ(load.settings.user->value, "me");
+  EXPECT_EQ(load.settings.auth->value, "plain");
+  EXPECT_TRUE(load.settings.allow_plaintext_auth->value);
+  // A relative file name is taken from the configuration file's directory.
+  EXPECT_EQ(load.settings.ca_file->value, "/home/alice/.config/smtpsend/ca.pem");
+}
+
+TEST(ConfigKeys, RelayIsCheckedLikeTheOption) {
+  expect_error("[defaults]\nrelay = \"imap://x.example\"\n",
+               kPath + ":2: 'relay': 'imap://x.example': the scheme must be smtp:// or smtps://");
+  expect_error("[defaults]\nrelay = \"x.example:0\"\n",
+               kPath + ":2: 'relay': '0' is not a port number (1-65535)");
 }
 
 TEST(ConfigKeys, LaterIssueKeysAreTypeChecked) {
@@ -210,8 +225,9 @@ TEST(ConfigAccounts, AccountPasswordSourceReplacesAllOfDefaults) {
   const ConfigLoad load = parse(
       "[defaults]\npassword-cmd = \"pass show a\"\n[account.b]\npassword-file = \"/run/pw\"\n",
       "b");
-  // Both are keys of a later part, so the merged table is refused, naming the account's key.
-  EXPECT_EQ(load.error, kPath + ":4: 'password-file' is not supported yet");
+  ASSERT_EQ(load.error, "");
+  EXPECT_FALSE(load.settings.password_cmd.has_value()) << "replaced by the account's source";
+  EXPECT_EQ(load.settings.password_file->value, "/run/pw");
 }
 
 TEST(ConfigPermissions, PasswordInAGroupReadableFileIsRefused) {
@@ -297,9 +313,10 @@ TEST_F(ConfigFiles, PermissionCheckedOnTheRealFile) {
       load_config(open, {}, std::nullopt).error,
       open + ": holds a password but is readable by group or others (chmod 600 " + open + ")");
   const std::string closed = write("closed.toml", text, 0600);
-  // Private enough; the password key itself is then refused until AUTH exists.
-  EXPECT_EQ(load_config(closed, {}, std::nullopt).error,
-            closed + ":2: 'password' is not supported yet");
+  const ConfigLoad load = load_config(closed, {}, std::nullopt);
+  EXPECT_EQ(load.error, "");
+  ASSERT_TRUE(load.settings.password.has_value());
+  EXPECT_EQ(load.settings.password->value.reveal(), "s3cret");
 }
 
 TEST_F(ConfigFiles, XdgConfigHomeIsTheFirstDefault) {
@@ -412,21 +429,81 @@ TEST(PasswordOnCommandLine, IsRefusedWithAHint) {
   }
 }
 
-TEST(AuthOptions, AreRecognisedButNotSupportedYet) {
-  const CommandLine result = run_parse({"--password-cmd", "pass show mail", "r@x.example"});
-  EXPECT_EQ(result.exit_code, ExitCode::usage);
-  EXPECT_EQ(result.error, "--password-cmd: AUTH is not supported yet (issue 3)");
-  EXPECT_EQ(run_parse({"-u", "me", "r@x.example"}).error,
-            "--user: AUTH is not supported yet (issue 3)");
-  EXPECT_EQ(run_parse({"--password-file", "/f", "r@x.example"}).error,
-            "--password-file: AUTH is not supported yet (issue 3)");
+TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
+  const std::string path = write("relay.toml",
+                                 "[account.work]\nrelay = \"smtps://mail.example.com\"\n"
+                                 "user = \"me\"\npassword = \"s3cret\"\n",
+                                 0600);
+  const CommandLine result = run_parse({"-C", path, "-A", "work", "r@x.example"});
+  ASSERT_EQ(result.error, "");
+  const Request& request = *result.request;
+  ASSERT_TRUE(request.delivery.relay.has_value());
+  EXPECT_EQ(request.delivery.relay->host, "mail.example.com");
+  EXPECT_EQ(request.delivery.relay->port, 465);
+  EXPECT_TRUE(request.delivery.relay->implicit_tls);
+  EXPECT_EQ(request.delivery.tls.policy, smtp::TlsPolicy::verify) << "a relay is verified";
+  ASSERT_TRUE(request.auth.has_value());
+  EXPECT_EQ(request.auth->user, "me");
+  EXPECT_EQ(request.auth->passwords.config_password->reveal(), "s3cret");
+  // The command line overrides the file.
+  const CommandLine overridden =
+      run_parse({"-C", path, "-A", "work", "--relay", "other.example", "--tls", "required",
+                 "-u", "you", "r@x.example"});
+  ASSERT_EQ(overridden.error, "");
+  EXPECT_EQ(overridden.request->delivery.relay->host, "other.example");
+  EXPECT_EQ(overridden.request->delivery.relay->port, 587);
+  EXPECT_EQ(overridden.request->delivery.tls.policy, smtp::TlsPolicy::required);
+  EXPECT_EQ(overridden.request->auth->user, "you");
+}
+
+// SPEC.md "Configuration": what only the file says wrong is the file's error (78, FILE:LINE);
+// the same mistake on the command line is a usage error (64).
+TEST_F(ConfigFiles, RelayCombinationMistakesInTheFileAre78WithItsLine) {
+  const std::string smtps = write("smtps.toml", "[defaults]\nhelo = \"h.example\"\nsmtps = true\n");
+  const CommandLine a = run_parse({"-C", smtps, "r@x.example"});
+  EXPECT_EQ(a.exit_code, ExitCode::config);
+  EXPECT_EQ(a.error, smtps + ":3: 'smtps' needs 'relay' (implicit TLS is for submission servers)");
+
+  const std::string none =
+      write("none.toml", "[defaults]\nrelay = \"smtps://mail.example\"\ntls = \"none\"\n");
+  const CommandLine b = run_parse({"-C", none, "r@x.example"});
+  EXPECT_EQ(b.exit_code, ExitCode::config);
+  EXPECT_EQ(b.error, none + ":3: 'tls' = \"none\" cannot be used with implicit TLS (smtps or smtps://)");
+  EXPECT_EQ(run_parse({"-C", none, "--tls", "none", "r@x.example"}).exit_code, ExitCode::usage);
+
+  const std::string oauth = write(
+      "oauth.toml", "[defaults]\nrelay = \"mail.example\"\nuser = \"me\"\nauth = \"xoauth2\"\n");
+  const CommandLine c = run_parse({"-C", oauth, "r@x.example"});
+  EXPECT_EQ(c.exit_code, ExitCode::config);
+  EXPECT_EQ(c.error, oauth + ":4: 'auth' xoauth2 needs 'oauth-token-cmd'");
+}
+
+// [defaults] may name the user of the relay accounts; without -A (no relay) mail goes direct.
+TEST_F(ConfigFiles, DefaultsUserWithoutARelayIsNotUsed) {
+  const std::string path = write("user.toml",
+                                 "[defaults]\nuser = \"me\"\n[account.work]\n"
+                                 "relay = \"mail.example\"\n");
+  const CommandLine direct = run_parse({"-C", path, "r@x.example"});
+  ASSERT_EQ(direct.error, "");
+  EXPECT_FALSE(direct.request->auth.has_value());
+  EXPECT_FALSE(direct.request->delivery.relay.has_value());
+  const CommandLine work = run_parse({"-C", path, "-A", "work", "r@x.example"});
+  ASSERT_EQ(work.error, "");
+  EXPECT_EQ(work.request->auth->user, "me");
+  // Asked for on the command line, AUTH without a relay is still a usage error.
+  EXPECT_EQ(run_parse({"-C", path, "--password-file", "/f", "r@x.example"}).error,
+            "--password-file needs --relay: AUTH is for submission servers");
 }
 
 TEST(ConfigHelp, MentionsConfigAndAccountButNotHiddenOptions) {
   const std::string help = help_text();
   EXPECT_NE(help.find("-C,--config"), std::string::npos) << help;
   EXPECT_NE(help.find("-A,--account"), std::string::npos);
-  EXPECT_EQ(help.find("--password"), std::string::npos);
+  // --password exists only to be refused; help shows the sources, never a --password option.
+  for (std::size_t at = help.find("--password"); at != std::string::npos;
+       at = help.find("--password", at + 1)) {
+    EXPECT_EQ(help.compare(at, 11, "--password-"), 0) << help.substr(at, 20);
+  }
 }
 
 }  // namespace

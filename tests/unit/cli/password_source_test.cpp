@@ -133,6 +133,14 @@ TEST_F(PasswordSource, CommandNonZeroExitIsAnError) {
   EXPECT_EQ(run_password_command("false").error, "password command 'false' exited with status 1");
 }
 
+// --oauth-token-cmd runs through the same code; its sentences name the token.
+TEST_F(PasswordSource, TokenCommandSentencesNameTheToken) {
+  EXPECT_EQ(run_password_command("false", "OAuth token").error,
+            "OAuth token command 'false' exited with status 1");
+  EXPECT_EQ(run_password_command("true", "OAuth token").error,
+            "OAuth token command 'true' printed no OAuth token");
+}
+
 TEST_F(PasswordSource, CommandNotFound) {
   const PasswordOutcome outcome = run_password_command("/nonexistent/smtpsend-pw");
   EXPECT_EQ(outcome.exit_code, ExitCode::no_input);

@@ -92,7 +92,7 @@ TEST(TlsOptions, HelpUsesTheContractsWording) {
         "required: fail if TLS cannot be set up",
         "verify: required + certificate chain and host name verified", "--ca-file", "--ca-path",
         "trust anchors (default: the system store)", "--tls-cert", "--tls-key",
-        "client certificate", "77 TLS policy not met"}) {
+        "client certificate", "77 authentication failed or TLS policy not met"}) {
     EXPECT_NE(help.find(phrase), std::string::npos) << phrase;
   }
 }

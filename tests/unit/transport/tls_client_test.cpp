@@ -43,5 +43,24 @@ TEST(TlsClient, UnloadableClientCertificateIsTlsUnavailable) {
   EXPECT_NE(problem.find("client certificate"), std::string::npos) << problem;
 }
 
+// Issue 5: parsing the trust store costs ~236 M instructions; opportunistic and required never
+// use it, so only a verifying handshake loads it (and only then can a bad anchor file fail).
+TEST(TlsClient, TrustAnchorsAreLoadedOnlyForAVerifyingHandshake) {
+  TlsSettings settings;
+  settings.ca_file = "/nonexistent/smtpsend-ca.pem";
+  TlsClient client(settings);
+  std::error_code error;
+  std::string problem;
+  auto* unverified = client.context(error, problem, /*verify=*/false);
+  ASSERT_NE(unverified, nullptr) << problem;
+  EXPECT_FALSE(error);
+  EXPECT_EQ(client.context(error, problem, /*verify=*/true), nullptr);
+  EXPECT_EQ(error, make_error_code(Errc::tls_unavailable));
+  EXPECT_NE(problem.find("/nonexistent/smtpsend-ca.pem"), std::string::npos) << problem;
+  std::error_code again;
+  EXPECT_EQ(client.context(again, problem, /*verify=*/false), unverified);
+  EXPECT_FALSE(again);
+}
+
 }  // namespace
 }  // namespace smtpsend::transport

@@ -1,0 +1,155 @@
+// SMTP AUTH (RFC 4954) inside the session: when it is sent, which mechanism, and what each
+// reply means. The mechanisms themselves are sasl_*.cpp; this file only carries their lines.
+//
+// AUTH is not pipelined: RFC 4954 §4 lets a server answer 334 at any point, so MAIL FROM waits
+// for the 235. A failure settles every recipient before MAIL FROM is ever sent.
+#include "session_impl.hpp"
+
+namespace smtpsend::smtp {
+namespace {
+
+std::string offered_list(const std::vector<std::string>& mechanisms) {
+  std::string list;
+  for (const std::string& name : mechanisms) list += (list.empty() ? "" : " ") + name;
+  return list;
+}
+
+// "334 <base64>": the challenge is the whole text of the reply (one line by RFC 4954 §4).
+std::string_view challenge_text(const Reply& reply) {
+  return reply.lines.empty() ? std::string_view{} : std::string_view{reply.lines.front()};
+}
+
+}  // namespace
+
+bool Session::Impl::wants_auth() const noexcept {
+  return config_.auth != nullptr && !authenticated_;
+}
+
+// SPEC.md "Authentication": credentials never cross a connection without TLS unless the user
+// said so; "auto" takes the strongest mechanism both sides have (sasl.hpp choose_mechanism).
+void Session::Impl::start_auth() {
+  const AuthSettings& auth = *config_.auth;
+  if (!tls_active_ && !auth.allow_plaintext) {
+    fail_auth(Errc::auth_without_tls,
+              "refusing to send credentials to " + where() +
+                  " without TLS (use --tls required, or --allow-plaintext-auth)",
+              nullptr);
+    return;
+  }
+  if (caps_.auth_mechanisms.empty()) {
+    fail_auth(Errc::auth_unavailable, where() + " does not offer AUTH", nullptr);
+    return;
+  }
+  const std::optional<SaslMechanism> mechanism =
+      choose_mechanism(caps_.auth_mechanisms, auth.preference);
+  if (!mechanism) {
+    const std::string wanted = auth.preference.requested
+                                   ? "--auth " + std::string(to_string(*auth.preference.requested))
+                                   : std::string("any mechanism smtpsend supports");
+    fail_auth(Errc::auth_unavailable,
+              where() + " offers AUTH " + offered_list(caps_.auth_mechanisms) + ", not " + wanted,
+              nullptr);
+    return;
+  }
+  sasl_ = make_sasl_client(*mechanism, auth.credentials, *auth.crypto);
+  const SaslStep initial = sasl_->start();
+  if (initial.error) {
+    fail_auth(Errc::auth_failed, "AUTH " + std::string(to_string(*mechanism)) + " with " +
+                                     where() + " could not start: " + initial.error.message(),
+              nullptr);
+    return;
+  }
+  AuthCommand command = auth_command(*mechanism, initial, *auth.crypto);
+  pending_initial_response_ = std::move(command.pending_initial_response);
+  send_command(command.command.wire, command.command.transcript_form, Stage::auth,
+               Expectation{Awaited::auth});
+}
+
+// RFC 4954 §4: 334 continues, 235 succeeds, 4xx is temporary (454), 5xx refuses (535).
+void Session::Impl::on_auth(const Reply& reply) {
+  if (reply.code == 334) {
+    answer_challenge(reply);
+  } else if (reply.code == 235) {
+    on_authenticated();
+  } else if (reply.transient()) {
+    settle_unsettled(reply_fate(Stage::auth, reply, FailureCause::policy, false));
+    sasl_.reset();
+    quit_and_close();
+  } else {
+    fail_auth(Errc::auth_failed, where() + " refused the credentials", &reply);
+  }
+}
+
+void Session::Impl::answer_challenge(const Reply& reply) {
+  const SaslCrypto& crypto = *config_.auth->crypto;
+  if (pending_initial_response_) {
+    // The initial response did not fit on the AUTH line and answers this first, empty 334.
+    const SaslLine line = std::move(*pending_initial_response_);
+    pending_initial_response_.reset();
+    send_command(line.wire, line.transcript_form, Stage::auth, Expectation{Awaited::auth});
+    return;
+  }
+  const std::optional<std::string> challenge = decode_challenge(challenge_text(reply), crypto);
+  if (!challenge) {
+    cancel_auth(Errc::sasl_challenge_malformed,
+                where() + " sent a SASL challenge that is not base64");
+    return;
+  }
+  const SaslStep step = sasl_->step(*challenge);
+  if (step.error) {
+    std::string detail = "AUTH " + std::string(to_string(sasl_->mechanism())) + " with " +
+                         where() + " failed: " + step.error.message();
+    if (!sasl_->server_error().empty()) detail += " (" + std::string(sasl_->server_error()) + ")";
+    cancel_auth(step.error == Errc::sasl_challenge_malformed ? Errc::sasl_challenge_malformed
+                                                             : Errc::auth_failed,
+                std::move(detail));
+    return;
+  }
+  const SaslLine line = response_line(step, crypto);
+  send_command(line.wire, line.transcript_form, Stage::auth, Expectation{Awaited::auth});
+}
+
+// A 235 is believed only once the mechanism agrees: SCRAM must have verified the server's
+// signature (RFC 5802 §5.1), or a man in the middle could fake success.
+void Session::Impl::on_authenticated() {
+  const std::error_code proof = sasl_->on_success();
+  if (proof) {
+    fail_auth(Errc::auth_failed,
+              where() + " announced AUTH success without proving it knows the credentials (" +
+                  proof.message() + ")",
+              nullptr);
+    return;
+  }
+  authenticated_ = true;
+  sasl_.reset();
+  start_next_transaction();
+}
+
+// Authentication or its preconditions failed: final for every recipient (exit 77), then QUIT.
+void Session::Impl::fail_auth(Errc error, std::string detail, const Reply* reply) {
+  settle_auth_failure(error, std::move(detail), reply);
+  quit_and_close();
+}
+
+// RFC 4954 §4: in the middle of an exchange the client cancels with "*" before QUIT.
+void Session::Impl::cancel_auth(Errc error, std::string detail) {
+  settle_auth_failure(error, std::move(detail), nullptr);
+  awaited_.clear();
+  outgoing_.clear();
+  send_command("*", Stage::auth, std::nullopt);
+  send_quit();
+}
+
+void Session::Impl::settle_auth_failure(Errc error, std::string detail, const Reply* reply) {
+  Fate fate;
+  fate.status = RecipientStatus::failed;
+  fate.cause = FailureCause::policy;
+  fate.diag = reply ? diagnostics(Stage::auth, *reply) : diagnostics(Stage::auth);
+  fate.diag.error = make_error_code(error);
+  fate.diag.detail = std::move(detail);
+  settle_unsettled(fate);
+  sasl_.reset();
+  pending_initial_response_.reset();
+}
+
+}  // namespace smtpsend::smtp
