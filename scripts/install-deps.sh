@@ -8,8 +8,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libc-ares-dev libssl-dev libcli11-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  clang clang-tools libclang-rt-14-dev libidn2-dev
+  clang clang-tools libclang-rt-14-dev libidn2-dev libmagic-dev
   postfix dnsmasq-base python3 python3-pytest python3-aiosmtpd openssl dovecot-core
+  bsd-mailx s-nail git-email libmailtools-perl  # real clients of the sendmail personality
+  # (test_sendmail.py); git send-email needs Mail::Address, only a Recommends of git-email
 )
 
 missing=()

@@ -44,6 +44,18 @@ std::optional<Stop> build_envelopes(const cli::Request& request, const cli::Host
     delivery::OutgoingMessage item;
     item.message = &message;
     item.recipients = recipients;
+    item.dsn = request.dsn;
+    // -t: added after the command line's; duplicates are dropped by the delivery plan (domain
+    // compared case-insensitively), so each address gets one RCPT.
+    for (const std::string& text : message.header_recipients) {
+      if (auto stop = parse_address(text, request.qualify_domain, item.recipients.emplace_back())) {
+        return stop;
+      }
+    }
+    if (item.recipients.empty()) {
+      return Stop{ExitCode::usage,
+                  "no recipients: none given and -t found none in " + message.source};
+    }
     if (auto stop = envelope_sender(request, host, message, item.mail_from)) return stop;
     outgoing.push_back(std::move(item));
   }

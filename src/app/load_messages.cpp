@@ -2,10 +2,19 @@
 #include <random>
 
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/message/dot_line_input.hpp"
 #include "steps.hpp"
 
 namespace smtpsend::app {
 namespace {
+
+ExitCode exit_code_for_load(const std::error_code& error) {
+  if (error == Errc::message_malformed) return ExitCode::data_error;
+  if (error == Errc::input_unreadable) return ExitCode::no_input;
+  return ExitCode::io_error;
+}
+
+}  // namespace
 
 // 128 random bits: Message-IDs of runs in the same second on the same host must differ.
 std::string unique_text() {
@@ -19,10 +28,18 @@ std::string unique_text() {
   return text;
 }
 
-ExitCode exit_code_for_load(const std::error_code& error) {
-  if (error == Errc::message_malformed) return ExitCode::data_error;
-  if (error == Errc::input_unreadable) return ExitCode::no_input;
-  return ExitCode::io_error;
+namespace {
+
+// The sendmail personality without -i/-oi stops reading stdin at a line holding only ".".
+bool load_one(const cli::Request& request, const std::string& path,
+              const message::CompletionContext& context, message::Message& loaded,
+              message::LoadError& error) {
+  if (path != cli::kStdinPath || !request.stdin_ends_at_dot_line) {
+    return message::load_message(path, context, loaded, error);
+  }
+  std::string raw;
+  return message::read_stdin_until_dot_line(raw, error) &&
+         message::prepare_owned_message(std::move(raw), "stdin", context, loaded, error);
 }
 
 }  // namespace
@@ -34,7 +51,7 @@ std::optional<Stop> load_messages(const cli::Request& request, const std::string
     const message::CompletionContext context{fqdn, std::chrono::system_clock::now(), unique_text()};
     message::Message loaded;
     message::LoadError error;
-    if (!message::load_message(path, context, loaded, error)) {
+    if (!load_one(request, path, context, loaded, error)) {
       return Stop{exit_code_for_load(error.error), error.detail};
     }
     messages.push_back(std::move(loaded));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/cli/sendmail.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "steps.hpp"
 
@@ -23,7 +24,11 @@ int stop(const app::Stop& stop, std::ostream& err) {
 int run_request(const cli::Request& request, const cli::HostIdentity& host, std::ostream& out,
                 std::ostream& err) {
   std::vector<message::Message> messages;
-  if (auto early = app::load_messages(request, host.fqdn, messages)) return stop(*early, err);
+  if (auto early = request.compose.active() ? app::compose_message(request, host, messages)
+                                            : app::load_messages(request, host.fqdn, messages)) {
+    return stop(*early, err);
+  }
+  if (auto early = app::apply_header_options(request, host, messages)) return stop(*early, err);
   std::vector<delivery::OutgoingMessage> outgoing;
   if (auto early = app::build_envelopes(request, host, messages, outgoing)) {
     return stop(*early, err);
@@ -40,7 +45,10 @@ int run_request(const cli::Request& request, const cli::HostIdentity& host, std:
 int run_unguarded(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   const cli::HostIdentity host = cli::this_host_identity();
-  const cli::CommandLine command_line = cli::parse_command_line(args, host);
+  // SPEC.md "Invocation": called through a link named sendmail, sendmail's options apply.
+  const bool as_sendmail = argc > 0 && cli::invoked_as_sendmail(argv[0]);
+  const cli::CommandLine command_line = as_sendmail ? cli::parse_sendmail_command_line(args, host)
+                                                    : cli::parse_command_line(args, host);
   if (!command_line.request) {
     out << command_line.output;
     if (!command_line.error.empty()) err << report::fatal_line(command_line.error) << '\n';

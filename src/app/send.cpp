@@ -29,6 +29,10 @@ ExitCode send_and_report(const cli::Request& request, const std::vector<message:
                          const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
                          std::ostream& err) {
   delivery::DeliveryOptions options = request.delivery;
+  if (std::optional<Stop> stop = prepare_auth(request, options)) {
+    err << report::fatal_line(stop->sentence) << '\n';
+    return stop->code;
+  }
   report::StderrTranscript transcript(err, request.verbosity);
   if (request.verbosity > 0) options.transcript = &transcript;
 

@@ -10,6 +10,7 @@
 #include "smtpsend/cli/host_identity.hpp"
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/plan.hpp"
+#include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/message/message.hpp"
 
 namespace smtpsend::app {
@@ -24,11 +25,29 @@ struct Stop {
 std::optional<Stop> load_messages(const cli::Request& request, const std::string& fqdn,
                                   std::vector<message::Message>& messages);
 
-// Parses every recipient and picks each message's envelope sender; a bad address is 65
-// before anything is sent. `messages` must outlive `outgoing`.
+// Composing (SPEC.md "Composing"): builds the one message from the body (stdin or --body) and
+// the -a files (66 when one cannot be read), completed like a loaded message.
+std::optional<Stop> compose_message(const cli::Request& request, const cli::HostIdentity& host,
+                                    std::vector<message::Message>& messages);
+
+// -t (recipients from the header, Bcc removed; 65 for a malformed recipient field) and -F
+// (From: added to a message without one), on every loaded or composed message.
+std::optional<Stop> apply_header_options(const cli::Request& request, const cli::HostIdentity& host,
+                                         std::vector<message::Message>& messages);
+
+// 32 hex digits of randomness for Message-IDs and MIME boundaries.
+std::string unique_text();
+
+// Parses every recipient (the command line's, then those -t found in the message) and picks
+// each message's envelope sender; a bad address is 65 and a message left without any
+// recipient is 64, before anything is sent. `messages` must outlive `outgoing`.
 std::optional<Stop> build_envelopes(const cli::Request& request, const cli::HostIdentity& host,
                                     const std::vector<message::Message>& messages,
                                     std::vector<delivery::OutgoingMessage>& outgoing);
+
+// -u: fetches the password or OAuth token and puts the AUTH settings into `options` (66/71 from
+// the source, 64 when no source gives one). Nothing to do without -u.
+std::optional<Stop> prepare_auth(const cli::Request& request, delivery::DeliveryOptions& options);
 
 // Sends, prints the failure lines (unless -q) and --json, and returns the exit status.
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,

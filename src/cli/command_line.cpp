@@ -7,8 +7,12 @@
 #include <array>
 #include <string_view>
 
+#include "compose_options.hpp"
 #include "config_apply.hpp"
+#include "dsn_options.hpp"
+#include "option_registration.hpp"
 #include "option_values.hpp"
+#include "relay_options.hpp"
 #include "smtpsend/cli/config_file.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
 #include "tls_options.hpp"
@@ -40,31 +44,14 @@ struct RawOptions {
   bool read_to_end = false;  // -i: accepted for sendmail compatibility, no effect
   bool version = false;
   TlsRawOptions tls;
+  DsnRawOptions dsn;
+  ComposeRawOptions compose;
   std::optional<std::string> config_file;
   std::optional<std::string> account;
-  // Registered only to be refused: a password in argv is visible to every local user, and the
-  // AUTH options come with a later part of issue 3.
+  RelayRawOptions relay;
+  // Registered only to be refused: a password in argv is visible to every local user.
   std::vector<std::string> password_on_command_line;
-  std::vector<std::string> auth_options;
 };
-
-// The AUTH options of issue 3 that are recognised but refused until AUTH exists.
-constexpr std::array<const char*, 3> kAuthOptions{"--user", "--password-file", "--password-cmd"};
-
-// A value given twice: the last one counts, as with most Unix tools.
-template <typename T>
-CLI::Option* single(CLI::App& app, const std::string& names, T& value, const std::string& help,
-                    const std::string& type_name) {
-  return app.add_option(names, value, help)
-      ->type_name(type_name)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-}
-
-// One value per occurrence, so "-m a.eml bob@example.com" keeps bob as a recipient.
-CLI::Option* repeated(CLI::App& app, const std::string& names, std::vector<std::string>& values,
-                      const std::string& help, const std::string& type_name) {
-  return app.add_option(names, values, help)->type_name(type_name)->allow_extra_args(false);
-}
 
 void add_message_options(CLI::App& app, RawOptions& raw) {
   repeated(app, "-m,--message", raw.messages,
@@ -129,9 +116,6 @@ void add_config_options(CLI::App& app, RawOptions& raw) {
       ->expected(0, 1)
       ->allow_extra_args(false)
       ->group("");
-  app.add_option("-u,--user", raw.auth_options)->allow_extra_args(false)->group("");
-  app.add_option("--password-file", raw.auth_options)->allow_extra_args(false)->group("");
-  app.add_option("--password-cmd", raw.auth_options)->allow_extra_args(false)->group("");
 }
 
 void build_app(CLI::App& app, RawOptions& raw) {
@@ -141,11 +125,17 @@ void build_app(CLI::App& app, RawOptions& raw) {
       "Exit status: 0 all delivered, 64 usage, 65 malformed message or address, 66 input "
       "unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
       "permanent failure,\n70 internal error, 71 system error, 75 deferred (try again later), "
-      "76 protocol violation, 77 TLS policy not met,\n78 bad configuration file.");
+      "76 protocol violation, 77 authentication failed or TLS policy not met,\n78 bad "
+      "configuration file.\n"
+      "Called through a link named sendmail, it takes sendmail's options (see smtpsend(1)).");
   add_message_options(app, raw);
+  add_compose_options(app, raw.compose);
   add_envelope_options(app, raw);
   add_routing_options(app, raw);
+  add_relay_options(app, raw.relay);
   add_tls_options(app, raw.tls);
+  add_auth_options(app, raw.relay);
+  add_dsn_options(app, raw.dsn);
   add_output_options(app, raw);
   add_config_options(app, raw);
 }
@@ -205,7 +195,10 @@ std::string one_line(std::string text) {
 
 bool uses_stdin_twice(const RawOptions& raw) {
   const auto stdin_messages = std::count(raw.messages.begin(), raw.messages.end(), kStdinPath);
-  const bool messages_from_stdin = stdin_messages > 0 || raw.messages.empty();
+  // A composed message reads its body from stdin unless --body names a file.
+  const bool messages_from_stdin =
+      stdin_messages > 0 ||
+      (raw.messages.empty() && raw.compose.body.value_or(kStdinPath) == kStdinPath);
   return stdin_messages > 1 || (raw.recipients_file == kStdinPath && messages_from_stdin);
 }
 
@@ -255,6 +248,8 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
     return false;
   if (!apply_routing(raw, request.delivery, error)) return false;
   if (!apply_tls_options(raw.tls, request.delivery.tls, error)) return false;
+  if (!apply_dsn_options(raw.dsn, request.dsn, error)) return false;
+  if (!apply_compose_options(raw.compose, !raw.messages.empty(), request, error)) return false;
   if (!raw.messages.empty()) request.message_paths = raw.messages;
   request.recipients = raw.recipients;
   request.from = raw.from;
@@ -268,31 +263,30 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   return true;
 }
 
-// A password or AUTH option on the command line: the usage error that refuses it, or "".
+// A password on the command line: the usage error that refuses it, or "".
 std::string refused_secret_option(const CLI::App& app, RawOptions& raw) {
   for (auto& value : raw.password_on_command_line) wipe(value);
   if (app.count("--password") > 0) {
     return "a password is never accepted on the command line; use --password-file, "
            "--password-cmd or SMTPSEND_PASSWORD";
   }
-  for (const char* option : kAuthOptions) {
-    if (app.count(option) > 0)
-      return fmt::format("{}: AUTH is not supported yet (issue 3)", option);
-  }
   return {};
 }
 
 // The file's settings go under the command line's: apply_config skips every option given.
+// `settings` keeps the file's values for the relay/AUTH step that follows.
 bool apply_config_file(const RawOptions& raw, const CLI::App& app,
                        std::span<const std::string> default_config_paths, Request& request,
-                       std::string& error) {
-  const ConfigLoad load = load_config(raw.config_file, default_config_paths, raw.account);
+                       ConfigSettings& settings, std::string& path, std::string& error) {
+  ConfigLoad load = load_config(raw.config_file, default_config_paths, raw.account);
   if (!load.error.empty()) {
     error = load.error;
     return false;
   }
   apply_config(
       load.settings, [&app](const std::string& option) { return app.count(option) > 0; }, request);
+  settings = std::move(load.settings);
+  path = std::move(load.path);
   return true;
 }
 
@@ -304,8 +298,10 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 
 CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host,
                                std::span<const std::string> default_config_paths) {
-  CLI::App app{"smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts",
-               "smtpsend"};
+  CLI::App app{
+      "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or "
+      "through a submission server (--relay)",
+      "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
   const std::vector<std::string> kept = normalized_args(args, app);
@@ -326,14 +322,24 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
   Request request;
   std::string error;
   if (!build_request(raw, host, request, error)) return usage_error(std::move(error));
-  if (!apply_config_file(raw, app, default_config_paths, request, error)) {
+  ConfigSettings file;
+  std::string file_path;
+  if (!apply_config_file(raw, app, default_config_paths, request, file, file_path, error)) {
     return stop(ExitCode::config, std::move(error));
+  }
+  ExitCode code = ExitCode::usage;
+  if (!apply_relay_and_auth(raw.relay, FileSettings{file, file_path}, app.count("--tls") > 0,
+                            request, error, code)) {
+    return stop(code, std::move(error));
   }
   if (!request.recipients_file.empty() &&
       !read_recipients_file(request.recipients_file, request.recipients, error)) {
     return stop(ExitCode::no_input, std::move(error));
   }
-  if (request.recipients.empty()) return usage_error("no recipients given");
+  // With -t the message may still supply them; finding none there is 64 too (app/envelopes).
+  if (request.recipients.empty() && !request.read_recipients) {
+    return usage_error("no recipients given");
+  }
   if (!check_tls_files(request.delivery.tls, error)) {
     return stop(ExitCode::no_input, std::move(error));
   }
@@ -343,8 +349,10 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 }
 
 std::string help_text() {
-  CLI::App app{"smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts",
-               "smtpsend"};
+  CLI::App app{
+      "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or "
+      "through a submission server (--relay)",
+      "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
   return app.help();

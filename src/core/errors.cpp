@@ -33,11 +33,13 @@ class SmtpsendCategory final : public std::error_category {
       case Errc::null_mx: return "domain does not accept mail (null MX, RFC 7505)";
       case Errc::no_mx_nor_address: return "domain has neither MX nor address records";
       case Errc::message_too_large: return "message larger than the server accepts";
-      case Errc::eight_bit_unsupported: return "8-bit message and the server lacks 8BITMIME";
+      case Errc::eight_bit_unsupported: return "8-bit message not convertible to 7 bits, no 8BITMIME";
       case Errc::smtputf8_unsupported: return "message needs SMTPUTF8 and the server lacks it";
       case Errc::tls_unavailable: return "TLS is required but not available";
       case Errc::tls_handshake_failed: return "TLS handshake failed";
       case Errc::auth_failed: return "authentication failed";
+      case Errc::auth_unavailable: return "no authentication mechanism in common with the server";
+      case Errc::auth_without_tls: return "authentication refused without TLS";
       case Errc::internal: return "internal error";
       case Errc::sasl_challenge_malformed: return "malformed SASL challenge from the server";
     }

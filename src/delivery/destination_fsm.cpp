@@ -28,6 +28,7 @@ struct SkippedHost {
 struct Slot {
   std::size_t transaction = 0;
   std::string address;
+  std::size_t index = 0;  // position in its transaction's recipients (and wire_recipients)
   std::optional<RecipientResult> settled;       // final: never sent again
   std::optional<RecipientResult> last_attempt;  // the latest non-final outcome
 };
@@ -130,8 +131,9 @@ struct DestinationFsm::State {
 
   State(Destination d, FsmOptions o) : destination(std::move(d)), options(std::move(o)) {
     for (std::size_t t = 0; t < destination.transactions.size(); ++t) {
-      for (const std::string& address : destination.transactions[t].recipients) {
-        slots.push_back(Slot{t, address, std::nullopt, std::nullopt});
+      const std::vector<std::string>& recipients = destination.transactions[t].recipients;
+      for (std::size_t r = 0; r < recipients.size(); ++r) {
+        slots.push_back(Slot{t, recipients[r], r, std::nullopt, std::nullopt});
       }
     }
     if (!options.random) options.random = [](std::size_t) -> std::size_t { return 0; };
@@ -142,6 +144,7 @@ struct DestinationFsm::State {
   // ---- planning ----
 
   void start() {
+    if (options.relay) return start_relay(*options.relay);
     if (destination.domain.starts_with('[')) {
       if (!dns::plan_from_literal(destination.domain, plan)) {
         finish_all({RecipientStatus::failed, FailureCause::message, Errc::message_malformed,
@@ -160,6 +163,29 @@ struct DestinationFsm::State {
     plan.domain = ascii_domain;
     phase = Phase::resolve_mx;
   }
+
+  // SPEC.md "Routing": the relay is the only host; it is not looked up as a mail domain.
+  void start_relay(const RelayRoute& relay) {
+    dns::PlannedHost host{relay.host, 0, {}, false};
+    if (relay.address_literal) {
+      plan.kind = dns::PlanKind::literal;
+      host.addresses = {relay.host};
+      host.addresses_known = true;
+    } else {
+      plan.kind = dns::PlanKind::implicit;
+      if (!dns::to_ascii_domain(relay.host, host.name)) {
+        finish_all({RecipientStatus::failed, FailureCause::no_host, Errc::no_mx_nor_address,
+                    "relay host " + relay.host + " is not a valid host name (IDNA2008)"});
+        return;
+      }
+    }
+    plan.domain = host.name;
+    plan.hosts = {std::move(host)};
+    filter_known_addresses();
+    advance();
+  }
+
+  bool relaying() const { return options.relay.has_value(); }
 
   void take_mx(const dns::MxAnswer& answer) {
     plan = dns::plan_from_mx(ascii_domain, answer, options.random);
@@ -380,8 +406,9 @@ struct DestinationFsm::State {
   std::string connect_sentence() const {
     const std::size_t n = connect_failures.size();
     const std::string addresses = counted(n, "address", "addresses");
-    const std::string where = plan.kind == dns::PlanKind::literal ? domain() : tried_where();
-    if (plan.kind == dns::PlanKind::literal) {
+    const bool literal = plan.kind == dns::PlanKind::literal;
+    const std::string where = literal && !relaying() ? domain() : tried_where();
+    if (literal) {
       if (all_failures(ConnectFailure::refused)) return "connection refused by " + where;
       if (all_failures(ConnectFailure::timed_out)) return last_connect_detail + " from " + where;
       return "could not connect to " + where + ": " + last_connect_detail;
@@ -400,6 +427,7 @@ struct DestinationFsm::State {
   }
 
   std::string tried_where() const {
+    if (relaying()) return "relay host " + domain();
     if (plan.kind == dns::PlanKind::implicit) {
       return domain() + " (no MX, using its address records)";
     }
@@ -423,6 +451,7 @@ struct DestinationFsm::State {
 
   // No address to connect to at all.
   Verdict no_address_verdict() const {
+    if (relaying()) return relay_without_address();
     for (const SkippedHost& s : skipped) {
       if (s.reason == SkipReason::lookup_failed) {
         const std::string subject = plan.kind == dns::PlanKind::implicit ? domain() : s.name;
@@ -441,6 +470,24 @@ struct DestinationFsm::State {
     }
     return {RecipientStatus::failed, FailureCause::no_host, Errc::no_mx_nor_address,
             "no MX host of " + domain() + " has an address record (" + skipped_names() + ")"};
+  }
+
+  // A relay host name that does not resolve is as final as a recipient domain that does not
+  // exist (msmtp says EX_NOHOST too); a lookup that failed may work later.
+  Verdict relay_without_address() const {
+    const std::string where = "relay host " + domain();
+    for (const SkippedHost& s : skipped) {
+      if (s.reason == SkipReason::lookup_failed) {
+        return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
+                "DNS lookup of " + where + " failed: " + std::string(status_phrase(s.status))};
+      }
+      if (s.reason == SkipReason::wrong_family) {
+        return {RecipientStatus::failed, FailureCause::permanent, Errc::no_mx_nor_address,
+                where + " has no " + std::string(family_name(options.family)) + " address"};
+      }
+    }
+    return {RecipientStatus::failed, FailureCause::no_host, Errc::no_mx_nor_address,
+            where + " has no address record"};
   }
 
   bool any_skipped(SkipReason reason) const {
@@ -479,10 +526,15 @@ struct DestinationFsm::State {
       if (current != slot.transaction) {
         smtp::Transaction transaction = destination.transactions[slot.transaction];
         transaction.recipients.clear();
+        transaction.wire_recipients.clear();
         run.transactions.push_back(std::move(transaction));
         current = slot.transaction;
       }
-      run.transactions.back().recipients.push_back(slot.address);
+      smtp::Transaction& transaction = run.transactions.back();
+      transaction.recipients.push_back(slot.address);
+      const std::vector<std::string>& wire =
+          destination.transactions[slot.transaction].wire_recipients;
+      if (slot.index < wire.size()) transaction.wire_recipients.push_back(wire[slot.index]);
     }
     return run;
   }

@@ -47,6 +47,13 @@ void note(const DeliveryOptions& options, std::string_view peer, const std::stri
   if (options.transcript != nullptr) options.transcript->line(peer, TranscriptKind::info, text, 1);
 }
 
+FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random,
+                       bool resolve_only) {
+  FsmOptions fsm{options.mx_port, options.family, std::move(random), resolve_only, options.relay};
+  if (options.relay) fsm.port = options.relay->port;
+  return fsm;
+}
+
 class Runner {
   using tcp_socket = asio::ip::tcp::socket;
 
@@ -54,8 +61,7 @@ class Runner {
   Runner(RunContext& context, const Destination& destination, bool resolve_only)
       : context_(context),
         options_(context.options),
-        fsm_(destination, FsmOptions{options_.mx_port, options_.family,
-                                     random_index(context.random), resolve_only}),
+        fsm_(destination, fsm_options(options_, random_index(context.random), resolve_only)),
         budget_(options_.dns_timeout) {}
 
   asio::awaitable<DestinationRun> run() {
@@ -105,8 +111,14 @@ class Runner {
       co_return;
     }
     const smtp::TlsPolicy policy = step.without_tls ? smtp::TlsPolicy::none : options_.tls.policy;
-    smtp::SessionConfig config{options_.helo_name, step.peer, true, kMaxWrite,
-                               options_.timeouts.stages, policy, false};
+    smtp::SessionConfig config;
+    config.helo_name = options_.helo_name;
+    config.peer = step.peer;
+    config.max_write = kMaxWrite;
+    config.timeouts = options_.timeouts.stages;
+    config.tls = policy;
+    config.implicit_tls = implicit_tls();
+    config.auth = options_.auth;
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
@@ -122,6 +134,8 @@ class Runner {
   }
 
   asio::awaitable<void> perform(Finish&) { co_return; }
+
+  bool implicit_tls() const { return options_.relay && options_.relay->implicit_tls; }
 
   RunContext& context_;
   const DeliveryOptions& options_;

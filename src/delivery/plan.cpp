@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "smtpsend/delivery/wire_form.hpp"
+
 namespace smtpsend::delivery {
 namespace {
 
@@ -31,13 +33,28 @@ smtp::Transaction& transaction_for(Destination& destination, std::size_t message
     smtp::Transaction transaction;
     transaction.message_index = message_index;
     transaction.mail_from = outgoing.mail_from;
-    if (outgoing.message != nullptr) {
-      transaction.content = outgoing.message->content;
-      transaction.eight_bit = outgoing.message->eight_bit;
+    transaction.dsn = outgoing.dsn;
+    WireAddress sender = wire_address(outgoing.mail_from);
+    transaction.wire_mail_from = std::move(sender.text);
+    transaction.needs_smtputf8 = sender.needs_smtputf8;
+    if (const message::Message* message = outgoing.message) {
+      transaction.content = message->content;
+      transaction.eight_bit = message->eight_bit;
+      transaction.seven_bit_content = message->seven_bit.content;
+      transaction.seven_bit_error = message->seven_bit.error;
+      transaction.needs_smtputf8 |= header_needs_smtputf8(*message);
     }
     transactions.push_back(std::move(transaction));
   }
   return transactions.back();
+}
+
+// The recipient as written (outcomes are matched by it) and as the wire carries it.
+void add_recipient(smtp::Transaction& transaction, const message::EnvelopeAddress& recipient) {
+  transaction.recipients.push_back(recipient.text);
+  WireAddress wire = wire_address(recipient.text);
+  // A recipient's own need for SMTPUTF8 shows in its wire form; the session sees it there.
+  transaction.wire_recipients.push_back(std::move(wire.text));
 }
 
 }  // namespace
@@ -51,10 +68,24 @@ std::vector<Destination> group_by_domain(const std::vector<OutgoingMessage>& mes
     for (const message::EnvelopeAddress& recipient : outgoing.recipients) {
       if (!seen.insert(mailbox_key(recipient)).second) continue;
       Destination& destination = destination_for(recipient, destinations, index_by_key);
-      transaction_for(destination, message_index, outgoing).recipients.push_back(recipient.text);
+      add_recipient(transaction_for(destination, message_index, outgoing), recipient);
     }
   }
   return destinations;
+}
+
+Destination relay_destination(const std::vector<OutgoingMessage>& messages,
+                              const RelayRoute& relay) {
+  Destination destination{relay.host, relay.host, {}};
+  for (std::size_t message_index = 0; message_index < messages.size(); ++message_index) {
+    const OutgoingMessage& outgoing = messages[message_index];
+    std::set<MailboxKey> seen;
+    for (const message::EnvelopeAddress& recipient : outgoing.recipients) {
+      if (!seen.insert(mailbox_key(recipient)).second) continue;
+      add_recipient(transaction_for(destination, message_index, outgoing), recipient);
+    }
+  }
+  return destination;
 }
 
 }  // namespace smtpsend::delivery

@@ -119,10 +119,19 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
     }
   }
   planned.plan = run.plan;
-  planned.port = options.mx_port;
+  planned.port = options.relay ? options.relay->port : options.mx_port;
+  planned.relay = options.relay.has_value();
+  planned.implicit_tls = options.relay && options.relay->implicit_tls;
   planned.tls_policy = std::string(smtp::to_string(options.tls.policy));
   if (!run.finish.results.empty()) planned.problem = run.finish.results.front().diag.detail;
   return planned;
+}
+
+// Direct delivery groups by recipient domain; a relay takes everything in one destination.
+std::vector<Destination> destinations_for(const std::vector<OutgoingMessage>& messages,
+                                          const DeliveryOptions& options) {
+  if (options.relay) return {relay_destination(messages, *options.relay)};
+  return group_by_domain(messages);
 }
 
 }  // namespace
@@ -131,7 +140,7 @@ DeliveryReport deliver(const std::vector<OutgoingMessage>& messages,
                        const DeliveryOptions& options) {
   DeliveryReport report;
   try {
-    const std::vector<Destination> destinations = group_by_domain(messages);
+    const std::vector<Destination> destinations = destinations_for(messages, options);
     std::vector<detail::DestinationRun> runs =
         run_all(destinations, options, /*resolve_only=*/false, report.fatal);
     if (report.fatal.empty()) report.results = in_input_order(messages, runs);
@@ -144,7 +153,7 @@ DeliveryReport deliver(const std::vector<OutgoingMessage>& messages,
 std::vector<PlannedDestination> plan_only(const std::vector<OutgoingMessage>& messages,
                                           const DeliveryOptions& options,
                                           std::vector<RecipientResult>& resolution_results) {
-  const std::vector<Destination> destinations = group_by_domain(messages);
+  const std::vector<Destination> destinations = destinations_for(messages, options);
   std::string problem;
   std::vector<detail::DestinationRun> runs =
       run_all(destinations, options, /*resolve_only=*/true, problem);

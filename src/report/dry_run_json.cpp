@@ -45,11 +45,13 @@ json::object destination_object(const delivery::PlannedDestination& destination)
   json::value problem = nullptr;
   if (!destination.problem.empty()) problem = sanitize_server_text(destination.problem);
   return json::object{{"domain", sanitize_server_text(destination.domain)},
-                      {"kind", kind_id(destination.plan.kind)},
+                      {"kind", destination.relay ? std::string_view("relay")
+                                                 : kind_id(destination.plan.kind)},
                       {"recipients", string_array(destination.recipients)},
                       {"hosts", std::move(hosts)},
                       {"port", destination.port},
                       {"tls", sanitize_server_text(destination.tls_policy)},
+                      {"implicit_tls", destination.implicit_tls},
                       {"problem", std::move(problem)}};
 }
 

@@ -44,7 +44,8 @@ void append_host(std::string& out, std::size_t position, const dns::PlannedHost&
 
 void append_destination(std::string& out, const delivery::PlannedDestination& destination) {
   out += fmt::format("{}: {}\n", sanitize_server_text(destination.domain),
-                     route_name(destination.plan.kind));
+                     destination.relay ? std::string_view("relay (submission server, no MX lookup)")
+                                       : route_name(destination.plan.kind));
   out += fmt::format("  recipients: {}\n", joined(destination.recipients));
   std::size_t position = 0;
   const bool show_preference = destination.plan.kind == dns::PlanKind::mx;
@@ -52,8 +53,9 @@ void append_destination(std::string& out, const delivery::PlannedDestination& de
     append_host(out, ++position, host, show_preference);
   }
   if (!destination.plan.hosts.empty()) {
-    out += fmt::format("  port {}, TLS {}\n", destination.port,
-                       sanitize_server_text(destination.tls_policy));
+    out += fmt::format("  port {}, TLS {}{}\n", destination.port,
+                       sanitize_server_text(destination.tls_policy),
+                       destination.implicit_tls ? " (implicit TLS)" : "");
   }
   if (!destination.problem.empty()) {
     out += fmt::format("  problem: {}\n", sanitize_server_text(destination.problem));

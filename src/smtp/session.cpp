@@ -66,18 +66,23 @@ Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
   for (std::size_t t = 0; t < transactions_.size(); ++t) {
     TxRun run;
     run.source = t;
-    for (const std::string& address : transactions_[t].recipients) {
+    const Transaction& tx = transactions_[t];
+    const bool wire_given = tx.wire_recipients.size() == tx.recipients.size();
+    for (std::size_t r = 0; r < tx.recipients.size(); ++r) {
       run.slots.push_back(outcomes_.size());
       RecipientOutcome pending;
-      pending.result.message_index = transactions_[t].message_index;
-      pending.result.address = address;
+      pending.result.message_index = tx.message_index;
+      pending.result.address = tx.recipients[r];
       outcomes_.push_back(std::move(pending));
+      wire_addresses_.push_back(wire_given ? tx.wire_recipients[r] : tx.recipients[r]);
     }
     queue_.push_back(std::move(run));
   }
   settled_.assign(outcomes_.size(), false);
-  // RFC 5321 §3.1: the client speaks only after the server's greeting.
+  // RFC 5321 §3.1: the client speaks only after the server's greeting; RFC 8314 §3.3: on a
+  // TLS port the handshake comes first and the greeting is read over TLS.
   awaited_.push_back({Awaited::greeting});
+  start_tls_due_ = config_.implicit_tls;
 }
 
 // Order matters: pending writes drain before a Close or a Read, so a QUIT queued before the
@@ -120,8 +125,10 @@ Write Session::Impl::take_write() {
   DataStream& data = *data_;
   while (!data.end_marked && data.stuffed.size() < limit) {
     if (data.rest.empty()) {
-      data.stuffer.finish(data.stuffed);
-      transcript(TranscriptKind::client, ".");
+      if (!data.chunked) {
+        data.stuffer.finish(data.stuffed);
+        transcript(TranscriptKind::client, ".");
+      }
       if (data.quit_after) {
         data.stuffed += "QUIT\r\n";
         transcript(TranscriptKind::client, "QUIT");
@@ -131,7 +138,11 @@ Write Session::Impl::take_write() {
     }
     // Stuffing at most doubles a slice, so what is held stays within a few blocks.
     const std::size_t n = std::min(data.rest.size(), limit - data.stuffed.size());
-    data.stuffer.feed(data.rest.substr(0, n), data.stuffed);
+    if (data.chunked) {
+      data.stuffed.append(data.rest.substr(0, n));  // BDAT counts octets: sent as they are
+    } else {
+      data.stuffer.feed(data.rest.substr(0, n), data.stuffed);
+    }
     data.rest.remove_prefix(n);
   }
   const std::size_t n = std::min(limit, data.stuffed.size());
@@ -210,6 +221,8 @@ Stage stage_of(const Expectation& expected) noexcept {
       return Stage::helo;
     case Awaited::starttls:
       return Stage::starttls;
+    case Awaited::auth:
+      return Stage::auth;
     case Awaited::rset:
       return Stage::rset;
     case Awaited::mail:

@@ -14,9 +14,10 @@ bool has_line_break(std::string_view text) {
 }
 
 // RFC 5321 §4.3.2: DATA alone may be answered 3xx (354); a 2xx to DATA or a 3xx to anything
-// else is a reply this command cannot have.
+// else is a reply this command cannot have. AUTH may get either (334 or 235, RFC 4954 §4).
 bool plausible(Awaited what, const Reply& reply) {
   const int reply_class = reply.code / 100;
+  if (what == Awaited::auth) return true;
   return what == Awaited::data ? reply_class != 2 : reply_class != 3;
 }
 
@@ -43,6 +44,9 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
       return;
     case Awaited::starttls:
       on_starttls(reply);
+      return;
+    case Awaited::auth:
+      on_auth(reply);
       return;
     case Awaited::rset:
       on_rset(reply);
@@ -102,7 +106,8 @@ void Session::Impl::on_helo(const Reply& reply) {
 }
 
 // EHLO (or HELO) is done: STARTTLS comes first when the policy asks for it (RFC 3207 §4), and
-// a mandatory policy refuses a server without it before MAIL FROM is ever sent.
+// a mandatory policy refuses a server without it before MAIL FROM is ever sent; then AUTH
+// (RFC 4954 §4: after the EHLO that follows STARTTLS).
 void Session::Impl::after_greeting_exchange() {
   if (wants_starttls()) {
     if (caps_.starttls) {
@@ -116,6 +121,10 @@ void Session::Impl::after_greeting_exchange() {
                         nullptr);
       return;
     }
+  }
+  if (wants_auth()) {
+    start_auth();
+    return;
   }
   start_next_transaction();
 }
@@ -186,6 +195,16 @@ void Session::Impl::after_last_rcpt_reply() {
         fate.diag.reply = held.reply;
         settle(held.slot, std::move(fate));
       }
+    } else if (quit_sent_) {
+      // QUIT already rode with a pipelined BDAT: no further transaction on this connection,
+      // so these recipients are left for the next host (or a later run).
+      for (const OverQuota& held : tx.over_quota) {
+        Fate fate;
+        fate.final = false;
+        fate.diag = diagnostics(Stage::rcpt);
+        fate.diag.reply = held.reply;
+        settle(held.slot, std::move(fate));
+      }
     } else {
       TxRun again;
       again.source = tx.source;
@@ -193,10 +212,12 @@ void Session::Impl::after_last_rcpt_reply() {
       queue_.push_front(std::move(again));
     }
   }
-  if (pipelining()) return;  // DATA is already sent; its reply comes next
+  if (pipelining() && tx.data_sent) return;  // DATA or BDAT is out; its reply comes next
   if (tx.accepted.empty()) {
     need_rset_ = true;
     end_transaction();
+  } else if (tx.chunked) {
+    send_bdat();
   } else {
     send_data();
   }
@@ -252,6 +273,8 @@ void Session::Impl::start_next_transaction() {
     TxRun run = std::move(queue_.front());
     queue_.pop_front();
     if (run.slots.empty()) continue;
+    refuse_utf8_recipients(run);
+    if (run.slots.empty()) continue;
     if (std::optional<Fate> refusal = refusal_before_mail(run)) {
       settle_all(run.slots, *refusal);
       continue;
@@ -270,6 +293,7 @@ void Session::Impl::start_next_transaction() {
 // last, as it may change state); replies are then read in order.
 void Session::Impl::start_transaction(TxRun run) {
   tx_ = std::move(run);
+  tx_->chunked = config_.use_chunking && caps_.chunking;
   if (!pipelining()) {
     if (need_rset_) {
       send_command("RSET", Stage::rset, Expectation{Awaited::rset});
@@ -281,35 +305,72 @@ void Session::Impl::start_transaction(TxRun run) {
   if (need_rset_) send_command("RSET", Stage::rset, Expectation{Awaited::rset});
   send_mail();
   while (tx_->next_rcpt < tx_->slots.size()) send_rcpt();
-  send_data();
+  if (!tx_->chunked) {
+    send_data();
+  } else if (chunk_with_envelope(*tx_)) {
+    send_bdat();
+  }
+  // Otherwise BDAT waits for the RCPT replies: a large message is never sent to nobody.
+}
+
+// RFC 3030 §4.2 lets BDAT be pipelined with the envelope; the message then goes out before the
+// RCPT replies are known, so only when it is small (one write) and the recipient count is
+// within what every server must accept (RFC 5321 §4.5.3.1.8: 100), so a 452 split is unlikely.
+bool Session::Impl::chunk_with_envelope(const TxRun& run) const {
+  constexpr std::size_t kRecipientsEveryServerTakes = 100;
+  return content_on_wire(transaction(run)).size() <= config_.max_write &&
+         run.slots.size() <= kRecipientsEveryServerTakes;
 }
 
 void Session::Impl::send_mail() {
   const Transaction& t = transaction(*tx_);
-  std::string line = "MAIL FROM:<" + t.mail_from + ">";
+  std::string line = "MAIL FROM:<" + wire_mail_from(t) + ">";
   // RFC 1870 §3: declare the size so an oversized message is refused before it is sent.
-  if (caps_.size) line += " SIZE=" + std::to_string(t.content.size());
-  // RFC 6152 §2: 8-bit content must be declared; refusal_before_mail() checked it is offered.
-  if (t.eight_bit) line += " BODY=8BITMIME";
+  if (caps_.size) line += " SIZE=" + std::to_string(content_on_wire(t).size());
+  // RFC 6152 §2: 8-bit content must be declared; without 8BITMIME the 7-bit form goes instead.
+  if (sends_raw_eight_bit(t)) line += " BODY=8BITMIME";
+  // RFC 6531 §3.4: SMTPUTF8 only when needed; encoding_refusal() and
+  // refuse_utf8_recipients() checked it is offered.
+  if (t.needs_smtputf8 || std::any_of(tx_->slots.begin(), tx_->slots.end(),
+                                      [this](std::size_t slot) { return utf8_recipient(slot); })) {
+    line += " SMTPUTF8";
+  }
+  // RFC 3461 §4: DSN parameters only to a server that offered DSN; otherwise they are left
+  // out and the server's own notification policy applies (as Postfix's client does).
+  if (caps_.dsn) line += dsn_mail_parameters(t.dsn);
   send_command(std::move(line), Stage::mail, Expectation{Awaited::mail});
 }
 
 void Session::Impl::send_rcpt() {
   const std::size_t slot = tx_->slots[tx_->next_rcpt++];
-  send_command("RCPT TO:<" + outcomes_[slot].result.address + ">", Stage::rcpt,
+  const std::string dsn = caps_.dsn ? dsn_rcpt_parameters(transaction(*tx_).dsn) : std::string();
+  send_command("RCPT TO:<" + wire_addresses_[slot] + ">" + dsn, Stage::rcpt,
                Expectation{Awaited::rcpt, slot});
 }
 
 void Session::Impl::send_data() {
+  tx_->data_sent = true;
   send_command("DATA", Stage::data, Expectation{Awaited::data});
 }
 
+// RFC 3030 §2: one chunk carrying the whole message, exactly its octets (canonical CRLF already,
+// no dot-stuffing, no terminating dot); its reply is the transaction's result.
+void Session::Impl::send_bdat() {
+  tx_->data_sent = true;
+  send_command("BDAT " + std::to_string(content_on_wire(transaction(*tx_)).size()) + " LAST",
+               Stage::data_block, std::nullopt);
+  start_message_data();
+}
+
 void Session::Impl::start_message_data() {
-  const Transaction& t = transaction(*tx_);
-  transcript(TranscriptKind::info,
-             "<message data: " + std::to_string(t.content.size()) + " bytes>");
+  const std::string_view content = content_on_wire(transaction(*tx_));
+  transcript(
+      TranscriptKind::info,
+      "<message data: " + std::to_string(content.size()) + " bytes" +
+          (content.data() == transaction(*tx_).content.data() ? ">" : ", converted to 7 bits>"));
   DataStream data;
-  data.rest = t.content;
+  data.rest = content;
+  data.chunked = tx_->chunked;
   // Postfix's smtp_skip_quit_resp: the 221 tells nothing, so when no command follows this
   // message QUIT rides in the same write as the final dot and costs no round trip.
   data.quit_after =
@@ -325,6 +386,11 @@ void Session::Impl::quit_and_close() {
   awaited_.clear();
   data_.reset();
   outgoing_.clear();
+  send_quit();
+}
+
+// QUIT after whatever is already queued.
+void Session::Impl::send_quit() {
   send_command("QUIT", Stage::quit, std::nullopt);
   quit_sent_ = true;
   closing_ = true;
@@ -332,7 +398,12 @@ void Session::Impl::quit_and_close() {
 
 void Session::Impl::send_command(std::string line, Stage stage,
                                  std::optional<Expectation> expected) {
-  transcript(TranscriptKind::client, line);
+  send_command(line, line, stage, expected);
+}
+
+void Session::Impl::send_command(std::string_view line, std::string_view shown, Stage stage,
+                                 std::optional<Expectation> expected) {
+  transcript(TranscriptKind::client, shown);
   if (outgoing_.empty()) outgoing_stage_ = stage;
   outgoing_ += line;
   outgoing_ += "\r\n";
@@ -340,7 +411,10 @@ void Session::Impl::send_command(std::string line, Stage stage,
 }
 
 bool Session::Impl::sends_commands(const TxRun& run) const {
-  return !run.slots.empty() && !refusal_before_mail(run);
+  const bool someone_left =
+      caps_.smtputf8 || std::any_of(run.slots.begin(), run.slots.end(),
+                                    [this](std::size_t slot) { return !utf8_recipient(slot); });
+  return !run.slots.empty() && someone_left && !refusal_before_mail(run);
 }
 
 // Messages this server cannot take as they are fail here, before MAIL FROM, rather than after
@@ -353,9 +427,9 @@ std::optional<Fate> Session::Impl::refusal_before_mail(const TxRun& run) const {
   fate.diag.ip = config_.peer.ip;
   // An envelope address is put into a command line as it is; a line break in it would let the
   // caller's data end the command early.
-  const bool broken = has_line_break(t.mail_from) ||
+  const bool broken = has_line_break(wire_mail_from(t)) ||
                       std::any_of(run.slots.begin(), run.slots.end(), [this](std::size_t slot) {
-                        return has_line_break(outcomes_[slot].result.address);
+                        return has_line_break(wire_addresses_[slot]);
                       });
   if (broken) {
     fate.cause = FailureCause::message;
@@ -363,18 +437,13 @@ std::optional<Fate> Session::Impl::refusal_before_mail(const TxRun& run) const {
     fate.diag.detail = "an envelope address contains a line break and cannot be sent to " + where();
     return fate;
   }
-  if (t.eight_bit && !caps_.eight_bit_mime) {
-    fate.cause = FailureCause::message;
-    fate.diag.error = make_error_code(Errc::eight_bit_unsupported);
-    fate.diag.detail = "the message has 8-bit content and " + where() + " does not offer 8BITMIME";
-    return fate;
-  }
-  if (caps_.size && *caps_.size > 0 && t.content.size() > *caps_.size) {
+  if (std::optional<Fate> refusal = encoding_refusal(run)) return refusal;
+  const std::size_t size = content_on_wire(t).size();
+  if (caps_.size && *caps_.size > 0 && size > *caps_.size) {
     fate.cause = FailureCause::permanent;
     fate.diag.error = make_error_code(Errc::message_too_large);
-    fate.diag.detail = "message of " + std::to_string(t.content.size()) +
-                       " bytes exceeds the limit of " + std::to_string(*caps_.size) + " bytes of " +
-                       where();
+    fate.diag.detail = "message of " + std::to_string(size) + " bytes exceeds the limit of " +
+                       std::to_string(*caps_.size) + " bytes of " + where();
     return fate;
   }
   return std::nullopt;

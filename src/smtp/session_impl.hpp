@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,12 +27,13 @@ enum class Awaited {
   ehlo,
   helo,
   starttls,
+  auth,  // AUTH and each response line: 334, 235 or a failure (RFC 4954 §4)
   rset,
   mail,
   rcpt,
   data,
   empty_data_end,  // the reply to a lone "." sent after an unwanted 354 (RFC 2920 §3.1)
-  end_of_data,
+  end_of_data,     // the reply to the final dot, or to BDAT LAST (RFC 3030 §2)
 };
 
 struct Expectation {
@@ -55,6 +57,8 @@ struct TxRun {
   std::vector<std::size_t> accepted;
   std::vector<OverQuota> over_quota;
   bool mail_refused = false;
+  bool chunked = false;  // BDAT LAST instead of DATA (RFC 3030)
+  bool data_sent = false;  // DATA or BDAT went out with the envelope (pipelined)
 };
 
 // Message data on its way: stuffed in slices so no more than a few blocks are ever held.
@@ -63,6 +67,7 @@ struct DataStream {
   message::DotStuffer stuffer;
   std::string stuffed;  // stuffed bytes not yet handed to the transport
   bool end_marked = false;
+  bool chunked = false;     // BDAT: the bytes go as they are, no dot-stuffing, no final dot
   bool quit_after = false;  // "QUIT\r\n" follows the final dot in the same write
   bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
 };
@@ -105,6 +110,16 @@ struct Session::Impl {
   void on_tls_failed(std::error_code ec);
   void bytes_before_handshake();
   void refuse_for_policy(Errc error, std::string detail, const Reply* reply);
+
+  // ---- session_auth.cpp: SMTP AUTH (RFC 4954) ----
+  bool wants_auth() const noexcept;
+  void start_auth();
+  void on_auth(const Reply& reply);
+  void answer_challenge(const Reply& reply);
+  void on_authenticated();
+  void fail_auth(Errc error, std::string detail, const Reply* reply);
+  void cancel_auth(Errc error, std::string detail);
+  void settle_auth_failure(Errc error, std::string detail, const Reply* reply);
   void on_rset(const Reply& reply);
   void on_mail(const Reply& reply);
   void on_rcpt(std::size_t slot, const Reply& reply);
@@ -116,14 +131,31 @@ struct Session::Impl {
   void send_mail();
   void send_rcpt();
   void send_data();
+  void send_bdat();
+  bool chunk_with_envelope(const TxRun& run) const;
   void start_message_data();
   void end_transaction();
   void quit_and_close();
   void send_command(std::string line, Stage stage, std::optional<Expectation> expected);
+  // The same, printed in -v as `shown` (an AUTH line with its secret replaced).
+  void send_command(std::string_view line, std::string_view shown, Stage stage,
+                    std::optional<Expectation> expected);
+  void send_quit();
   bool pipelining() const noexcept;
   bool sends_commands(const TxRun& run) const;
   std::optional<Fate> refusal_before_mail(const TxRun& run) const;
   const Transaction& transaction(const TxRun& run) const { return transactions_[run.source]; }
+  // What goes after DATA or BDAT: the message as it is, or its 7-bit form for a server without
+  // 8BITMIME (RFC 6152 §3).
+  std::string_view content_on_wire(const Transaction& t) const noexcept;
+  bool sends_raw_eight_bit(const Transaction& t) const noexcept;
+  static const std::string& wire_mail_from(const Transaction& t) noexcept {
+    return t.wire_mail_from.empty() ? t.mail_from : t.wire_mail_from;
+  }
+  std::optional<Fate> encoding_refusal(const TxRun& run) const;
+  bool utf8_recipient(std::size_t slot) const noexcept;
+  Fate smtputf8_refusal() const;
+  void refuse_utf8_recipients(TxRun& run);
 
   // ---- session_fate.cpp: settling recipients ----
   void settle(std::size_t slot, Fate fate);
@@ -147,7 +179,8 @@ struct Session::Impl {
   Capabilities caps_;
   ReplyParser parser_;
 
-  std::vector<RecipientOutcome> outcomes_;  // one slot per recipient of every transaction
+  std::vector<RecipientOutcome> outcomes_;   // one slot per recipient of every transaction
+  std::vector<std::string> wire_addresses_;  // per slot: the address as RCPT TO carries it
   std::vector<bool> settled_;
   std::deque<TxRun> queue_;  // transactions not yet started
   std::optional<TxRun> tx_;  // the transaction under way
@@ -166,6 +199,9 @@ struct Session::Impl {
   bool start_tls_due_ = false;          // 220 to STARTTLS read: StartTls is the next action
   bool tls_active_ = false;             // the handshake succeeded (or implicit TLS)
   std::string tls_failure_;             // SessionOutcome::tls_failure
+  std::unique_ptr<SaslClient> sasl_;    // the AUTH exchange under way
+  std::optional<SaslLine> pending_initial_response_;  // answers the first, empty 334
+  bool authenticated_ = false;
 };
 
 }  // namespace smtpsend::smtp

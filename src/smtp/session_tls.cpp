@@ -38,6 +38,8 @@ void Session::Impl::on_tls_established() {
   if (!start_tls_due_ || closing_) return;
   start_tls_due_ = false;
   tls_active_ = true;
+  // Implicit TLS (RFC 8314 §3.3): the handshake came first; the greeting is read next.
+  if (!awaited_.empty() && awaited_.front().what == Awaited::greeting) return;
   caps_ = Capabilities{};
   parser_.reset();
   send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
@@ -54,7 +56,12 @@ void Session::Impl::on_tls_failed(std::error_code ec) {
   Fate fate;
   fate.diag = diagnostics(Stage::tls_handshake);
   fate.diag.error = make_error_code(Errc::tls_handshake_failed);
-  if (tls_mandatory(config_.tls)) {
+  if (config_.implicit_tls) {
+    // A TLS port never speaks SMTP in clear: there is nothing to fall back to.
+    fate.status = RecipientStatus::failed;
+    fate.cause = FailureCause::policy;
+    fate.diag.detail = sentence + " (implicit TLS, RFC 8314)";
+  } else if (tls_mandatory(config_.tls)) {
     fate.status = RecipientStatus::failed;
     fate.cause = FailureCause::policy;
     fate.diag.detail = sentence + "; --tls " + std::string(to_string(config_.tls)) + " is in force";

@@ -29,16 +29,48 @@ def shared_tempdir(prefix):
     return path
 
 
+def _bindable_tcp(host, port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 class Dnsmasq:
     """dnsmasq on 127.0.0.1:<free port> serving the test zone and nothing else."""
+
+    # dnsmasq binds UDP and TCP on its port; another test's process may take either between the
+    # choice and the bind (ctest runs test files in parallel), so a bind failure means another port.
+    START_ATTEMPTS = 3
 
     def __init__(self, zone):
         self.zone = zone
         self.dir = shared_tempdir("smtpsend-dns-")
-        self.port = free_port(kind=socket.SOCK_DGRAM)
+        self.port = self._free_udp_and_tcp_port()
         self.proc = None
 
+    @staticmethod
+    def _free_udp_and_tcp_port():
+        for _ in range(50):
+            port = free_port(kind=socket.SOCK_DGRAM)
+            if _bindable_tcp("127.0.0.1", port):
+                return port
+        raise FixtureError("no port free for both UDP and TCP on 127.0.0.1")
+
     def start(self):
+        for attempt in range(self.START_ATTEMPTS):
+            try:
+                return self._start_once()
+            except FixtureError as error:
+                if "Address already in use" not in str(error) or attempt + 1 == self.START_ATTEMPTS:
+                    raise
+                self.proc = None
+                self.port = self._free_udp_and_tcp_port()
+        return self
+
+    def _start_once(self):
         binary = require_tool(DNSMASQ, "dnsmasq-base")
         conf = os.path.join(self.dir, "zone.conf")
         with open(conf, "w", encoding="ascii") as f:

@@ -132,7 +132,8 @@ class Connection:
             await self.send(self.reply_for("QUIT", "221 2.0.0 Bye"))
             return False
         else:
-            reply = "502 5.5.2 Command not recognized"
+            # Any other verb (AUTH, for the OAuth mechanisms Dovecot cannot check) only if scripted.
+            reply = self.reply_for(verb, "502 5.5.2 Command not recognized")
         await self.send(reply)
         return not reply.startswith("421")
 

@@ -83,6 +83,8 @@ def build_zone(net=None):
     # A preference order that differs from the order the records are configured in.
     _mail_domain(zone, "ordered.test", [(30, h("mx3.ordered.test", 14)), (5, h("mx1.ordered.test", 12)),
                                         (20, h("mx2.ordered.test", 13))])
+    # The submission fixture's certificate name, on the address it listens on (--relay by name).
+    zone.hosts["mail.example.test"] = "127.0.0.1"
     return zone
 
 

@@ -1,14 +1,12 @@
 // cli/command_line: turns argv into one Request (SPEC.md "Invocation" .. "Routing").
 //
-// Owns: the options of the direct-delivery milestone (CLI11), their validation, the default
-// message ("-", stdin), the recipients file, the host defaults for --helo and
-// --qualify-domain, and -C/-A: the configuration file's settings fill in options the command
-// line did not give. Must not: send, resolve, read messages or print protocol detail. Options of
-// later milestones (relay, compose, -t) are not registered, so CLI11 rejects them as
-// unknown: a usage error rather than a silent no-op; --user, --password-file and --password-cmd
-// are registered only to say AUTH is not supported yet, and --password only to refuse a
-// password in argv. Errors: a CommandLine whose exit code is 64 (EX_USAGE), 66 (EX_NOINPUT,
-// unreadable --recipients-file) or 78 (EX_CONFIG, configuration file) and one sentence.
+// Owns: the options (CLI11), their validation, the default message ("-", stdin), the recipients
+// file, the host defaults for --helo and --qualify-domain, the relay/TLS/AUTH options and their
+// defaults (verify with --relay), and -C/-A: the configuration file's settings fill in options
+// the command line did not give. Must not: send, resolve, read messages, run a password command
+// or print protocol detail. --password is registered only to refuse a password in argv. Errors:
+// a CommandLine whose exit code is 64 (EX_USAGE), 66 (EX_NOINPUT, unreadable --recipients-file)
+// or 78 (EX_CONFIG, configuration file) and one sentence.
 #pragma once
 
 #include <optional>
@@ -16,13 +14,27 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/cli/composition.hpp"
 #include "smtpsend/cli/host_identity.hpp"
+#include "smtpsend/cli/password_source.hpp"
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/runner.hpp"
+#include "smtpsend/smtp/sasl.hpp"
+#include "smtpsend/smtp/dsn.hpp"
 
 namespace smtpsend::cli {
 
 inline constexpr const char* kStdinPath = "-";
+
+// -u and its companions (SPEC.md "Authentication"): the secret itself is fetched only when
+// delivery starts (app), never at parse time, so --dry-run runs no password command.
+struct AuthRequest {
+  std::string user;
+  PasswordSources passwords;                   // --password-file/-cmd, env, config
+  std::optional<std::string> oauth_token_cmd;  // the secret is a token printed by this command
+  smtp::SaslPreference preference;             // --auth (nullopt = auto)
+  bool allow_plaintext = false;                // --allow-plaintext-auth
+};
 
 struct Request {
   std::vector<std::string> message_paths{kStdinPath};  // "-" is stdin, at most once
@@ -32,10 +44,21 @@ struct Request {
   std::string qualify_domain;          // never empty: defaults to this host's FQDN
   std::string recipients_file;         // empty when not given
   delivery::DeliveryOptions delivery;  // helo_name never empty: defaults to this host's FQDN
+  std::optional<AuthRequest> auth;     // -u given (on the command line or in the file)
   int verbosity = 0;                   // count of -v
   bool json = false;
   bool quiet = false;
   bool dry_run = false;
+  smtp::DsnRequest dsn;  // --dsn-notify, --dsn-return, --dsn-envid (sendmail -N, -R, -V)
+  // The sendmail personality without -i/-oi: a line holding only "." ends standard input.
+  bool stdin_ends_at_dot_line = false;
+  // -t: also take recipients from the message's To/Cc/Bcc (or Resent-To/Cc/Bcc) headers, and
+  // remove Bcc/Resent-Bcc before sending (SPEC.md "Message input").
+  bool read_recipients = false;
+  // -F/--from-name: display name of the From: a composed message gets, or that is added to a
+  // sent-as-is message without From: (docs/decisions.md "Composing and -t").
+  std::optional<std::string> from_name;
+  Composition compose;
 };
 
 // What the command line asks for: a Request to run, or text to print and a status to exit

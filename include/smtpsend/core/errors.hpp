@@ -47,6 +47,8 @@ enum class Errc {
   tls_unavailable = 100,
   tls_handshake_failed,
   auth_failed,
+  auth_unavailable,  // no AUTH, or no mechanism both sides have
+  auth_without_tls,  // AUTH refused on a connection without TLS (--allow-plaintext-auth)
   internal = 120,
   // A SASL challenge that breaks its mechanism's grammar or bounds (RFC 4954 §4).
   sasl_challenge_malformed,

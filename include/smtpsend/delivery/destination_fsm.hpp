@@ -9,11 +9,14 @@
 // failure (68) without a connection; SERVFAIL/timeout -> deferred. When every address is used
 // up, unsettled recipients are deferred with one sentence that counts what was tried
 // ("connection refused by all 2 addresses of 2 MX hosts of example.com"). An opportunistic
-// STARTTLS whose handshake failed -> the same address once more, without TLS.
+// STARTTLS whose handshake failed -> the same address once more, without TLS. A relay is a
+// destination with one host and no MX lookup; a relay host without address records fails
+// (68), a failed lookup defers.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <system_error>
@@ -63,6 +66,9 @@ struct FsmOptions {
   dns::AddressFamily family = dns::AddressFamily::any;  // -4 / -6 filter on known addresses
   dns::RandomIndex random;                  // equal-preference shuffle
   bool resolve_only = false;                // --dry-run: Finish after planning, no Connect
+  // --relay: the destination's one host is the relay (its address records, no MX lookup);
+  // `port` is then the relay's port.
+  std::optional<RelayRoute> relay;
 };
 
 class DestinationFsm {

@@ -19,6 +19,7 @@ struct OutgoingMessage {
   const message::Message* message = nullptr;      // owned by the caller; outlives delivery
   std::string mail_from;                          // envelope sender, "" = null sender
   std::vector<message::EnvelopeAddress> recipients;
+  smtp::DsnRequest dsn = {};  // RFC 3461 parameters asked for (sent only where DSN is offered)
 };
 
 // Recipients that share a route (one domain, case-insensitive): one transaction per message.
@@ -27,6 +28,20 @@ struct Destination {
   std::string key;     // lower-cased grouping key
   std::vector<smtp::Transaction> transactions;
 };
+
+// --relay: one submission server takes every recipient (SPEC.md "Routing").
+struct RelayRoute {
+  std::string host;             // a host name, or an IP address without brackets
+  std::uint16_t port = 587;     // RFC 6409 submission; 465 with implicit TLS (RFC 8314)
+  bool implicit_tls = false;    // smtps:// or --smtps
+  bool address_literal = false; // host is an IP address: no DNS lookup
+  friend bool operator==(const RelayRoute&, const RelayRoute&) = default;
+};
+
+// Every message's recipients in one destination named after the relay host, one transaction
+// per message; a recipient listed twice for one message is sent once.
+Destination relay_destination(const std::vector<OutgoingMessage>& messages,
+                              const RelayRoute& relay);
 
 // Groups every message's recipients by domain, keeping first-seen order; a recipient listed
 // twice for one message (domain compared case-insensitively) is sent once.
@@ -40,6 +55,8 @@ struct PlannedDestination {
   std::uint16_t port = 25;
   std::string tls_policy;    // --tls: "none", "opportunistic", "required" or "verify"
   std::string problem;       // one sentence when resolution failed (empty otherwise)
+  bool relay = false;        // --relay: the plan is the relay host's addresses, not an MX list
+  bool implicit_tls = false; // smtps:// or --smtps
 };
 
 }  // namespace smtpsend::delivery

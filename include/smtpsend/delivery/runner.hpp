@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,8 @@ struct DeliveryOptions {
   std::size_t max_parallel = 8;
   transport::Timeouts timeouts;
   transport::TlsSettings tls;                            // --tls, --ca-file, ... (MX: opportunistic)
+  std::optional<RelayRoute> relay;                       // --relay: one server takes everything
+  std::shared_ptr<const smtp::AuthSettings> auth;        // -u: AUTH (relay only)
   TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)
 };
 

@@ -1,11 +1,15 @@
-// smtp/session: the sans-io SMTP client session (RFC 5321, 2920, 1870, 6152).
+// smtp/session: the sans-io SMTP client session (RFC 5321, 2920, 1870, 6152, 6531).
 //
 // Owns: the protocol steps of one connection to one host: greeting, EHLO (HELO fallback on a
 // 5xx to EHLO), one or more mail transactions (MAIL, RCPT..., DATA, message data, final dot),
-// PIPELINING groups, SIZE, BODY=8BITMIME, 452 splitting, RSET only when needed, QUIT.
+// PIPELINING groups, SIZE, BODY=8BITMIME (or the message's 7-bit form), SMTPUTF8 (RFC 6531),
+// 452 splitting, RSET only when needed, QUIT; CHUNKING (RFC 3030): one BDAT LAST per message,
+// pipelined with MAIL and RCPT when it fits one write.
 // STARTTLS (RFC 3207) under a TlsPolicy: StartTls action, on_tls_established/on_tls_failed;
 // bytes after the 220 to STARTTLS are a violation (CVE-2011-0411), and after the handshake the
-// capabilities are forgotten and EHLO is sent again (RFC 3207 §4.2). Later: AUTH, CHUNKING.
+// capabilities are forgotten and EHLO is sent again (RFC 3207 §4.2). Implicit TLS (RFC 8314):
+// StartTls before the greeting. AUTH (RFC 4954) with the SASL clients of sasl.hpp, refused
+// without TLS unless allowed; its secrets appear in the transcript only as "<redacted>".
 //
 // Must not: own a socket, a timer or a clock, or include Asio/OpenSSL/c-ares (the build checks).
 // The transport calls next_action(), performs it, and reports back with on_*().
@@ -30,7 +34,9 @@
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/smtp/capabilities.hpp"
+#include "smtpsend/smtp/dsn.hpp"
 #include "smtpsend/smtp/reply.hpp"
+#include "smtpsend/smtp/sasl.hpp"
 #include "smtpsend/smtp/stage.hpp"
 #include "smtpsend/smtp/tls_policy.hpp"
 
@@ -45,11 +51,35 @@ struct Transaction {
   // The caller keeps the bytes alive until the session is Done.
   std::string_view content;
   bool eight_bit = false;  // content has bytes >= 0x80: needs BODY=8BITMIME
+  // eight_bit only: the message converted to 7 bits (RFC 6152 §3, message/seven_bit_downgrade)
+  // for a server without 8BITMIME, kept alive like `content`. Empty when it cannot be
+  // converted; `seven_bit_error` then says why ("5.6.3 ..."), and such a server fails it.
+  std::string_view seven_bit_content = {};
+  std::string seven_bit_error = {};
+  // RFC 6531 §3.2: the message needs SMTPUTF8 whoever gets it (a UTF-8 sender, raw UTF-8 in
+  // the header section). A recipient needs it when its wire address is not ASCII; then only
+  // that recipient does. MAIL FROM carries SMTPUTF8 when anyone in the transaction needs it; a
+  // server without it fails those (5.6.7), not final, so the destination's other hosts are tried.
+  bool needs_smtputf8 = false;
+  // The envelope as it goes on the wire: domains as A-labels (RFC 5890 §2.3.2.1, RFC 5321
+  // §2.3.5). Empty = mail_from / recipients as they are. Outcomes keep `recipients` (as the
+  // user wrote them): the destination and the runner match outcomes by that text.
+  std::string wire_mail_from = {};
+  std::vector<std::string> wire_recipients = {};  // same order as recipients when not empty
+  DsnRequest dsn = {};  // sendmail -N/-R/-V; sent only when EHLO offers DSN (RFC 3461)
 };
 
 struct Peer {
   std::string host;  // "mx1.example.com" (or the literal for a domain literal)
   std::string ip;    // "192.0.2.1"
+};
+
+// SMTP AUTH (RFC 4954) for a relay: who, how, and the crypto the SASL mechanisms use.
+struct AuthSettings {
+  SaslCredentials credentials;
+  SaslPreference preference;          // --auth (auto when unset), --oauth-token-cmd
+  bool allow_plaintext = false;       // --allow-plaintext-auth: AUTH without TLS
+  const SaslCrypto* crypto = nullptr;  // never null; outlives the session
 };
 
 struct SessionConfig {
@@ -60,12 +90,20 @@ struct SessionConfig {
   // written in blocks of at most this size, so a pipelined write can never deadlock against a
   // server that is itself blocked writing replies (RFC 2920 §3.1).
   std::size_t max_write = 64 * 1024;
+  // CHUNKING (RFC 3030) when the server offers it: "BDAT <size> LAST" and the message as it is,
+  // no dot-stuffing and no 354 to wait for.
+  bool use_chunking = true;
   StageTimeouts timeouts;  // only to quote the right number in "no reply within N s"
   // none keeps the session in clear whatever the server offers; the caller picks the policy
   // (MX delivery: opportunistic by default, SPEC.md "TLS").
   TlsPolicy tls = TlsPolicy::none;
   // The transport started TLS before the greeting (RFC 8314); STARTTLS is then never sent.
+  // The first action is StartTls, and the greeting is read over TLS; a failed handshake is
+  // a policy failure (77): there is no clear-text fallback on a TLS port.
   bool implicit_tls = false;
+  // Set: AUTH after EHLO (and after STARTTLS), before the first MAIL FROM. Shared, not copied,
+  // so the secret exists once.
+  std::shared_ptr<const AuthSettings> auth;
 };
 
 struct RecipientOutcome {

@@ -581,3 +581,48 @@ TEST(DestinationFsm, ActionsPrintReadably) {
 
 }  // namespace
 }  // namespace smtpsend::delivery
+
+namespace smtpsend::delivery {
+namespace {
+
+smtp::Transaction with_wire(std::vector<std::string> recipients, std::vector<std::string> wire) {
+  smtp::Transaction t = transaction(0, std::move(recipients));
+  t.wire_recipients = std::move(wire);
+  t.needs_smtputf8 = true;
+  return t;
+}
+
+// A 5.6.7 (no SMTPUTF8) is not final: the next MX is tried with the recipients left, each
+// still paired with its wire form; when no host offers SMTPUTF8, the last 5.6.7 stands.
+TEST(DestinationFsm, NextHostGetsTheWireFormsOfTheRecipientsLeft) {
+  const std::string jorg =
+      "j\xc3\xb6rg@b\xc3\xbc"
+      "cher.example";
+  DestinationFsm fsm(
+      destination("example.com",
+                  {with_wire({"a@example.com", jorg},
+                             {"a@example.com", "j\xc3\xb6rg@xn--bcher-kva.example"})}),
+      options());
+  fsm.on_mx(
+      dns::MxAnswer{dns::LookupStatus::ok,
+                    {{10, "mx1.example.com"}, {20, "mx2.example.com"}},
+                    {{"mx1.example.com", {"192.0.2.1"}}, {"mx2.example.com", {"192.0.2.2"}}}});
+  expect_next(fsm, Connect{"mx1.example.com", "192.0.2.1", 25});
+  fsm.on_connected();
+  fsm.next_action();
+  smtp::RecipientOutcome no_utf8 =
+      outcome_for(jorg, RecipientStatus::failed, FailureCause::permanent, 0, false);
+  no_utf8.result.diag.reply.reset();
+  no_utf8.result.diag.error = make_error_code(Errc::smtputf8_unsupported);
+  no_utf8.result.diag.detail = "5.6.7 the message needs SMTPUTF8";
+  fsm.on_session(session({failed_final("a@example.com", 550), no_utf8}));
+  expect_next(fsm, Connect{"mx2.example.com", "192.0.2.2", 25});
+  fsm.on_connected();
+  expect_next(fsm, run("mx2.example.com", "192.0.2.2",
+                       {with_wire({jorg}, {"j\xc3\xb6rg@xn--bcher-kva.example"})}));
+  fsm.on_session(session({no_utf8}));
+  expect_next(fsm, Finish{{failed_final("a@example.com", 550).result, no_utf8.result}});
+}
+
+}  // namespace
+}  // namespace smtpsend::delivery

@@ -86,6 +86,28 @@ TEST(DryRunText, LiteralAndImplicitHostsHaveNoPreference) {
             "  port 2525, TLS opportunistic\n");
 }
 
+// A relay is not an MX lookup: the plan says so, with the port and implicit TLS.
+TEST(DryRunText, RelayIsNamedAsSuch) {
+  delivery::PlannedDestination destination;
+  destination.domain = "smtp.example.com";
+  destination.recipients = {"bob@example.net"};
+  destination.plan.kind = dns::PlanKind::implicit;
+  destination.plan.hosts = {{"smtp.example.com", 0, {"192.0.2.9"}, true}};
+  destination.port = 465;
+  destination.tls_policy = "verify";
+  destination.relay = true;
+  destination.implicit_tls = true;
+  const std::vector<delivery::PlannedDestination> plan{destination};
+  EXPECT_EQ(plan_text(plan),
+            "smtp.example.com: relay (submission server, no MX lookup)\n"
+            "  recipients: bob@example.net\n"
+            "  1. smtp.example.com: 192.0.2.9\n"
+            "  port 465, TLS verify (implicit TLS)\n");
+  const std::string json = plan_json(plan, ExitCode::ok);
+  EXPECT_NE(json.find("\"kind\":\"relay\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"implicit_tls\":true"), std::string::npos) << json;
+}
+
 TEST(DryRunText, DnsNamesSanitised) {
   delivery::PlannedDestination destination = mx_destination();
   destination.plan.hosts = {{"evil\x1b[2J.example", 0, {"192.0.2.1"}, false}};
