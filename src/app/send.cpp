@@ -18,7 +18,7 @@ ExitCode exit_code_for_fatal(const std::string& fatal) {
 std::vector<report::MessageSummary> summaries(const std::vector<message::Message>& messages) {
   std::vector<report::MessageSummary> out;
   for (const auto& message : messages) {
-    out.push_back({message.facts.message_id, message.content.size()});
+    out.push_back({message.facts.message_id, message.size()});
   }
   return out;
 }

@@ -38,7 +38,7 @@ smtp::Transaction& transaction_for(Destination& destination, std::size_t message
     transaction.wire_mail_from = std::move(sender.text);
     transaction.needs_smtputf8 = sender.needs_smtputf8;
     if (const message::Message* message = outgoing.message) {
-      transaction.content = message->content;
+      transaction.content = message->wire_content();
       transaction.eight_bit = message->eight_bit;
       transaction.seven_bit_content = message->seven_bit.content;
       transaction.seven_bit_error = message->seven_bit.error;

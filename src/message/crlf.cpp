@@ -4,16 +4,21 @@
 #include <cstdint>
 #include <cstring>
 
+#include "smtpsend/message/content.hpp"
 #include "smtpsend/message/message.hpp"
 
 namespace smtpsend::message {
 
-std::string canonicalize_crlf(std::string_view raw) {
-  std::string out;
-  // Most input is already CRLF or is LF-only with lines far longer than 8 bytes.
-  out.reserve(raw.size() + raw.size() / 8 + 2);
-  const char* p = raw.data();
-  const char* const end = p + raw.size();
+void CrlfCanonicalizer::feed(std::string_view in, std::string& out) {
+  if (in.empty()) return;
+  const char* p = in.data();
+  const char* const end = p + in.size();
+  if (pending_cr_) {
+    out.append("\r\n", 2);
+    pending_cr_ = false;
+    wrote_any_ = ends_with_lf_ = true;
+    if (*p == '\n') ++p;
+  }
   // The next LF is remembered across iterations so that a run of bare CRs stays linear.
   const char* next_lf = nullptr;
   while (p < end) {
@@ -24,13 +29,38 @@ std::string canonicalize_crlf(std::string_view raw) {
     const char* cr =
         static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(next_lf - p)));
     const char* brk = cr != nullptr ? cr : next_lf;
-    out.append(p, static_cast<std::size_t>(brk - p));
+    if (brk > p) {
+      out.append(p, static_cast<std::size_t>(brk - p));
+      wrote_any_ = true;
+      ends_with_lf_ = false;
+    }
     if (brk == end) break;
+    if (*brk == '\r' && brk + 1 == end) {
+      pending_cr_ = true;  // the LF that makes it a CRLF may start the next piece
+      break;
+    }
     out.append("\r\n", 2);
+    wrote_any_ = ends_with_lf_ = true;
     p = brk + 1;
-    if (*brk == '\r' && p < end && *p == '\n') ++p;
+    if (*brk == '\r' && *p == '\n') ++p;
   }
-  if (!out.empty() && !out.ends_with("\r\n")) out.append("\r\n", 2);
+}
+
+void CrlfCanonicalizer::finish(std::string& out) {
+  if (pending_cr_ || (wrote_any_ && !ends_with_lf_)) {
+    out.append("\r\n", 2);
+    wrote_any_ = ends_with_lf_ = true;
+  }
+  pending_cr_ = false;
+}
+
+std::string canonicalize_crlf(std::string_view raw) {
+  std::string out;
+  // Most input is already CRLF or is LF-only with lines far longer than 8 bytes.
+  out.reserve(raw.size() + raw.size() / 8 + 2);
+  CrlfCanonicalizer canonicalizer;
+  canonicalizer.feed(raw, out);
+  canonicalizer.finish(out);
   return out;
 }
 

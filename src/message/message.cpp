@@ -1,6 +1,8 @@
 // The load pipeline: bytes -> canonical CRLF -> header facts -> completed headers.
 #include "smtpsend/message/message.hpp"
 
+#include "smtpsend/core/errors.hpp"
+
 namespace smtpsend::message {
 namespace {
 
@@ -41,11 +43,44 @@ bool prepare_owned_message(std::string&& raw, std::string source, const Completi
   return true;
 }
 
+namespace {
+
+// The head is canonicalised without finish(): the tail continues it where the head ends
+// mid-line (input that is all body, without a line break in its first kHeldWhole bytes).
+bool prepare_large_message(RawMessage&& raw, std::string source, const CompletionContext& ctx,
+                           Message& out, LoadError& error) {
+  out.source = std::move(source);
+  CrlfCanonicalizer canonicalizer;
+  out.content.reserve(raw.head.size() + raw.head.size() / 8 + 1024);
+  canonicalizer.feed(raw.head, out.content);
+  // A CR ending the head is a bare CR (a CRLF is never cut), so a line break of its own.
+  if (raw.head.ends_with('\r')) canonicalizer.finish(out.content);
+  raw.head = std::string();
+  if (!scan_headers(out.content, out.facts, error)) {
+    error.detail = out.source + ": " + error.detail;
+    return false;
+  }
+  if (out.facts.has_header_section && out.facts.header_end >= out.content.size()) {
+    error.error = make_error_code(Errc::message_malformed);
+    error.detail = out.source + ": the header section does not end within " +
+                   std::to_string(kMaxHeaderSection) + " bytes";
+    return false;
+  }
+  add_missing_headers(out.content, out.facts, ctx);
+  out.spooled = std::move(raw.tail);
+  out.eight_bit = has_eight_bit(out.content);  // the tail is 7-bit (read_message_input)
+  return true;
+}
+
+}  // namespace
+
 bool load_message(const std::string& path, const CompletionContext& ctx, Message& out,
                   LoadError& error) {
-  std::string raw;
-  if (!read_input(path, raw, error)) return false;
-  return prepare_owned_message(std::move(raw), path == "-" ? "stdin" : path, ctx, out, error);
+  RawMessage raw;
+  if (!read_message_input(path, raw, error)) return false;
+  std::string source = path == "-" ? "stdin" : path;
+  if (raw.tail) return prepare_large_message(std::move(raw), std::move(source), ctx, out, error);
+  return prepare_owned_message(std::move(raw.head), std::move(source), ctx, out, error);
 }
 
 std::string default_envelope_sender(const HeaderFacts& facts, std::string_view user,

@@ -90,7 +90,7 @@ Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
 Action Session::Impl::next_action() {
   if (close_handed_out_) return Done{outcome()};
   if (in_flight_) return *in_flight_;
-  if (!outgoing_.empty() || data_) {
+  if (!outgoing_.empty() || (data_ && fill_data())) {
     in_flight_ = take_write();
     last_stage_ = in_flight_->stage;
     return *in_flight_;
@@ -123,8 +123,30 @@ Write Session::Impl::take_write() {
     return write;
   }
   DataStream& data = *data_;
+  const std::size_t n = std::min(limit, data.stuffed.size());
+  Write write{data.stuffed.substr(0, n), Stage::data_block};
+  data.stuffed.erase(0, n);
+  if (data.exhausted()) {
+    final_dot_handed_out_ = true;
+    data_.reset();
+  }
+  return write;
+}
+
+// Stuffs slices until a block is ready or the data ended. Stuffing at most doubles a slice, so
+// what is held stays within a few blocks. False when the message could not be read: the session
+// then closes without the final dot, so the server discards the partial message.
+bool Session::Impl::fill_data() {
+  DataStream& data = *data_;
+  const std::size_t limit = config_.max_write;
   while (!data.end_marked && data.stuffed.size() < limit) {
-    if (data.rest.empty()) {
+    std::string_view slice;
+    std::string error;
+    if (!data.reader.next(limit - data.stuffed.size(), slice, error)) {
+      input_failure(std::move(error));
+      return false;
+    }
+    if (slice.empty()) {
       if (!data.chunked) {
         data.stuffer.finish(data.stuffed);
         transcript(TranscriptKind::client, ".");
@@ -134,25 +156,24 @@ Write Session::Impl::take_write() {
         transcript(TranscriptKind::client, "QUIT");
       }
       data.end_marked = true;
-      break;
-    }
-    // Stuffing at most doubles a slice, so what is held stays within a few blocks.
-    const std::size_t n = std::min(data.rest.size(), limit - data.stuffed.size());
-    if (data.chunked) {
-      data.stuffed.append(data.rest.substr(0, n));  // BDAT counts octets: sent as they are
+    } else if (data.chunked) {
+      data.stuffed.append(slice);  // BDAT counts octets: sent as they are
     } else {
-      data.stuffer.feed(data.rest.substr(0, n), data.stuffed);
+      data.stuffer.feed(slice, data.stuffed);
     }
-    data.rest.remove_prefix(n);
   }
-  const std::size_t n = std::min(limit, data.stuffed.size());
-  Write write{data.stuffed.substr(0, n), Stage::data_block};
-  data.stuffed.erase(0, n);
-  if (data.exhausted()) {
-    final_dot_handed_out_ = true;
-    data_.reset();
-  }
-  return write;
+  return true;
+}
+
+// The message could not be read while being sent: no host can be given it now, so every
+// recipient not yet settled is deferred and the connection closed without the final dot.
+void Session::Impl::input_failure(std::string detail) {
+  Fate fate;
+  fate.diag = diagnostics(Stage::data_block);
+  fate.diag.error = make_error_code(Errc::input_unreadable);
+  fate.diag.detail = std::move(detail) + "; the message was not sent to " + where();
+  settle_unsettled(fate);
+  abandon();
 }
 
 void Session::Impl::on_written() {

@@ -12,8 +12,9 @@ bool Session::Impl::sends_raw_eight_bit(const Transaction& t) const noexcept {
   return t.eight_bit && caps_.eight_bit_mime;
 }
 
-std::string_view Session::Impl::content_on_wire(const Transaction& t) const noexcept {
-  return t.eight_bit && !caps_.eight_bit_mime ? t.seven_bit_content : t.content;
+message::ContentView Session::Impl::content_on_wire(const Transaction& t) const noexcept {
+  return t.eight_bit && !caps_.eight_bit_mime ? message::ContentView{t.seven_bit_content}
+                                              : t.content;
 }
 
 // RFC 6531 §3.2: a recipient whose address (as the wire carries it) is not ASCII.

@@ -363,13 +363,12 @@ void Session::Impl::send_bdat() {
 }
 
 void Session::Impl::start_message_data() {
-  const std::string_view content = content_on_wire(transaction(*tx_));
-  transcript(
-      TranscriptKind::info,
-      "<message data: " + std::to_string(content.size()) + " bytes" +
-          (content.data() == transaction(*tx_).content.data() ? ">" : ", converted to 7 bits>"));
+  const message::ContentView content = content_on_wire(transaction(*tx_));
+  transcript(TranscriptKind::info,
+             "<message data: " + std::to_string(content.size()) + " bytes" +
+                 (content == transaction(*tx_).content ? ">" : ", converted to 7 bits>"));
   DataStream data;
-  data.rest = content;
+  data.reader = message::ContentReader(content);
   data.chunked = tx_->chunked;
   // Postfix's smtp_skip_quit_resp: the 221 tells nothing, so when no command follows this
   // message QUIT rides in the same write as the final dot and costs no round trip.

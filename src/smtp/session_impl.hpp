@@ -57,13 +57,13 @@ struct TxRun {
   std::vector<std::size_t> accepted;
   std::vector<OverQuota> over_quota;
   bool mail_refused = false;
-  bool chunked = false;  // BDAT LAST instead of DATA (RFC 3030)
+  bool chunked = false;    // BDAT LAST instead of DATA (RFC 3030)
   bool data_sent = false;  // DATA or BDAT went out with the envelope (pipelined)
 };
 
 // Message data on its way: stuffed in slices so no more than a few blocks are ever held.
 struct DataStream {
-  std::string_view rest;  // content not yet stuffed
+  message::ContentReader reader;  // content not yet stuffed
   message::DotStuffer stuffer;
   std::string stuffed;  // stuffed bytes not yet handed to the transport
   bool end_marked = false;
@@ -93,6 +93,8 @@ struct Session::Impl {
   void on_failure(Failure failure, std::error_code ec);
   bool reading() const noexcept;
   Write take_write();
+  bool fill_data();
+  void input_failure(std::string detail);
   void transcript(TranscriptKind kind, std::string_view text);
   void transcript_reply(const Reply& reply);
 
@@ -147,7 +149,7 @@ struct Session::Impl {
   const Transaction& transaction(const TxRun& run) const { return transactions_[run.source]; }
   // What goes after DATA or BDAT: the message as it is, or its 7-bit form for a server without
   // 8BITMIME (RFC 6152 §3).
-  std::string_view content_on_wire(const Transaction& t) const noexcept;
+  message::ContentView content_on_wire(const Transaction& t) const noexcept;
   bool sends_raw_eight_bit(const Transaction& t) const noexcept;
   static const std::string& wire_mail_from(const Transaction& t) noexcept {
     return t.wire_mail_from.empty() ? t.mail_from : t.wire_mail_from;

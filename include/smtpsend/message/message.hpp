@@ -9,12 +9,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
+#include "smtpsend/message/content.hpp"
 #include "smtpsend/message/seven_bit_downgrade.hpp"
 
 namespace smtpsend::message {
@@ -24,6 +26,10 @@ namespace smtpsend::message {
 inline constexpr std::size_t kMaxHeaderSection = 1024 * 1024;
 // RFC 5322 §2.1.1: a header line must not exceed 998 octets (plus CRLF).
 inline constexpr std::size_t kMaxHeaderLine = 998;
+// A message up to this size is held whole. Of a larger one only the header section is held
+// (all of it, up to kMaxHeaderSection), or, for input that is all body, its first bytes up to a
+// line break within this size.
+inline constexpr std::size_t kHeldWhole = 256 * 1024;
 
 struct HeaderFacts {
   bool has_date = false;
@@ -39,8 +45,13 @@ struct HeaderFacts {
 };
 
 struct Message {
-  std::string source;   // "stdin" or the file name, for error messages
-  std::string content;  // canonical CRLF, headers completed; ends with CRLF
+  std::string source;  // "stdin" or the file name, for error messages
+  // Canonical CRLF, headers completed. The whole message (ending with CRLF), or, when
+  // `spooled` is set, its first part: the whole header section and the start of the body.
+  std::string content;
+  // A large message's body past `content`, left in its file or spooled (message/content.hpp).
+  // Never 8-bit: an 8-bit message is held whole (its 7-bit form is made in memory).
+  std::shared_ptr<const SpooledBody> spooled;
   HeaderFacts facts;
   bool eight_bit = false;  // any byte >= 0x80
   // eight_bit only: the 7-bit form for servers without 8BITMIME, or why there is none
@@ -48,6 +59,9 @@ struct Message {
   SevenBitForm seven_bit;
   // -t: the recipients its header names (read_recipients.hpp), as written; empty without -t.
   std::vector<std::string> header_recipients;
+
+  ContentView wire_content() const noexcept { return {content, spooled.get()}; }
+  std::uint64_t size() const noexcept { return wire_content().size(); }
 };
 
 // A failure with the one sentence the user sees ("cannot read a.eml: No such file or directory").
@@ -59,6 +73,18 @@ struct LoadError {
 // Reads a whole file ("-" is stdin). On failure returns false and fills `error`
 // (Errc::input_unreadable).
 bool read_input(const std::string& path, std::string& out, LoadError& error);
+
+// A message's bytes as read: all of them in `head`, or, over kHeldWhole bytes, the header
+// section (see kHeldWhole) and the rest in `tail` (left in a regular file, else spooled to an
+// unlinked file in $TMPDIR or /tmp). A tail with 8-bit bytes is read into `head` after all.
+struct RawMessage {
+  std::string head;
+  std::shared_ptr<const SpooledBody> tail;
+  bool tail_eight_bit = false;
+};
+// Errors: Errc::input_unreadable (66); a spool that cannot be written, its errno (74).
+bool read_message_input(const std::string& path, RawMessage& out, LoadError& error,
+                        bool whole = false);
 
 // Bare CR, bare LF and CRLF all become CRLF; the result ends with CRLF when non-empty.
 std::string canonicalize_crlf(std::string_view raw);

@@ -33,6 +33,7 @@
 
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/core/transcript.hpp"
+#include "smtpsend/message/content.hpp"
 #include "smtpsend/smtp/capabilities.hpp"
 #include "smtpsend/smtp/dsn.hpp"
 #include "smtpsend/smtp/reply.hpp"
@@ -47,9 +48,10 @@ struct Transaction {
   std::size_t message_index = 0;        // which -m message (reported back in outcomes)
   std::string mail_from;                // envelope sender without <>; empty = null sender
   std::vector<std::string> recipients;  // envelope recipients without <>
-  // The whole message, canonical CRLF, NOT dot-stuffed (the session dot-stuffs while sending).
+  // The whole message, canonical CRLF, NOT dot-stuffed (the session dot-stuffs while sending):
+  // in memory, or a large message's head and its spooled rest, read in slices while sending.
   // The caller keeps the bytes alive until the session is Done.
-  std::string_view content;
+  message::ContentView content;
   bool eight_bit = false;  // content has bytes >= 0x80: needs BODY=8BITMIME
   // eight_bit only: the message converted to 7 bits (RFC 6152 §3, message/seven_bit_downgrade)
   // for a server without 8BITMIME, kept alive like `content`. Empty when it cannot be
@@ -77,8 +79,8 @@ struct Peer {
 // SMTP AUTH (RFC 4954) for a relay: who, how, and the crypto the SASL mechanisms use.
 struct AuthSettings {
   SaslCredentials credentials;
-  SaslPreference preference;          // --auth (auto when unset), --oauth-token-cmd
-  bool allow_plaintext = false;       // --allow-plaintext-auth: AUTH without TLS
+  SaslPreference preference;           // --auth (auto when unset), --oauth-token-cmd
+  bool allow_plaintext = false;        // --allow-plaintext-auth: AUTH without TLS
   const SaslCrypto* crypto = nullptr;  // never null; outlives the session
 };
 

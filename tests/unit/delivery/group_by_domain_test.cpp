@@ -51,7 +51,7 @@ TEST(GroupByDomain, TransactionCarriesTheMessageAndEnvelope) {
   EXPECT_EQ(t.message_index, 0u);
   EXPECT_EQ(t.mail_from, "");
   EXPECT_EQ(t.content, m.content);
-  EXPECT_EQ(t.content.data(), m.content.data()) << "content is a view of the caller's bytes";
+  EXPECT_EQ(t.content.head.data(), m.content.data()) << "content is a view of the caller's bytes";
   EXPECT_TRUE(t.eight_bit);
 }
 

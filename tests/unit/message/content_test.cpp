@@ -1,0 +1,182 @@
+// The streaming CRLF canonicaliser and the reader of a large message's spooled tail, checked
+// against a plain reference, fed whole, one byte at a time and split at every offset.
+#include "smtpsend/message/content.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "smtpsend/message/message.hpp"
+#include "support/spooled_body.hpp"
+
+namespace smtpsend::message {
+namespace {
+
+using smtpsend::testing::reference_canonical;
+using smtpsend::testing::sizes;
+using smtpsend::testing::spooled_body;
+using smtpsend::testing::SpooledBodyOptions;
+
+const std::vector<std::string>& raw_inputs() {
+  static const std::vector<std::string> inputs = {
+      "",
+      "a",
+      "\r",
+      "\n",
+      "\r\n",
+      "line\r\nline\r\n",
+      "lf only\nsecond\n",
+      "bare cr\rnext\r",
+      "mixed\r\n\n\r\r\n.\r\n",
+      "\r\r\r\n\n\n",
+      "no final line break",
+      "ends in cr\r",
+      ".\n.\r.\r\n",
+      std::string("nul\0byte\n\xff\xfe\r", 13),
+  };
+  return inputs;
+}
+
+std::string canonicalize_in_pieces(const std::vector<std::string_view>& pieces) {
+  CrlfCanonicalizer canonicalizer;
+  std::string out;
+  for (std::string_view piece : pieces) canonicalizer.feed(piece, out);
+  canonicalizer.finish(out);
+  return out;
+}
+
+TEST(CrlfCanonicalizer, MatchesTheReferenceWholeByteByByteAndSplitAnywhere) {
+  for (const std::string& raw : raw_inputs()) {
+    const std::string expected = reference_canonical(raw);
+    EXPECT_EQ(canonicalize_in_pieces({raw}), expected) << raw;
+    EXPECT_EQ(canonicalize_crlf(raw), expected) << raw;
+    std::vector<std::string_view> bytes;
+    for (std::size_t i = 0; i < raw.size(); ++i)
+      bytes.push_back(std::string_view(raw).substr(i, 1));
+    EXPECT_EQ(canonicalize_in_pieces(bytes), expected) << "byte by byte: " << raw;
+    for (std::size_t cut = 0; cut <= raw.size(); ++cut) {
+      const std::string_view all(raw);
+      EXPECT_EQ(canonicalize_in_pieces({all.substr(0, cut), all.substr(cut)}), expected)
+          << "split at " << cut << ": " << raw;
+    }
+  }
+}
+
+TEST(CrlfCanonicalizer, ACrAtTheEndOfOnePieceAndAnLfAtTheStartOfTheNextAreOneLineBreak) {
+  EXPECT_EQ(canonicalize_in_pieces({"a\r", "\nb"}), "a\r\nb\r\n");
+  EXPECT_EQ(canonicalize_in_pieces({"a\r", "", "\nb"}), "a\r\nb\r\n");
+  EXPECT_EQ(canonicalize_in_pieces({"a\r", "b"}), "a\r\nb\r\n");
+}
+
+std::string read_all(ContentReader& reader, std::size_t max) {
+  std::string out;
+  for (;;) {
+    std::string_view slice;
+    std::string error;
+    EXPECT_TRUE(reader.next(max, slice, error)) << error;
+    if (slice.empty()) return out;
+    EXPECT_LE(slice.size(), max);
+    out.append(slice);
+  }
+}
+
+TEST(ContentReader, InMemoryContentIsHandedOutAsViewsOfItself) {
+  const std::string content = "Subject: x\r\n\r\nbody\r\n";
+  ContentReader reader{ContentView(content)};
+  std::string_view slice;
+  std::string error;
+  ASSERT_TRUE(reader.next(5, slice, error));
+  EXPECT_EQ(slice.data(), content.data());
+  EXPECT_EQ(slice, "Subje");
+}
+
+TEST(ContentReader, HeadThenTheCanonicalTailForEverySliceSize) {
+  const std::string head = "Subject: big\r\n\r\nfirst line\r\n";
+  std::string tail_raw;
+  for (int i = 0; i < 20000; ++i)
+    tail_raw += (i % 3 == 0 ? ".dot\n" : i % 3 == 1 ? "cr\r" : "x\r\n");
+  const auto tail = spooled_body(tail_raw);
+  const std::string expected = head + reference_canonical(tail_raw);
+  const ContentView view(head, tail.get());
+  EXPECT_EQ(view.size(), expected.size());
+  for (std::size_t max : {std::size_t{1}, std::size_t{7}, std::size_t{4096}, std::size_t{65536},
+                          std::size_t{10'000'000}}) {
+    ContentReader reader(view);
+    EXPECT_EQ(read_all(reader, max), expected) << "slices of " << max;
+  }
+}
+
+TEST(ContentReader, EveryRawInputAsATail) {
+  for (const std::string& raw : raw_inputs()) {
+    if (raw.empty()) continue;
+    const auto tail = spooled_body(raw);
+    ContentReader reader(ContentView("H: v\r\n\r\n", tail.get()));
+    EXPECT_EQ(read_all(reader, 3), "H: v\r\n\r\n" + reference_canonical(raw)) << raw;
+  }
+}
+
+TEST(ContentReader, AFileThatShrankIsAnErrorNotAShortMessage) {
+  // Loaded when it had 100 bytes; 10 are left.
+  const auto tail = spooled_body("0123456789", sizes(100, 102));
+  ContentReader reader(ContentView("", tail.get()));
+  std::string_view slice;
+  std::string error;
+  std::string got;
+  bool ok = true;
+  while (ok) {
+    ok = reader.next(4, slice, error);
+    if (ok && slice.empty()) break;
+    got.append(slice);
+  }
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(error, "big.eml changed while it was being sent");
+  EXPECT_LE(got.size(), 10u);
+}
+
+TEST(ContentReader, NeverHandsOutMoreThanTheAnnouncedSize) {
+  // Loaded with LF line ends (wire size 8); now it has bare CRs that canonicalise longer.
+  const auto tail = spooled_body("a\rb\rc\rd\r", sizes(std::nullopt, 8));
+  ContentReader reader(ContentView("", tail.get()));
+  std::string_view slice;
+  std::string error;
+  std::uint64_t handed_out = 0;
+  bool ok = true;
+  while (ok) {
+    ok = reader.next(3, slice, error);
+    if (ok && slice.empty()) break;
+    handed_out += slice.size();
+  }
+  EXPECT_FALSE(ok);
+  EXPECT_LE(handed_out, 8u);
+  EXPECT_EQ(error, "big.eml changed while it was being sent");
+}
+
+TEST(ContentReader, EndingShortOfTheAnnouncedSizeIsAnError) {
+  const auto tail = spooled_body("abc\n", sizes(std::nullopt, 9));
+  ContentReader reader(ContentView("", tail.get()));
+  std::string_view slice;
+  std::string error;
+  ASSERT_TRUE(reader.next(100, slice, error));
+  EXPECT_EQ(slice, "abc\r\n");
+  EXPECT_FALSE(reader.next(100, slice, error));
+  EXPECT_EQ(error, "big.eml changed while it was being sent");
+}
+
+TEST(ContentReader, AReadErrorNamesTheSourceAndTheReason) {
+  // A descriptor of a directory opens but cannot be read.
+  const int fd = ::open("/", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const SpooledBody tail(fd, 0, 10, 12, "stdin");
+  ContentReader reader(ContentView("head\r\n", &tail));
+  std::string_view slice;
+  std::string error;
+  ASSERT_TRUE(reader.next(100, slice, error));
+  EXPECT_EQ(slice, "head\r\n");
+  EXPECT_FALSE(reader.next(100, slice, error));
+  EXPECT_EQ(error, "cannot read stdin while sending it: Is a directory");
+}
+
+}  // namespace
+}  // namespace smtpsend::message
