@@ -1,0 +1,123 @@
+"""A large message is sent from its file, or from a spool of stdin, not held in memory.
+
+Each run's peak RSS comes from wait4() on the real binary; the bound is relative to the same
+binary sending a small message, so it holds for the sanitizer build too (its quarantine is
+kept small for these runs: freed blocks held back by ASan are not smtpsend's memory).
+"""
+import os
+import subprocess
+
+MESSAGE_MB = 48
+# Memory that may grow with the message: none, beyond noise (the held header section, the
+# read and write buffers, allocator slack).
+ALLOWED_GROWTH_MIB = 12
+
+
+def large_message(megabytes):
+    """LF line ends and a dot line every 1000 lines: what a script pipes into sendmail."""
+    head = b"From: Alice <alice@client.test>\nTo: user@example.test\nSubject: large\n\n"
+    block = b"".join((b".dot line %d\n" % i) if i % 1000 == 0 else b"x" * 75 + b"\n" for i in range(10000))
+    body = block * (megabytes * 1024 * 1024 // len(block) + 1)
+    return head + body
+
+
+def peak_rss_kib(argv, env, stdin_path):
+    with open(stdin_path, "rb") if stdin_path else open(os.devnull, "rb") as stdin:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.dup2(stdin.fileno(), 0)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.dup2(devnull, 2)
+                os.execve(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        _, status, rusage = os.wait4(pid, 0)
+    return os.waitstatus_to_exitcode(status), rusage.ru_maxrss
+
+
+def measured_send(smtpsend, args, stdin_path=None):
+    argv = [smtpsend.binary, *smtpsend.base_args(30), "-f", "alice@client.test", *args]
+    env = {**os.environ,
+           "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=1:detect_leaks=0"}
+    return peak_rss_kib(argv, env, stdin_path)
+
+
+def received_body(server):
+    [(_, content)] = server.messages(expected=1, timeout=60)
+    return content.partition(b"\n\n")[2]
+
+
+def test_from_a_file_memory_does_not_grow_with_the_message(smtpsend, sink, zone, tmp_path):
+    small, big = tmp_path / "small.eml", tmp_path / "big.eml"
+    small.write_bytes(large_message(0)[:200])
+    message = large_message(MESSAGE_MB)
+    big.write_bytes(message)
+    server = sink("mx1.example.test")
+    code, small_rss = measured_send(smtpsend, ["-m", str(small), "user@example.test"])
+    assert code == 0
+    code, big_rss = measured_send(smtpsend, ["-m", str(big), "user@example.test"])
+    assert code == 0
+    assert big_rss - small_rss < ALLOWED_GROWTH_MIB * 1024, (small_rss, big_rss)
+    messages = server.messages(expected=2, timeout=60)
+    # smtp-sink dumps with dot-stuffing undone and LF line ends: the body as it was written.
+    assert messages[1][1].partition(b"\n\n")[2] == message.partition(b"\n\n")[2]
+
+
+def test_from_a_pipe_it_is_spooled_and_memory_does_not_grow(smtpsend, sink, zone, tmp_path):
+    big = tmp_path / "big.eml"
+    message = large_message(MESSAGE_MB)
+    big.write_bytes(message)
+    server = sink("mx1.example.test")
+    small_rss = baseline_rss(smtpsend, tmp_path)
+    # A pipe, not the file: `cat big.eml | smtpsend`.
+    argv = [smtpsend.binary, *smtpsend.base_args(30), "-f", "alice@client.test", "user@example.test"]
+    env = {**os.environ,
+           "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=1:detect_leaks=0",
+           "TMPDIR": str(tmp_path)}
+    cat = subprocess.Popen(["cat", str(big)], stdout=subprocess.PIPE)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.dup2(cat.stdout.fileno(), 0)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    cat.stdout.close()
+    _, status, rusage = os.wait4(pid, 0)
+    assert cat.wait(timeout=30) == 0
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert rusage.ru_maxrss - small_rss < ALLOWED_GROWTH_MIB * 1024, (small_rss, rusage.ru_maxrss)
+    messages = server.messages(expected=2, timeout=60)
+    assert messages[1][1].partition(b"\n\n")[2] == message.partition(b"\n\n")[2]
+    assert sorted(os.listdir(tmp_path)) == ["big.eml", "small.eml"], "the spool is unlinked"
+
+
+def baseline_rss(smtpsend, tmp_path):
+    """Peak RSS of sending a small message the same way."""
+    small = tmp_path / "small.eml"
+    small.write_bytes(large_message(0)[:200])
+    code, rss = measured_send(smtpsend, ["user@example.test"], stdin_path=small)
+    assert code == 0
+    return rss
+
+
+def test_a_spooled_pipe_is_sent_again_to_the_next_mx_after_a_failure(smtpsend, scripted, sink, zone, tmp_path):
+    """mx1 drops the connection in the middle of the data; mx2 gets the whole message."""
+    first = scripted({"mx1.failover.test": {"data_mode": "disconnect_mid_data"}})
+    second = sink("mx2.failover.test")
+    message = large_message(4)
+    result = smtpsend.run("user@failover.test", stdin=message, env={"TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result
+    assert [e["event"] for e in first.events() if e["event"] == "disconnect_mid_data"] == ["disconnect_mid_data"]
+    assert received_body(second) == message.partition(b"\n\n")[2]
+
+
+def test_a_header_section_that_never_ends_is_65_before_anything_is_sent(smtpsend, scripted, zone, tmp_path):
+    server = scripted({"mx1.example.test": {}})
+    headers = b"".join(b"X-Filler-%d: %s\n" % (i, b"h" * 60) for i in range(20000))
+    result = smtpsend.run("user@example.test", stdin=headers + b"\nbody\n")
+    assert result.returncode == 65, result
+    assert "the header section does not end within 1048576" in result.stderr, result.stderr
+    assert server.connections() == []
