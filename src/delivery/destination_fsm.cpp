@@ -139,7 +139,11 @@ struct DestinationFsm::State {
     if (!options.random) options.random = [](std::size_t) -> std::size_t { return 0; };
   }
 
-  const std::string& domain() const { return destination.domain; }
+  // For sentences: a destination that domains sharing its MX hosts were merged into names them
+  // all (shared_mx.hpp).
+  const std::string& domain() const {
+    return destination.label.empty() ? destination.domain : destination.label;
+  }
 
   // ---- planning ----
 

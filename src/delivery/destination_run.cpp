@@ -47,8 +47,7 @@ void note(const DeliveryOptions& options, std::string_view peer, const std::stri
   if (options.transcript != nullptr) options.transcript->line(peer, TranscriptKind::info, text, 1);
 }
 
-FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random,
-                       bool resolve_only) {
+FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random, bool resolve_only) {
   FsmOptions fsm{options.mx_port, options.family, std::move(random), resolve_only, options.relay};
   if (options.relay) fsm.port = options.relay->port;
   return fsm;
@@ -76,6 +75,10 @@ class Runner {
 
  private:
   asio::awaitable<void> perform(ResolveMx& step) {
+    if (auto known = context_.mx_answers.find(step.domain); known != context_.mx_answers.end()) {
+      fsm_.on_mx(known->second);
+      co_return;
+    }
     const auto deadline = budget_.start();
     dns::MxAnswer answer = co_await context_.resolver.query_mx(std::move(step.domain), deadline);
     budget_.stop();
@@ -122,13 +125,13 @@ class Runner {
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
-    const transport::TlsUpgrade upgrade{&context_.tls, policy, step.peer.host,
-                                        options_.transcript};
+    const transport::TlsUpgrade upgrade{&context_.tls, policy, step.peer.host, options_.transcript};
     smtp::SessionOutcome outcome =
         co_await transport::drive_session(std::move(socket), session, options_.timeouts, upgrade);
     // The retry itself is the DestinationFsm's decision (destination_fsm.cpp); -v says so.
     if (!outcome.tls_failure.empty()) {
-      note(options_, step.peer.host, outcome.tls_failure + "; retrying without TLS (opportunistic)");
+      note(options_, step.peer.host,
+           outcome.tls_failure + "; retrying without TLS (opportunistic)");
     }
     fsm_.on_session(outcome);
   }

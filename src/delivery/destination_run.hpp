@@ -3,7 +3,9 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <random>
+#include <string>
 
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/destination_fsm.hpp"
@@ -20,6 +22,9 @@ struct RunContext {
   const DeliveryOptions& options;
   std::mt19937& random;
   transport::TlsClient& tls;  // its OpenSSL context is built on the first StartTls only
+  // MX answers already looked up (to find domains sharing MX hosts), by A-label domain: used
+  // instead of asking again.
+  std::map<std::string, dns::MxAnswer> mx_answers = {};
 };
 
 struct DestinationRun {

@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <exception>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "destination_run.hpp"
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/delivery/shared_mx.hpp"
 
 namespace smtpsend::delivery {
 namespace {
@@ -53,11 +55,63 @@ std::unique_ptr<dns::Resolver> make_resolver(asio::io_context& io, const Deliver
   return resolver;
 }
 
+// Looking for shared MX hosts must not hold every delivery back for long behind one slow
+// domain: past this, that domain is simply not merged, and is looked up again, with its whole
+// --dns-timeout, when its turn comes.
+constexpr std::chrono::seconds kSharedMxLookupLimit{10};
+
+// Only answers that will not change on asking again are kept for delivery.
+bool settled(const dns::MxAnswer& answer) {
+  return answer.status == dns::LookupStatus::ok || answer.status == dns::LookupStatus::nxdomain ||
+         answer.status == dns::LookupStatus::nodata;
+}
+
+asio::awaitable<void> mx_worker(detail::RunContext& context,
+                                const std::vector<std::string>& domains, WorkQueue& queue) {
+  while (std::optional<std::size_t> index = queue.next()) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::min<std::chrono::steady_clock::duration>(
+                                               context.options.dns_timeout, kSharedMxLookupLimit);
+    dns::MxAnswer answer = co_await context.resolver.query_mx(domains[*index], deadline);
+    if (settled(answer)) context.mx_answers[domains[*index]] = std::move(answer);
+  }
+}
+
+// Looks up every destination's MX records (at most --max-parallel at a time) and merges the
+// destinations that share their MX hosts (shared_mx.hpp). The answers stay in `context`, so
+// no domain is looked up twice.
+void merge_by_mx(asio::io_context& io, detail::RunContext& context,
+                 std::vector<Destination>& destinations) {
+  std::vector<std::string> domains;
+  for (const Destination& destination : destinations) {
+    if (std::string name = mx_query_name(destination); !name.empty()) {
+      domains.push_back(std::move(name));
+    }
+  }
+  WorkQueue queue(domains.size());
+  const std::size_t workers =
+      std::min(std::max<std::size_t>(context.options.max_parallel, 1), domains.size());
+  for (std::size_t i = 0; i < workers; ++i) {
+    asio::co_spawn(io, mx_worker(context, domains, queue), [](std::exception_ptr) {});
+  }
+  io.run();
+  io.restart();
+  destinations = merge_shared_mx(std::move(destinations), context.mx_answers);
+  for (const Destination& destination : destinations) {
+    if (!destination.label.empty() && context.options.transcript != nullptr) {
+      context.options.transcript->line(destination.domain, TranscriptKind::info,
+                                       destination.label + " share their MX hosts: one connection",
+                                       1);
+    }
+  }
+}
+
 // Runs every destination to its Finish; an empty vector and `problem` set when the resolver
-// cannot be created.
-std::vector<detail::DestinationRun> run_all(const std::vector<Destination>& destinations,
+// cannot be created. With `share_mx`, destinations sharing MX hosts are merged first, and
+// `destinations` is what was run.
+std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinations,
                                             const DeliveryOptions& options, bool resolve_only,
-                                            std::string& problem) {
+                                            bool share_mx, std::string& problem) {
   asio::io_context io;
   std::unique_ptr<dns::Resolver> resolver = make_resolver(io, options, problem);
   if (!resolver) return {};
@@ -65,6 +119,7 @@ std::vector<detail::DestinationRun> run_all(const std::vector<Destination>& dest
   std::mt19937 random{std::random_device{}()};
   transport::TlsClient tls(options.tls);
   detail::RunContext context{*resolver, options, random, tls};
+  if (share_mx) merge_by_mx(io, context, destinations);
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
   const std::size_t workers =
@@ -140,9 +195,11 @@ DeliveryReport deliver(const std::vector<OutgoingMessage>& messages,
                        const DeliveryOptions& options) {
   DeliveryReport report;
   try {
-    const std::vector<Destination> destinations = destinations_for(messages, options);
+    std::vector<Destination> destinations = destinations_for(messages, options);
+    // One destination has nobody to share its MX hosts with.
+    const bool share_mx = !options.relay && destinations.size() > 1;
     std::vector<detail::DestinationRun> runs =
-        run_all(destinations, options, /*resolve_only=*/false, report.fatal);
+        run_all(destinations, options, /*resolve_only=*/false, share_mx, report.fatal);
     if (report.fatal.empty()) report.results = in_input_order(messages, runs);
   } catch (const std::exception& e) {
     report.fatal = std::string("internal error: ") + e.what();
@@ -153,10 +210,11 @@ DeliveryReport deliver(const std::vector<OutgoingMessage>& messages,
 std::vector<PlannedDestination> plan_only(const std::vector<OutgoingMessage>& messages,
                                           const DeliveryOptions& options,
                                           std::vector<RecipientResult>& resolution_results) {
-  const std::vector<Destination> destinations = destinations_for(messages, options);
+  std::vector<Destination> destinations = destinations_for(messages, options);
   std::string problem;
+  // The plan shows each domain's own MX hosts, as it would be resolved alone.
   std::vector<detail::DestinationRun> runs =
-      run_all(destinations, options, /*resolve_only=*/true, problem);
+      run_all(destinations, options, /*resolve_only=*/true, /*share_mx=*/false, problem);
   if (!problem.empty()) {
     runs.assign(destinations.size(), detail::DestinationRun{});
     for (std::size_t i = 0; i < destinations.size(); ++i) {

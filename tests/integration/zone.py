@@ -83,6 +83,10 @@ def build_zone(net=None):
     # A preference order that differs from the order the records are configured in.
     _mail_domain(zone, "ordered.test", [(30, h("mx3.ordered.test", 14)), (5, h("mx1.ordered.test", 12)),
                                         (20, h("mx2.ordered.test", 13))])
+    # Two domains behind the same MX host (as many domains of one mail provider are): one
+    # connection serves both.
+    _mail_domain(zone, "shared-a.test", [(10, h("mx.shared.test", 16))])
+    _mail_domain(zone, "shared-b.test", [(10, "mx.shared.test")])
     # The submission fixture's certificate name, on the address it listens on (--relay by name).
     zone.hosts["mail.example.test"] = "127.0.0.1"
     return zone

@@ -27,6 +27,9 @@ struct Destination {
   std::string domain;  // as written by the first recipient of the domain (literal kept)
   std::string key;     // lower-cased grouping key
   std::vector<smtp::Transaction> transactions;
+  // Domains sharing this one's MX hosts were merged into it (shared_mx.hpp): all of them, for
+  // sentences ("example.com and example.net"). Empty: `domain` alone.
+  std::string label = {};
 };
 
 // --relay: one submission server takes every recipient (SPEC.md "Routing").
