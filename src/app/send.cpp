@@ -1,8 +1,13 @@
+#include <unistd.h>
+
 #include <memory>
+#include <optional>
+#include <set>
 
 #include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "smtpsend/report/json_report.hpp"
+#include "smtpsend/report/progress_line.hpp"
 #include "smtpsend/report/stderr_transcript.hpp"
 #include "steps.hpp"
 
@@ -23,6 +28,22 @@ std::vector<report::MessageSummary> summaries(const std::vector<message::Message
   return out;
 }
 
+// Issue 5: a terminal gets a progress line; cron and scripts (stderr not a TTY) never do, and
+// -q and -v have their own idea of what stderr shows.
+bool shows_progress(const cli::Request& request) {
+  return !request.quiet && request.verbosity == 0 && ::isatty(STDERR_FILENO) == 1;
+}
+
+std::size_t recipient_count(const std::vector<delivery::OutgoingMessage>& outgoing) {
+  std::size_t count = 0;
+  for (const delivery::OutgoingMessage& message : outgoing) {
+    std::set<std::string> unique;
+    for (const message::EnvelopeAddress& r : message.recipients) unique.insert(r.text);
+    count += unique.size();
+  }
+  return count;
+}
+
 }  // namespace
 
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
@@ -35,8 +56,13 @@ ExitCode send_and_report(const cli::Request& request, const std::vector<message:
   }
   report::StderrTranscript transcript(err, request.verbosity);
   if (request.verbosity > 0) options.transcript = &transcript;
+  std::optional<report::ProgressLine> progress;
+  if (shows_progress(request)) {
+    options.progress = &progress.emplace(err, recipient_count(outgoing));
+  }
 
   const delivery::DeliveryReport delivered = delivery::deliver(outgoing, options);
+  if (progress) progress->erase();
   if (!delivered.fatal.empty()) {
     err << report::fatal_line(delivered.fatal) << '\n';
     return exit_code_for_fatal(delivered.fatal);

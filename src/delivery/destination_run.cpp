@@ -67,6 +67,7 @@ class Runner {
     for (;;) {
       DestinationAction action = fsm_.next_action();
       if (auto* finish = std::get_if<Finish>(&action)) {
+        report_progress(finish->results);
         co_return DestinationRun{std::move(*finish), fsm_.plan()};
       }
       co_await std::visit([this](auto& step) { return perform(step); }, action);
@@ -122,6 +123,7 @@ class Runner {
     config.tls = policy;
     config.implicit_tls = implicit_tls();
     config.auth = options_.auth;
+    config.progress = options_.progress;
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
@@ -137,6 +139,14 @@ class Runner {
   }
 
   asio::awaitable<void> perform(Finish&) { co_return; }
+
+  // Recipients settled without a session (DNS, connection failures) show up only here.
+  void report_progress(const std::vector<RecipientResult>& results) const {
+    if (options_.progress == nullptr) return;
+    for (const RecipientResult& r : results) {
+      options_.progress->settled(r.message_index, r.address, r.status);
+    }
+  }
 
   bool implicit_tls() const { return options_.relay && options_.relay->implicit_tls; }
 

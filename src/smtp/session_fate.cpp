@@ -50,6 +50,9 @@ void Session::Impl::settle(std::size_t slot, Fate fate) {
   out.result.diag = std::move(fate.diag);
   out.result.may_duplicate = fate.may_duplicate;
   out.final = fate.final;
+  if (out.final && config_.progress != nullptr) {
+    config_.progress->settled(out.result.message_index, out.result.address, out.result.status);
+  }
 }
 
 void Session::Impl::settle_all(const std::vector<std::size_t>& slots, const Fate& fate) {

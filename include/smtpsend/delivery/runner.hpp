@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "smtpsend/core/outcome.hpp"
+#include "smtpsend/core/progress.hpp"
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/dns/resolver.hpp"
@@ -29,6 +30,7 @@ struct DeliveryOptions {
   std::optional<RelayRoute> relay;                       // --relay: one server takes everything
   std::shared_ptr<const smtp::AuthSettings> auth;        // -u: AUTH (relay only)
   TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)
+  ProgressSink* progress = nullptr;                      // the progress line (may be null)
 };
 
 struct DeliveryReport {

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "smtpsend/core/outcome.hpp"
+#include "smtpsend/core/progress.hpp"
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/message/content.hpp"
 #include "smtpsend/smtp/capabilities.hpp"
@@ -106,6 +107,8 @@ struct SessionConfig {
   // Set: AUTH after EHLO (and after STARTTLS), before the first MAIL FROM. Shared, not copied,
   // so the secret exists once.
   std::shared_ptr<const AuthSettings> auth;
+  // Told of each recipient whose result is final, as it happens (may be null).
+  ProgressSink* progress = nullptr;
 };
 
 struct RecipientOutcome {
