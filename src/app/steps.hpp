@@ -45,6 +45,11 @@ std::optional<Stop> build_envelopes(const cli::Request& request, const cli::Host
                                     const std::vector<message::Message>& messages,
                                     std::vector<delivery::OutgoingMessage>& outgoing);
 
+// --each: replaces every (message, recipient) of `outgoing` by a copy of the message addressed
+// to that recipient alone (message/addressed_copy.hpp), held in `messages` instead.
+void address_each_recipient(const std::string& fqdn, std::vector<message::Message>& messages,
+                            std::vector<delivery::OutgoingMessage>& outgoing);
+
 // -u: fetches the password or OAuth token and puts the AUTH settings into `options` (66/71 from
 // the source, 64 when no source gives one). Nothing to do without -u.
 std::optional<Stop> prepare_auth(const cli::Request& request, delivery::DeliveryOptions& options);

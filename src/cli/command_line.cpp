@@ -42,6 +42,7 @@ struct RawOptions {
   bool json = false;
   bool quiet = false;
   bool read_to_end = false;  // -i: accepted for sendmail compatibility, no effect
+  bool each = false;
   bool version = false;
   TlsRawOptions tls;
   DsnRawOptions dsn;
@@ -71,6 +72,9 @@ void add_envelope_options(CLI::App& app, RawOptions& raw) {
          "DOMAIN");
   single(app, "--recipients-file", raw.recipients_file,
          "one recipient a line (blank lines and # comments ignored)", "FILE");
+  app.add_flag("--each", raw.each,
+               "one message of its own per recipient (a mailing): To: names only that "
+               "recipient, Cc: is removed, each copy gets its own Message-ID");
   app.add_option("RECIPIENT", raw.recipients,
                  "envelope recipients (local@domain, local@[192.0.2.1], UTF-8 allowed); they "
                  "apply to every -m message")
@@ -257,6 +261,7 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   request.recipients_file = raw.recipients_file.value_or("");
   request.delivery.helo_name = raw.helo.value_or(host.fqdn);
   request.verbosity = raw.verbosity;
+  request.each = raw.each;
   request.json = raw.json;
   request.quiet = raw.quiet;
   request.dry_run = raw.dry_run;

@@ -52,7 +52,9 @@ std::string id_text(std::string_view raw) {
   return out;
 }
 
-// "<20261123221300.UNIQUE@fqdn>": the UTC timestamp keeps ids sortable whatever the zone.
+}  // namespace
+
+// The UTC timestamp keeps ids sortable whatever the zone.
 std::string new_message_id(const CompletionContext& ctx) {
   const std::time_t t = std::chrono::system_clock::to_time_t(ctx.now);
   std::tm utc{};
@@ -68,8 +70,6 @@ std::string new_message_id(const CompletionContext& ctx) {
   id += "@" + (host.empty() ? std::string("localhost") : host) + ">";
   return id;
 }
-
-}  // namespace
 
 void add_missing_headers(std::string& canonical, HeaderFacts& facts, const CompletionContext& ctx) {
   std::string added;

@@ -1,4 +1,5 @@
 """Bulk sending: domains that share MX hosts share a connection; --each sends one copy per recipient."""
+from fixtures_lib import wire_to_message
 
 
 def test_domains_sharing_an_mx_host_share_one_connection_and_one_transaction(smtpsend, scripted, zone):
@@ -27,3 +28,80 @@ def test_domains_with_their_own_mx_hosts_keep_their_own_connections(smtpsend, sc
     result = smtpsend.run("a@example.test", "b@other.test", stdin=b"Subject: two\n\nhello\n")
     assert result.returncode == 0, result
     assert len(server.connections()) == 2
+
+
+MAILING = (b"From: News <news@client.test>\nTo: everyone@client.test\nCc: boss@client.test\n"
+           b"Message-ID: <original@client.test>\nSubject: monthly news\n\nHello, reader.\n")
+
+
+def test_each_sends_one_copy_per_recipient_naming_only_that_recipient(smtpsend, scripted, zone):
+    import email
+    import json
+    server = scripted({"mx1.example.test": {}, "mx.shared.test": {}})
+    recipients = ["a@example.test", "b@example.test", "c@shared-a.test", "d@shared-b.test"]
+    result = smtpsend.run("--each", "--json", *recipients, stdin=MAILING)
+    assert result.returncode == 0, result
+    # One connection per destination; shared-a and shared-b share theirs.
+    assert len(server.connections()) == 2
+    messages = server.messages()
+    assert sorted(m["rcpts"][0] for m in messages) == sorted(f"TO:<{r}>" for r in recipients)
+    ids = set()
+    for m in messages:
+        [rcpt] = m["rcpts"]
+        parsed = email.message_from_bytes(wire_to_message(m["data"]))
+        assert parsed.get_all("To") == [rcpt[len("TO:<"):-1]]
+        assert parsed.get_all("Cc") is None
+        assert parsed["Subject"] == "monthly news"
+        assert parsed.get_payload() == "Hello, reader.\r\n"
+        ids.add(parsed["Message-ID"])
+    assert len(ids) == 4 and "<original@client.test>" not in ids
+    document = json.loads(result.stdout)
+    assert len(document["messages"]) == 4
+    assert sorted(r["address"] for m in document["messages"] for r in m["recipients"]) == recipients
+
+
+def test_each_with_several_messages_and_a_duplicate_recipient(smtpsend, scripted, zone, tmp_path):
+    server = scripted({"mx1.example.test": {}})
+    first, second = tmp_path / "1.eml", tmp_path / "2.eml"
+    first.write_bytes(b"Subject: one\n\n1\n")
+    second.write_bytes(b"Subject: two\n\n2\n")
+    result = smtpsend.run("--each", "-m", str(first), "-m", str(second),
+                          "a@example.test", "b@example.test", "A@EXAMPLE.TEST", "a@example.test")
+    assert result.returncode == 0, result
+    assert len(server.connections()) == 1
+    # a@example.test twice is one mailbox; A@EXAMPLE.TEST has another local part (RFC 5321 §2.4).
+    assert len(server.messages()) == 2 * 3
+
+
+def test_progress_line_on_a_terminal_and_never_otherwise(smtpsend, scripted, zone):
+    """A slow server: the run lasts well over a second, so the line shows on a terminal."""
+    import os
+    import pty
+    import subprocess
+    import time
+    scripted({"mx1.example.test": {"reply_delay": 0.05}})
+    recipients = [f"r{i}@example.test" for i in range(12)]  # 0.2 s each
+    argv = [smtpsend.binary, *smtpsend.base_args(10), "-f", "news@client.test", "--each", *recipients]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    proc.stdin.write(MAILING)
+    proc.stdin.close()
+    seen = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=10) == 0
+    assert b"\r\x1b[Ksmtpsend: " in seen and b" of 12 recipients: " in seen, seen
+    assert seen.endswith(b"\r\x1b[K"), "erased at the end: success leaves the terminal clean"
+    # The same run with stderr a pipe (cron, scripts): success is silent.
+    result = smtpsend.run("--each", *recipients[:8], stdin=MAILING)
+    assert result.returncode == 0 and result.stderr == "", result
+    assert result.seconds > 1.2, "slow enough that a terminal would have shown the line"

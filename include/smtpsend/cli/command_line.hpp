@@ -45,6 +45,8 @@ struct Request {
   std::string recipients_file;         // empty when not given
   delivery::DeliveryOptions delivery;  // helo_name never empty: defaults to this host's FQDN
   std::optional<AuthRequest> auth;     // -u given (on the command line or in the file)
+  // --each: every (message, recipient) becomes a message of its own (message/addressed_copy.hpp).
+  bool each = false;
   int verbosity = 0;                   // count of -v
   bool json = false;
   bool quiet = false;

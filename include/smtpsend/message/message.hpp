@@ -104,6 +104,9 @@ struct CompletionContext {
   std::string unique;  // random text making Message-ID unique
 };
 
+// "<20261123221300.UNIQUE@fqdn>" (RFC 5322 §3.6.4), from ctx.now, ctx.unique and ctx.fqdn.
+std::string new_message_id(const CompletionContext& ctx);
+
 // Adds "Date:" (RFC 5322 §3.3, local time with numeric zone) and "Message-ID:" at the top of
 // the header section when missing; updates `facts`.
 void add_missing_headers(std::string& canonical, HeaderFacts& facts, const CompletionContext& ctx);

@@ -1,0 +1,31 @@
+// --each (issue 5, mailings): one message per recipient, so that each copy names only its
+// recipient. The copies of one message share its spooled body, and every copy to one
+// destination goes over that destination's one connection, one transaction after another.
+#include <chrono>
+
+#include "smtpsend/message/addressed_copy.hpp"
+#include "steps.hpp"
+
+namespace smtpsend::app {
+
+void address_each_recipient(const std::string& fqdn, std::vector<message::Message>& messages,
+                            std::vector<delivery::OutgoingMessage>& outgoing) {
+  std::size_t count = 0;
+  for (const delivery::OutgoingMessage& item : outgoing) count += item.recipients.size();
+  std::vector<message::Message> copies;
+  copies.reserve(count);  // the outgoing items point into it: it must never reallocate
+  std::vector<delivery::OutgoingMessage> addressed;
+  addressed.reserve(count);
+  for (const delivery::OutgoingMessage& item : outgoing) {
+    for (const message::EnvelopeAddress& recipient : item.recipients) {
+      const message::CompletionContext context{fqdn, std::chrono::system_clock::now(),
+                                               unique_text()};
+      copies.push_back(message::addressed_copy(*item.message, recipient.text, context));
+      addressed.push_back({&copies.back(), item.mail_from, {recipient}, item.dsn});
+    }
+  }
+  messages = std::move(copies);
+  outgoing = std::move(addressed);
+}
+
+}  // namespace smtpsend::app

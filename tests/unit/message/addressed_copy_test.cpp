@@ -1,0 +1,88 @@
+// --each: each copy names only its recipient and has its own Message-ID; everything else,
+// a spooled body included, is the original's.
+#include "smtpsend/message/addressed_copy.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/spooled_body.hpp"
+
+namespace smtpsend::message {
+namespace {
+
+CompletionContext context(std::string unique) {
+  return {"host.example.org", std::chrono::system_clock::from_time_t(1795471980),
+          std::move(unique)};
+}
+
+Message loaded(std::string_view raw) {
+  Message m;
+  LoadError error;
+  EXPECT_TRUE(prepare_message(raw, "test", context("orig"), m, error)) << error.detail;
+  return m;
+}
+
+// The Date: the original got when it was completed (local time: the zone varies).
+std::string_view date_of(const Message& m) {
+  const std::size_t start = m.content.find("Date: ") + 6;
+  return std::string_view(m.content).substr(start, m.content.find("\r\n", start) - start);
+}
+
+TEST(AddressedCopy, ToNamesOnlyTheRecipientCcIsGoneAndTheIdIsNew) {
+  const Message original = loaded(
+      "From: a@example.org\nTo: x@example.net,\n y@example.net\nCc: z@example.net\n"
+      "Message-ID: <orig@example.org>\nSubject: news\n\nbody\n");
+  const Message copy = addressed_copy(original, "bob@example.com", context("c1"));
+  EXPECT_EQ(copy.content,
+            "To: bob@example.com\r\nMessage-ID: <20261123221300.c1@host.example.org>\r\n"
+            "Date: " +
+                std::string(date_of(original)) +
+                "\r\nFrom: a@example.org\r\nSubject: news\r\n\r\nbody\r\n");
+  EXPECT_EQ(copy.facts.message_id, "<20261123221300.c1@host.example.org>");
+  EXPECT_EQ(copy.facts.header_end, copy.content.find("\r\n\r\n") + 2);
+  EXPECT_EQ(copy.facts.from_address, original.facts.from_address);
+  EXPECT_FALSE(copy.eight_bit);
+  HeaderFacts rescanned;
+  LoadError error;
+  ASSERT_TRUE(scan_headers(copy.content, rescanned, error)) << error.detail;
+  EXPECT_EQ(rescanned.header_end, copy.facts.header_end);
+  EXPECT_EQ(rescanned.message_id, copy.facts.message_id);
+}
+
+TEST(AddressedCopy, TwoCopiesHaveDifferentIds) {
+  const Message original = loaded("Subject: s\n\nb\n");
+  const Message one = addressed_copy(original, "a@example.com", context("1"));
+  const Message two = addressed_copy(original, "b@example.com", context("2"));
+  EXPECT_NE(one.facts.message_id, two.facts.message_id);
+  EXPECT_NE(one.facts.message_id, original.facts.message_id);
+}
+
+TEST(AddressedCopy, TheSpooledBodyIsSharedNotCopied) {
+  Message original = loaded("Subject: big\n\n");
+  const auto tail = smtpsend::testing::spooled_body("line\n");
+  original.spooled = std::shared_ptr<const SpooledBody>(tail.get(), [](const SpooledBody*) {});
+  const Message copy = addressed_copy(original, "a@example.com", context("1"));
+  EXPECT_EQ(copy.spooled.get(), tail.get());
+  EXPECT_EQ(copy.size(), copy.content.size() + tail->wire_size());
+}
+
+TEST(AddressedCopy, AUtf8RecipientMakesTheCopyEightBit) {
+  const Message original = loaded("Subject: s\n\nb\n");
+  const Message copy = addressed_copy(original, "j\xc3\xb6rg@example.com", context("1"));
+  EXPECT_TRUE(copy.eight_bit);
+  EXPECT_FALSE(copy.seven_bit.error.empty()) << "a UTF-8 header has no 7-bit form";
+}
+
+TEST(AddressedCopy, AnEightBitBodyGetsItsOwnSevenBitForm) {
+  const Message original = [] {
+    Message m = loaded("Subject: s\nContent-Type: text/plain; charset=utf-8\n\ncaf\xc3\xa9\n");
+    prepare_seven_bit_form(m);
+    return m;
+  }();
+  const Message copy = addressed_copy(original, "a@example.com", context("1"));
+  EXPECT_TRUE(copy.eight_bit);
+  ASSERT_FALSE(copy.seven_bit.content.empty()) << copy.seven_bit.error;
+  EXPECT_NE(copy.seven_bit.content.find("To: a@example.com\r\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smtpsend::message
