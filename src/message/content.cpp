@@ -66,27 +66,40 @@ bool ContentReader::next(std::size_t max, std::string_view& slice, std::string& 
   return true;
 }
 
+// A tail whose canonical size is its raw size has no bare CR or LF and ends with a line break:
+// its bytes are already what goes on the wire, and are handed out without canonicalising.
 bool ContentReader::refill(std::string& error) {
-  buffer_.clear();
+  const SpooledBody& tail = *content_.tail;
+  const bool canonical = tail.wire_size() == tail.raw_size();
   buffer_pos_ = 0;
+  buffer_.clear();
   while (buffer_.empty() && !raw_done_) {
-    const SpooledBody& tail = *content_.tail;
-    raw_.resize(kRawSlice);
+    std::string& into = canonical ? buffer_ : raw_;
+    into.resize(kRawSlice);
     std::size_t got = 0;
-    if (const std::error_code ec = tail.read_raw(raw_pos_, raw_, got)) {
+    if (const std::error_code ec = tail.read_raw(raw_pos_, into, got)) {
       error = "cannot read " + tail.source() + " while sending it: " + ec.message();
       return false;
     }
+    into.resize(got);
     if (got == 0 && raw_pos_ < tail.raw_size()) {
       error = tail.source() + " changed while it was being sent";
       return false;
     }
     raw_pos_ += got;
-    canonicalizer_.feed(std::string_view(raw_).substr(0, got), buffer_);
-    if (raw_pos_ >= tail.raw_size()) {
-      canonicalizer_.finish(buffer_);
-      raw_done_ = true;
+    raw_done_ = raw_pos_ >= tail.raw_size();
+    if (canonical) {
+      // Canonical when loaded is no promise about now: a bare CR or LF must never go out.
+      checked_.add(buffer_);
+      if (!checked_.canonical_so_far(raw_pos_) ||
+          (raw_done_ && checked_.finish() != tail.raw_size())) {
+        error = tail.source() + " changed while it was being sent";
+        return false;
+      }
+      continue;
     }
+    canonicalizer_.feed(raw_, buffer_);
+    if (raw_done_) canonicalizer_.finish(buffer_);
   }
   return true;
 }

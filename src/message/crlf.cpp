@@ -54,6 +54,36 @@ void CrlfCanonicalizer::finish(std::string& out) {
   pending_cr_ = false;
 }
 
+// A CRLF stays two bytes; a bare CR or a bare LF becomes two: size + CRs + LFs - 2 * CRLFs.
+void CanonicalSize::add(std::string_view in) noexcept {
+  if (in.empty()) return;
+  const char* const begin = in.data();
+  const char* const end = begin + in.size();
+  std::uint64_t line_feeds = 0;
+  std::uint64_t crlf = 0;
+  for (const char* lf = begin;
+       (lf = static_cast<const char*>(std::memchr(lf, '\n', static_cast<std::size_t>(end - lf)))) !=
+       nullptr;
+       ++lf) {
+    ++line_feeds;
+    if ((lf == begin ? last_ : lf[-1]) == '\r') ++crlf;
+  }
+  std::uint64_t carriage_returns = 0;
+  for (const char* cr = begin;
+       (cr = static_cast<const char*>(std::memchr(cr, '\r', static_cast<std::size_t>(end - cr)))) !=
+       nullptr;
+       ++cr) {
+    ++carriage_returns;
+  }
+  // A CR ending the previous piece was counted there as bare; its LF is here.
+  size_ += in.size() + line_feeds + carriage_returns - 2 * crlf;
+  last_ = end[-1];
+}
+
+std::uint64_t CanonicalSize::finish() const noexcept {
+  return size_ + (last_ == '\n' || last_ == '\r' ? 0 : 2);
+}
+
 std::string canonicalize_crlf(std::string_view raw) {
   std::string out;
   // Most input is already CRLF or is LF-only with lines far longer than 8 bytes.

@@ -81,22 +81,14 @@ int read_up_to(int fd, std::string& out, std::size_t limit) {
 class TailFacts {
  public:
   void add(std::string_view raw) {
-    scratch_.clear();
-    canonicalizer_.feed(raw, scratch_);
-    wire_size_ += scratch_.size();
+    size_.add(raw);
     eight_bit_ = eight_bit_ || has_eight_bit(raw);
   }
-  std::uint64_t finish() {
-    scratch_.clear();
-    canonicalizer_.finish(scratch_);
-    return wire_size_ += scratch_.size();
-  }
+  std::uint64_t finish() const { return size_.finish(); }
   bool eight_bit() const noexcept { return eight_bit_; }
 
  private:
-  CrlfCanonicalizer canonicalizer_;
-  std::string scratch_;
-  std::uint64_t wire_size_ = 0;
+  CanonicalSize size_;
   bool eight_bit_ = false;
 };
 

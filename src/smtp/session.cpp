@@ -123,9 +123,13 @@ Write Session::Impl::take_write() {
     return write;
   }
   DataStream& data = *data_;
-  const std::size_t n = std::min(limit, data.stuffed.size());
-  Write write{data.stuffed.substr(0, n), Stage::data_block};
-  data.stuffed.erase(0, n);
+  Write write{{}, Stage::data_block};
+  if (data.stuffed.size() <= limit) {
+    write.bytes.swap(data.stuffed);  // the usual case: the whole block, without a copy
+  } else {
+    write.bytes = data.stuffed.substr(0, limit);
+    data.stuffed.erase(0, limit);
+  }
   if (data.exhausted()) {
     final_dot_handed_out_ = true;
     data_.reset();

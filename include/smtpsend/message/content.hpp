@@ -34,6 +34,23 @@ class CrlfCanonicalizer {
   bool ends_with_lf_ = false;
 };
 
+// The size CrlfCanonicalizer's output would have, without writing it (a large message's
+// SIZE and BDAT count are known before it is sent): raw bytes + bare LFs + bare CRs, and a
+// CRLF when the input does not end with a line break.
+class CanonicalSize {
+ public:
+  void add(std::string_view in) noexcept;
+  std::uint64_t finish() const noexcept;
+  // The input so far has no bare CR or LF, but for a CR ending it (its LF may come next).
+  bool canonical_so_far(std::uint64_t input_size) const noexcept {
+    return size_ == input_size + (last_ == '\r' ? 1 : 0);
+  }
+
+ private:
+  std::uint64_t size_ = 0;
+  char last_ = '\n';  // as if after a line break: empty input stays empty
+};
+
 // The part of a large message not held in memory: raw bytes [offset, offset + raw_size) of a
 // file, sent canonicalised. Owns the descriptor. Immutable once made, so one spooled body serves
 // every destination (each with its own reader) at the same time.
@@ -100,7 +117,8 @@ class ContentReader {
   std::uint64_t produced_ = 0;  // tail bytes handed out
   bool raw_done_ = false;
   CrlfCanonicalizer canonicalizer_;
-  std::string buffer_;  // canonical tail bytes not yet handed out start at buffer_pos_
+  CanonicalSize checked_;  // a canonical tail: checked still to be so while it is read
+  std::string buffer_;     // canonical tail bytes not yet handed out start at buffer_pos_
   std::size_t buffer_pos_ = 0;
   std::string raw_;
 };

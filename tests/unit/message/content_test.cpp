@@ -64,6 +64,24 @@ TEST(CrlfCanonicalizer, MatchesTheReferenceWholeByteByByteAndSplitAnywhere) {
   }
 }
 
+TEST(CanonicalSize, IsTheSizeOfTheCanonicalFormWholeByteByByteAndSplitAnywhere) {
+  for (const std::string& raw : raw_inputs()) {
+    const std::uint64_t expected = reference_canonical(raw).size();
+    CanonicalSize whole;
+    whole.add(raw);
+    EXPECT_EQ(whole.finish(), expected) << raw;
+    CanonicalSize bytes;
+    for (char c : raw) bytes.add(std::string_view(&c, 1));
+    EXPECT_EQ(bytes.finish(), expected) << "byte by byte: " << raw;
+    for (std::size_t cut = 0; cut <= raw.size(); ++cut) {
+      CanonicalSize split;
+      split.add(std::string_view(raw).substr(0, cut));
+      split.add(std::string_view(raw).substr(cut));
+      EXPECT_EQ(split.finish(), expected) << "split at " << cut << ": " << raw;
+    }
+  }
+}
+
 TEST(CrlfCanonicalizer, ACrAtTheEndOfOnePieceAndAnLfAtTheStartOfTheNextAreOneLineBreak) {
   EXPECT_EQ(canonicalize_in_pieces({"a\r", "\nb"}), "a\r\nb\r\n");
   EXPECT_EQ(canonicalize_in_pieces({"a\r", "", "\nb"}), "a\r\nb\r\n");
@@ -151,6 +169,26 @@ TEST(ContentReader, NeverHandsOutMoreThanTheAnnouncedSize) {
   EXPECT_FALSE(ok);
   EXPECT_LE(handed_out, 8u);
   EXPECT_EQ(error, "big.eml changed while it was being sent");
+}
+
+TEST(ContentReader, ACanonicalTailThatGotABareLineBreakOfTheSameSizeIsNeverSentRaw) {
+  // Loaded as "ab\r\n" (canonical: 4 bytes); now "ab\n\n", still 4 bytes.
+  const auto tail = spooled_body("ab\n\n", sizes(std::nullopt, 4));
+  ContentReader reader(ContentView("", tail.get()));
+  std::string_view slice;
+  std::string error;
+  EXPECT_FALSE(reader.next(100, slice, error));
+  EXPECT_EQ(error, "big.eml changed while it was being sent");
+}
+
+TEST(ContentReader, ACanonicalTailWithACrlfAcrossReadsIsHandedOutAsItIs) {
+  // 128 KiB per read: the CR ends the first read, its LF starts the second.
+  std::string raw(128 * 1024 - 1, 'x');
+  raw += "\r\n.next line\r\n";
+  const auto tail = spooled_body(raw);
+  ASSERT_EQ(tail->wire_size(), raw.size());
+  ContentReader reader(ContentView("H: v\r\n\r\n", tail.get()));
+  EXPECT_EQ(read_all(reader, 64 * 1024), "H: v\r\n\r\n" + raw);
 }
 
 TEST(ContentReader, EndingShortOfTheAnnouncedSizeIsAnError) {
