@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark in one command (issue 5):  bash bench/run.sh [bench.py options, e.g. --skip big]
-# Installs the anchors if missing (msmtp, swaks, curl; Net::SSLeay for swaks's TLS; valgrind),
+# Installs the anchors if missing (msmtp, swaks, curl; Net::SSLeay for swaks's TLS; valgrind; GNU time),
 # builds smtpsend and bench_hot_paths with -DSMTPSEND_BENCH=ON in build/, runs bench/bench.py
 # and keeps its tables in build/bench-results.md. Needs root only to install packages; every
 # server it starts binds 127.0.0.0/8 and is stopped by PID. Takes a few minutes.
@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in msmtp swaks curl valgrind; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+for tool in msmtp swaks curl valgrind time; do
+  type -P "$tool" >/dev/null || missing+=("$tool")  # type -P: "time" is also a bash keyword
 done
 perl -MNet::SSLeay -e 1 2>/dev/null || missing+=(libnet-ssleay-perl)
 if [ "${#missing[@]}" -gt 0 ]; then
