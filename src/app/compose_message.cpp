@@ -77,10 +77,14 @@ std::optional<Stop> compose_message(const cli::Request& request, const cli::Host
   const message::CompletionContext context{host.fqdn, std::chrono::system_clock::now(),
                                            unique_text()};
   input.boundary_unique = unique_text();
-  message::Message composed;
   message::LoadError error;
-  if (!message::prepare_message(message::compose_message(input), "composed message", context,
-                                composed, error)) {
+  std::string text;
+  // A -H value the composer cannot write (non-ASCII in a structured field, a word too long to
+  // fold) is the user's option: 64, before anything is sent.
+  if (!message::compose_message(input, text, error)) return Stop{ExitCode::usage, error.detail};
+  message::Message composed;
+  if (!message::prepare_owned_message(std::move(text), "composed message", context, composed,
+                                      error)) {
     return Stop{ExitCode::software, error.detail};  // the composer wrote a bad header: our bug
   }
   messages.push_back(std::move(composed));

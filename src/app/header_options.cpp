@@ -10,15 +10,17 @@ namespace {
 
 // The address of an added From: is the envelope sender the message would get anyway: -f, or
 // the default of SPEC.md "Envelope" ($USER@qualify-domain when there is no Sender: either).
+// Either is parsed, so the field gets an addr-spec of at most 254 octets (a long -F is folded
+// around it, message/header_fold.hpp).
 std::optional<Stop> added_from_address(const cli::Request& request, const cli::HostIdentity& host,
                                        const message::Message& message, std::string& out) {
-  if (!request.from || request.from->empty() || *request.from == "<>") {
-    out = message::default_envelope_sender(message.facts, host.user, request.qualify_domain);
-    return std::nullopt;
-  }
+  const bool use_default = !request.from || request.from->empty() || *request.from == "<>";
+  const std::string text = use_default ? message::default_envelope_sender(message.facts, host.user,
+                                                                          request.qualify_domain)
+                                       : *request.from;
   message::EnvelopeAddress parsed;
   std::string detail;
-  if (!message::parse_envelope_address(*request.from, request.qualify_domain, parsed, detail)) {
+  if (!message::parse_envelope_address(text, request.qualify_domain, parsed, detail)) {
     return Stop{ExitCode::data_error, detail};
   }
   out = parsed.text;

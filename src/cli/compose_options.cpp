@@ -70,7 +70,9 @@ void add_compose_options(CLI::App& app, ComposeRawOptions& raw) {
       ->type_name("TEXT")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("-H,--header", raw.headers,
-                 "compose: extra header, repeatable; a CR or LF in a value is a usage error")
+                 "compose: extra header, repeatable; a CR or LF in a value is a usage error. "
+                 "Non-ASCII is RFC 2047-encoded (only display names in address fields; refused "
+                 "in other structured fields such as Message-ID); long values are folded")
       ->type_name("\"Name: value\"")
       ->allow_extra_args(false);
   app.add_option("--body", raw.body, "compose: body text from FILE instead of stdin")

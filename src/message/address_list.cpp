@@ -120,7 +120,9 @@ std::string unquoted(std::string_view quoted) {
 
 class ListParser {
  public:
-  ListParser(const std::vector<Token>& tokens, std::vector<Mailbox>& out) : t_(tokens), out_(out) {}
+  ListParser(const std::vector<Token>& tokens, std::vector<Mailbox>& out,
+             std::vector<AddressListItem>* items = nullptr)
+      : t_(tokens), out_(out), items_(items) {}
 
   // address-list, with obs-addr-list's empty elements (§4.4).
   bool run(std::string& why) {
@@ -151,13 +153,21 @@ class ListParser {
 
   bool address(std::string& why) {
     const std::size_t start = i_;
+    const std::size_t first_mailbox = out_.size();
     std::string name = phrase();
+    std::optional<std::string> group_name;
     if (at(':')) {
       ++i_;
-      return group(std::move(name), why);
+      group_name = name;
+      if (!group(std::move(name), why)) return false;
+    } else {
+      i_ = start;
+      if (!mailbox("", why)) return false;
     }
-    i_ = start;
-    return mailbox("", why);
+    if (items_ != nullptr) {
+      items_->push_back({std::move(group_name), {out_.begin() + first_mailbox, out_.end()}});
+    }
+    return true;
   }
 
   // group = display-name ":" [group-list] ";"; obs-group-list allows empty elements.
@@ -265,6 +275,7 @@ class ListParser {
 
   const std::vector<Token>& t_;
   std::vector<Mailbox>& out_;
+  std::vector<AddressListItem>* items_;  // also the elements, when asked for
   std::size_t i_ = 0;
 };
 
@@ -275,6 +286,17 @@ bool parse_address_list(std::string_view field_body, std::vector<Mailbox>& out, 
   if (!Tokenizer(field_body).run(tokens, why)) return false;
   std::vector<Mailbox> found;
   if (!ListParser(tokens, found).run(why)) return false;
+  out.insert(out.end(), found.begin(), found.end());
+  return true;
+}
+
+bool parse_address_items(std::string_view field_body, std::vector<AddressListItem>& out,
+                         std::string& why) {
+  std::vector<Token> tokens;
+  if (!Tokenizer(field_body).run(tokens, why)) return false;
+  std::vector<Mailbox> mailboxes;
+  std::vector<AddressListItem> found;
+  if (!ListParser(tokens, mailboxes, &found).run(why)) return false;
   out.insert(out.end(), found.begin(), found.end());
   return true;
 }

@@ -1,19 +1,25 @@
 // The composer. Every line it writes ends in CRLF and stays within RFC 5322 §2.1.1's 998
-// octets; header text outside printable ASCII is RFC 2047-encoded, so the header section of a
-// composed message is 7bit whatever the user typed (addresses excepted: RFC 6531 covers those).
+// octets (header fields folded, header_fold.hpp); header text outside printable ASCII is
+// RFC 2047-encoded, so the header section of a composed message is 7bit whatever the user
+// typed (addresses excepted: RFC 6531 covers those).
 #include "smtpsend/message/compose.hpp"
 
 #include <algorithm>
 #include <string_view>
 
+#include "smtpsend/core/errors.hpp"
+#include "smtpsend/message/extra_header.hpp"
+#include "smtpsend/message/header_fold.hpp"
 #include "smtpsend/message/header_parser.hpp"
-#include "smtpsend/message/message.hpp"
 #include "smtpsend/message/mime_encoding.hpp"
 
 namespace smtpsend::message {
 namespace {
 
 constexpr std::size_t kFoldAt = 78;  // RFC 5322 §2.1.1's recommended line length
+// Room left in the header section for what completion and the MIME fields add after the
+// user's fields (Date, Message-ID, Content-Type, Content-Transfer-Encoding).
+constexpr std::size_t kCompletionRoom = 1024;
 
 bool has_extra(const ComposeInput& input, std::string_view name) {
   return std::any_of(input.extra_headers.begin(), input.extra_headers.end(),
@@ -64,25 +70,36 @@ std::string attachment_part(const Attachment& attachment) {
          "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(attachment.content);
 }
 
-std::string header_fields(const ComposeInput& input) {
-  std::string out;
+bool header_fields(const ComposeInput& input, std::string& out, LoadError& error) {
   if (!has_extra(input, "From")) {
-    out += "From: " + mailbox_text(input.from_name, input.from_address) + "\r\n";
+    out += mailbox_field("From", input.from_name, input.from_address);
   }
   if (!has_extra(input, "To")) out += to_field(input.to);
-  if (input.subject && !has_extra(input, "Subject")) {
-    out += "Subject: " + header_text(*input.subject, 9) + "\r\n";
+  if (input.subject && !has_extra(input, "Subject")) out += text_field("Subject", *input.subject);
+  for (const std::string& line : input.extra_headers) {
+    if (!extra_header_field(line, out, error)) return false;
   }
-  for (const std::string& line : input.extra_headers) out += line + "\r\n";
-  return out + "MIME-Version: 1.0\r\n";
+  out += "MIME-Version: 1.0\r\n";
+  // Many long -H values could pass the bound every reader of the message applies.
+  if (out.size() + kCompletionRoom > kMaxHeaderSection) {
+    error.error = make_error_code(Errc::usage);
+    error.detail = "the composed header fields (-s, -H, -F) exceed " +
+                   std::to_string(kMaxHeaderSection - kCompletionRoom) + " octets";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
 
-std::string compose_message(const ComposeInput& input) {
+bool compose_message(const ComposeInput& input, std::string& out, LoadError& error) {
   const bool encode = needs_transfer_encoding(input.body);
-  std::string out = header_fields(input);
-  if (input.attachments.empty()) return out + text_part(input.body, encode);
+  out.clear();
+  if (!header_fields(input, out, error)) return false;
+  if (input.attachments.empty()) {
+    out += text_part(input.body, encode);
+    return true;
+  }
 
   // RFC 2046 §5.1.1: "=_" cannot occur in base64 or quoted-printable text; a 7bit body that
   // happens to hold the boundary is sent quoted-printable instead, which encodes its "=".
@@ -96,7 +113,8 @@ std::string compose_message(const ComposeInput& input) {
   for (const Attachment& attachment : input.attachments) {
     out += "\r\n--" + boundary + "\r\n" + attachment_part(attachment);
   }
-  return out + "\r\n--" + boundary + "--\r\n";
+  out += "\r\n--" + boundary + "--\r\n";
+  return true;
 }
 
 }  // namespace smtpsend::message

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "smtpsend/message/header_fold.hpp"
 #include "smtpsend/message/message.hpp"
-#include "smtpsend/message/mime_encoding.hpp"
 
 namespace smtpsend::message {
 namespace {
@@ -99,7 +99,8 @@ void add_missing_headers(std::string& canonical, HeaderFacts& facts, const Compl
 void add_missing_from(std::string& canonical, HeaderFacts& facts, std::string_view address,
                       std::string_view display_name) {
   if (facts.has_from) return;
-  const std::string field = "From: " + mailbox_text(display_name, address) + "\r\n";
+  // Folded like every field smtpsend writes: a long -F never makes a line over 998 octets.
+  const std::string field = mailbox_field("From", display_name, address);
   canonical.insert(0, field);
   facts.header_end += field.size();
   facts.has_from = true;

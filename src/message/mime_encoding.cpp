@@ -15,7 +15,8 @@ constexpr std::size_t kBase64LineInput = 57;  // 57 octets -> 76 characters (RFC
 constexpr std::size_t kQpLineLimit = 76;      // RFC 2045 §6.7 rule 5, "=" included
 // UTF-8 octets per encoded-word: 36 octets are 48 base64 characters, and with "=?UTF-8?B?"
 // and "?=" the word is 60, so a line holding one stays within RFC 2047 §2's 76 characters
-// after a field name of up to 14 characters ("Subject: ", "From: ").
+// after a field name of up to 14 characters ("Subject: ", "From: "), and a continuation line
+// holding one (" =?UTF-8?B?...?=") always does.
 constexpr std::size_t kWordInput = 36;
 
 void append_hex(std::string& out, unsigned char u) {
@@ -49,18 +50,6 @@ std::size_t word_chunk(std::string_view text) {
   std::size_t n = std::min(text.size(), kWordInput);
   while (n < text.size() && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
   return n == 0 ? std::min(text.size(), kWordInput) : n;
-}
-
-// RFC 2047 encoded-words joined by folding white space.
-std::string encoded_words(std::string_view text) {
-  std::string out;
-  while (!text.empty()) {
-    const std::size_t n = word_chunk(text);
-    if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(text.substr(0, n)) + "?=";
-    text.remove_prefix(n);
-  }
-  return out;
 }
 
 // RFC 5987 §3.2.1 attr-char: what RFC 2231 values may carry without percent-encoding.
@@ -155,29 +144,41 @@ bool needs_transfer_encoding(std::string_view text) {
   return false;
 }
 
-std::string header_text(std::string_view text, std::size_t used) {
+std::string encoded_words(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    const std::size_t n = word_chunk(text);
+    if (!out.empty()) out += ' ';
+    out += "=?UTF-8?B?" + base64(text.substr(0, n)) + "?=";
+    text.remove_prefix(n);
+  }
+  return out;
+}
+
+std::string header_text(std::string_view text) {
   // A literal "=?" is encoded too, so no reader mistakes it for the start of an encoded-word.
-  if (is_printable_ascii(text) && used + text.size() <= kMaxHeaderLine &&
-      text.find("=?") == std::string_view::npos) {
+  if (is_printable_ascii(text) && text.find("=?") == std::string_view::npos) {
     return std::string(text);
   }
   return encoded_words(text);
 }
 
-std::string mailbox_text(std::string_view display_name, std::string_view address) {
-  if (display_name.empty()) return std::string(address);
-  std::string phrase;
+std::string phrase_text(std::string_view display_name) {
+  if (!is_printable_ascii(display_name) || display_name.find("=?") != std::string_view::npos) {
+    return encoded_words(display_name);
+  }
   const bool atoms = std::all_of(display_name.begin(), display_name.end(),
                                  [](char c) { return is_atext(c) || c == ' '; });
-  if (!is_printable_ascii(display_name) || display_name.find("=?") != std::string_view::npos) {
-    phrase = encoded_words(display_name);
-  } else if (atoms && display_name.front() != ' ' && display_name.back() != ' ' &&
-             display_name.find("  ") == std::string_view::npos) {
-    phrase = display_name;
-  } else {
-    phrase = quoted_string(display_name);
+  if (atoms && !display_name.empty() && display_name.front() != ' ' && display_name.back() != ' ' &&
+      display_name.find("  ") == std::string_view::npos) {
+    return std::string(display_name);
   }
-  return phrase + " <" + std::string(address) + ">";
+  return quoted_string(display_name);
+}
+
+std::string mailbox_text(std::string_view display_name, std::string_view address) {
+  if (display_name.empty()) return std::string(address);
+  return phrase_text(display_name) + " <" + std::string(address) + ">";
 }
 
 std::string mime_parameter(std::string_view name, std::string_view value) {

@@ -8,6 +8,7 @@
 // address.hpp). Errors: false and one sentence without the header's name, which the caller adds.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,5 +25,17 @@ struct Mailbox {
 // `field_body` is an unfolded field body (the text after "To:"). Appends every mailbox, in order,
 // to `out`. An empty list (or only an empty group) is valid and adds nothing.
 bool parse_address_list(std::string_view field_body, std::vector<Mailbox>& out, std::string& why);
+
+// One element of an address list: a lone mailbox, or a group with its mailboxes (none for an
+// empty group). What writing a list back needs (extra_header.cpp), comments aside.
+struct AddressListItem {
+  std::optional<std::string> group;  // the group's display name; unset for a lone mailbox
+  std::vector<Mailbox> mailboxes;
+  friend bool operator==(const AddressListItem&, const AddressListItem&) = default;
+};
+
+// Same grammar and errors as parse_address_list(); appends the elements, in order, to `out`.
+bool parse_address_items(std::string_view field_body, std::vector<AddressListItem>& out,
+                         std::string& why);
 
 }  // namespace smtpsend::message

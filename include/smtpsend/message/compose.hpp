@@ -5,13 +5,18 @@
 // From, To, Subject, the -H lines, MIME-Version, Content-Type and Content-Transfer-Encoding;
 // the body as UTF-8 text, quoted-printable when it is not 7bit; attachments base64 in a
 // multipart/mixed with RFC 2231 file names. Date and Message-ID are left to
-// add_missing_headers(), which prepare_message() runs on the result. Must not: read files or
-// detect MIME types (app/ does, with libmagic). No errors: the CLI has refused CR/LF in values.
+// add_missing_headers(), which prepare_message() runs on the result. Every header line is
+// folded within 998 octets (header_fold.hpp); -H values are encoded by the kind of their field
+// (extra_header.hpp). Must not: read files or detect MIME types (app/ does, with libmagic).
+// Errors: Errc::usage (64) for a -H value that cannot be written (extra_header.hpp) or header
+// fields too large for a header section; the CLI has refused CR/LF in values.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "smtpsend/message/message.hpp"
 
 namespace smtpsend::message {
 
@@ -33,6 +38,7 @@ struct ComposeInput {
   std::string boundary_unique;  // random text making the multipart boundary unique
 };
 
-std::string compose_message(const ComposeInput& input);
+// The whole message in `out`; false with `error` set when a -H value cannot be written.
+bool compose_message(const ComposeInput& input, std::string& out, LoadError& error);
 
 }  // namespace smtpsend::message

@@ -112,7 +112,8 @@ std::string new_message_id(const CompletionContext& ctx);
 void add_missing_headers(std::string& canonical, HeaderFacts& facts, const CompletionContext& ctx);
 
 // -F for a message without From: (docs/decisions.md "Composing and -t"): adds
-// "From: display_name <address>" at the top of the header section; updates `facts`.
+// "From: display_name <address>" at the top of the header section, folded (header_fold.hpp);
+// updates `facts`. `address` is an addr-spec of at most 254 octets (parse_envelope_address()).
 void add_missing_from(std::string& canonical, HeaderFacts& facts, std::string_view address,
                       std::string_view display_name);
 

@@ -2,8 +2,8 @@
 //
 // Owns: base64 (OpenSSL EVP, 76-character lines), quoted-printable, when a text needs one of
 // them, encoded-words for non-ASCII header text, MIME parameters with RFC 2231 values, and the
-// text of a mailbox with a display name. Pure functions: no I/O, no errors (every input has an
-// encoding).
+// text of a mailbox with a display name. Header text is returned unfolded; header_fold.hpp
+// folds it into lines. Pure functions: no I/O, no errors (every input has an encoding).
 #pragma once
 
 #include <cstddef>
@@ -26,13 +26,21 @@ bool is_valid_utf8(std::string_view text);
 // cannot be sent as it is and gets quoted-printable.
 bool needs_transfer_encoding(std::string_view text);
 
-// Header text for an unstructured field (Subject): as it is when it is printable ASCII and
-// fits in one line, else RFC 2047 "B" encoded-words of UTF-8, folded so each line holding one stays
-// within 76 characters (§2). `used` is how much of the first line the field name takes.
-std::string header_text(std::string_view text, std::size_t used);
+// RFC 2047 "B" encoded-words of UTF-8 `text`, each at most 60 characters (§2 allows 75) and
+// holding whole characters (§5), separated by one space: unfolded text, which
+// header_fold.hpp folds between the words (§2: a line holding one stays within 76 characters).
+std::string encoded_words(std::string_view text);
+
+// Header text for an unstructured field (Subject): as it is when it is printable ASCII without
+// "=?", else encoded_words(). Unfolded: header_fold.hpp folds it.
+std::string header_text(std::string_view text);
+
+// RFC 5322 §3.2.5 phrase for a display name: atoms as they are, else a quoted string, or
+// encoded-words when it is not printable ASCII or holds "=?" (RFC 2047 §5(3)). Unfolded.
+std::string phrase_text(std::string_view display_name);
 
 // RFC 5322 §3.4 mailbox: "address", "Name <address>", "\"Smith, A\" <address>", or
-// encoded-words for a non-ASCII name (RFC 2047 §5(3)).
+// encoded-words for a non-ASCII name (RFC 2047 §5(3)). Unfolded: header_fold.hpp folds it.
 std::string mailbox_text(std::string_view display_name, std::string_view address);
 
 // A MIME parameter (RFC 2045 §5.1): name="value" for printable ASCII, else RFC 2231

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/message/header_parser.hpp"
+
 namespace smtpsend::message {
 namespace {
 
@@ -71,6 +73,55 @@ const ListCase kLists[] = {
     {"empty", "  ", {}},
 };
 
+// ---- The same tables through the header parser (DESIGN.md rule 5) ----
+
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// A header section whose To: field holds `body` folded (RFC 5322 §2.2.3) before every white
+// space that precedes text, quoted strings and comments included, between two other fields.
+std::string section_with_to(std::string_view body) {
+  std::string folded;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (is_wsp(body[i]) && i + 1 < body.size() && !is_wsp(body[i + 1])) folded += "\r\n";
+    folded += body[i];
+  }
+  return "From: a@example.com\r\nTo:" + folded + "\r\nSubject: x\r\n\r\nBody\r\n";
+}
+
+// The unfolded body of the To: field, the section fed in pieces cut at `cuts`.
+std::string to_body_in_pieces(std::string_view section, const std::vector<std::size_t>& cuts) {
+  HeaderParser parser;
+  std::size_t at = 0;
+  for (std::size_t cut : cuts) {
+    parser.feed(section.substr(at, cut - at));
+    at = cut;
+  }
+  parser.feed(section.substr(at));
+  EXPECT_EQ(parser.finish(), HeaderParseStatus::done) << parser.error();
+  EXPECT_EQ(parser.fields().size(), 3u);
+  for (const HeaderField& field : parser.fields()) {
+    if (field.name == "To") return field.unfolded_body();
+  }
+  ADD_FAILURE() << "no To: field";
+  return {};
+}
+
+// Whole, one byte at a time, and in two pieces at every offset: each way gives back exactly
+// the body the table holds.
+std::vector<std::string> to_bodies_every_way(std::string_view body) {
+  const std::string section = section_with_to(body);
+  std::vector<std::string> bodies{to_body_in_pieces(section, {})};
+  std::vector<std::size_t> every_byte;
+  for (std::size_t i = 1; i < section.size(); ++i) every_byte.push_back(i);
+  bodies.push_back(to_body_in_pieces(section, every_byte));
+  for (std::size_t cut = 0; cut <= section.size(); ++cut) {
+    bodies.push_back(to_body_in_pieces(section, {cut}));
+  }
+  return bodies;
+}
+
 class AddressLists : public testing::TestWithParam<ListCase> {};
 
 TEST_P(AddressLists, YieldTheirMailboxes) {
@@ -78,6 +129,16 @@ TEST_P(AddressLists, YieldTheirMailboxes) {
   std::string why;
   ASSERT_TRUE(parse_address_list(GetParam().body, found, why)) << why;
   EXPECT_EQ(found, GetParam().mailboxes);
+}
+
+TEST_P(AddressLists, SurviveAFoldedToFieldSplitAtEveryOffset) {
+  for (const std::string& body : to_bodies_every_way(GetParam().body)) {
+    ASSERT_EQ(body, GetParam().body);
+    std::vector<Mailbox> found;
+    std::string why;
+    ASSERT_TRUE(parse_address_list(body, found, why)) << why;
+    EXPECT_EQ(found, GetParam().mailboxes);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Message, AddressLists, testing::ValuesIn(kLists),
@@ -120,8 +181,35 @@ TEST_P(BadAddressLists, AreErrorsWithAReason) {
   EXPECT_TRUE(found.empty());
 }
 
+TEST_P(BadAddressLists, FailTheSameInAFoldedToFieldSplitAtEveryOffset) {
+  for (const std::string& body : to_bodies_every_way(GetParam().body)) {
+    ASSERT_EQ(body, GetParam().body);
+    std::vector<Mailbox> found;
+    std::string why;
+    EXPECT_FALSE(parse_address_list(body, found, why));
+    EXPECT_EQ(why, GetParam().why);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Message, BadAddressLists, testing::ValuesIn(kBad),
                          [](const auto& info) { return std::string(info.param.name); });
+
+TEST(AddressList, ItemsKeepGroupsEvenEmptyOnes) {
+  std::vector<AddressListItem> items;
+  std::string why;
+  ASSERT_TRUE(parse_address_items(
+      " undisclosed-recipients:;, Ann <a@example.com>, Team: b@example.com, C <c@x.org>;", items,
+      why))
+      << why;
+  const std::vector<AddressListItem> expected{
+      {"undisclosed-recipients", {}},
+      {std::nullopt, {{"Ann", "a@example.com", ""}}},
+      {"Team", {{"", "b@example.com", "Team"}, {"C", "c@x.org", "Team"}}}};
+  EXPECT_EQ(items, expected);
+  EXPECT_FALSE(parse_address_items(" Team: a@example.com", items, why));
+  EXPECT_EQ(why, "group 'Team' is not closed with ';'");
+  EXPECT_EQ(items.size(), 3u);  // nothing appended on error
+}
 
 TEST(AddressList, AppendsToWhatIsThere) {
   std::vector<Mailbox> found{{"", "x@example.com", ""}};
