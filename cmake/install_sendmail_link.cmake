@@ -1,10 +1,24 @@
-# Installs <prefix>/${CMAKE_INSTALL_SBINDIR}/sendmail as a relative symbolic link to the installed
-# smtpsend, so the link survives DESTDIR staging and "cmake --install --prefix" alike.
-file(RELATIVE_PATH smtpsend_from_sbin "/prefix/${CMAKE_INSTALL_SBINDIR}"
-     "/prefix/${CMAKE_INSTALL_BINDIR}/smtpsend")
-install(CODE "
-  set(sbin \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}\")
-  file(MAKE_DIRECTORY \"\${sbin}\")
-  message(STATUS \"Installing: \${sbin}/sendmail -> ${smtpsend_from_sbin}\")
-  file(CREATE_LINK \"${smtpsend_from_sbin}\" \"\${sbin}/sendmail\" SYMBOLIC)
-")
+# Installs sbin/sendmail as a relative symbolic link to the installed smtpsend (SPEC.md
+# "Invocation"), so the link survives DESTDIR staging and "cmake --install --prefix" alike.
+#
+# Either directory may be absolute (-DCMAKE_INSTALL_SBINDIR=/usr/sbin with a prefix of /opt/x):
+# the link text is file(RELATIVE_PATH) between the two absolute install directories, worked out
+# at install time, since only then is the prefix known ("cmake --install --prefix" changes it).
+# tests/install/sendmail_link_test.cmake installs through this rule in every such layout.
+set(smtpsend_sendmail_link_code [=[
+  set(bin "@CMAKE_INSTALL_BINDIR@")
+  set(sbin "@CMAKE_INSTALL_SBINDIR@")
+  foreach(dir IN ITEMS bin sbin)
+    if(NOT IS_ABSOLUTE "${${dir}}")
+      set(${dir} "${CMAKE_INSTALL_PREFIX}/${${dir}}")
+    endif()
+  endforeach()
+  file(RELATIVE_PATH target "${sbin}" "${bin}/smtpsend")
+  set(link "$ENV{DESTDIR}${sbin}/sendmail")
+  file(MAKE_DIRECTORY "$ENV{DESTDIR}${sbin}")
+  message(STATUS "Installing: ${link} -> ${target}")
+  file(CREATE_LINK "${target}" "${link}" SYMBOLIC)
+  list(APPEND CMAKE_INSTALL_MANIFEST_FILES "${link}")  # install_manifest.txt lists it too
+]=])
+string(CONFIGURE "${smtpsend_sendmail_link_code}" smtpsend_sendmail_link_code @ONLY)
+install(CODE "${smtpsend_sendmail_link_code}")
