@@ -1,4 +1,5 @@
 #include "smtpsend/message/address.hpp"
+#include "smtpsend/message/envelope_recipients.hpp"
 #include "steps.hpp"
 
 namespace smtpsend::app {
@@ -34,23 +35,19 @@ std::optional<Stop> envelope_sender(const cli::Request& request, const cli::Host
 std::optional<Stop> build_envelopes(const cli::Request& request, const cli::HostIdentity& host,
                                     const std::vector<message::Message>& messages,
                                     std::vector<delivery::OutgoingMessage>& outgoing) {
-  std::vector<message::EnvelopeAddress> recipients(request.recipients.size());
-  for (std::size_t i = 0; i < recipients.size(); ++i) {
-    if (auto stop = parse_address(request.recipients[i], request.qualify_domain, recipients[i])) {
-      return stop;
-    }
+  std::vector<message::EnvelopeAddress> recipients;
+  std::string detail;
+  if (!message::add_recipients(request.recipients, request.qualify_domain, recipients, detail)) {
+    return Stop{ExitCode::data_error, detail};
   }
   for (const message::Message& message : messages) {
     delivery::OutgoingMessage item;
     item.message = &message;
-    item.recipients = recipients;
     item.dsn = request.dsn;
-    // -t: added after the command line's; duplicates are dropped by the delivery plan (domain
-    // compared case-insensitively), so each address gets one RCPT.
-    for (const std::string& text : message.header_recipients) {
-      if (auto stop = parse_address(text, request.qualify_domain, item.recipients.emplace_back())) {
-        return stop;
-      }
+    // -t: added after the command line's, each mailbox once (message/envelope_recipients.hpp).
+    if (!message::merge_recipients(recipients, message.header_recipients, request.qualify_domain,
+                                   item.recipients, detail)) {
+      return Stop{ExitCode::data_error, detail};
     }
     if (item.recipients.empty()) {
       return Stop{ExitCode::usage,
