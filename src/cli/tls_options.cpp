@@ -75,7 +75,10 @@ bool check_tls_files(const transport::TlsSettings& settings, std::string& error)
     error = fmt::format("--ca-path: cannot read directory '{}'", settings.ca_path);
     return false;
   }
-  return true;
+  // msmtp loads its trust and certificate files before connecting and stops with EX_NOINPUT
+  // when one is unusable; a DER file or a stray key would otherwise be a vague TLS failure (77)
+  // at the first server.
+  return !transport::check_pem_files(settings, error);
 }
 
 }  // namespace smtpsend::cli

@@ -145,7 +145,8 @@ def free_ports(n: int) -> list[int]:
 class Certs:
     """PEM files made by openssl at test time. Every leaf is signed by `ca`.
 
-    server      mail.example.test, SAN DNS:mail.example.test, DNS:localhost, IP:127.0.0.1; valid
+    server      mail.example.test, SAN DNS:mail.example.test, DNS:localhost, IP:127.0.0.1,
+                IP:::1; valid
     wrong_host  wrong.example.test only (valid dates): fails host name verification
     expired     same names as server, valid 2020-01-01 .. 2020-02-01: fails as expired
     client      client.example.test with clientAuth, for --tls-cert/--tls-key tests
@@ -188,7 +189,7 @@ keyUsage               = critical, digitalSignature
 extendedKeyUsage       = serverAuth
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
-subjectAltName         = DNS:{server}, DNS:localhost, IP:127.0.0.1
+subjectAltName         = DNS:{server}, DNS:localhost, IP:127.0.0.1, IP:::1
 
 [ wrong_ext ]
 basicConstraints       = critical, CA:FALSE

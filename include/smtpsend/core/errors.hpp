@@ -49,6 +49,10 @@ enum class Errc {
   auth_failed,
   auth_unavailable,  // no AUTH, or no mechanism both sides have
   auth_without_tls,  // AUTH refused on a connection without TLS (--allow-plaintext-auth)
+  // The OpenSSL context could not be built at the first handshake (the files are checked at
+  // start, so only a file changed since, or an unusable system store, gets here).
+  tls_trust_anchors_unloadable,
+  tls_client_certificate_unloadable,
   internal = 120,
   // A SASL challenge that breaks its mechanism's grammar or bounds (RFC 4954 §4).
   sasl_challenge_malformed,
