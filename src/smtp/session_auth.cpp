@@ -19,6 +19,16 @@ std::string_view challenge_text(const Reply& reply) {
   return reply.lines.empty() ? std::string_view{} : std::string_view{reply.lines.front()};
 }
 
+// The hint names only what can work: --tls required helps only a server that offers STARTTLS
+// (RFC 3207); to one that does not, credentials can go only in clear, if the user says so.
+std::string plaintext_refusal(const std::string& where, bool offers_starttls) {
+  const std::string refusal = "refusing to send credentials to " + where + " without TLS";
+  if (offers_starttls) {
+    return refusal + " (it offers STARTTLS: use --tls required, or --allow-plaintext-auth)";
+  }
+  return refusal + " (it does not offer STARTTLS; --allow-plaintext-auth sends them in clear)";
+}
+
 }  // namespace
 
 bool Session::Impl::wants_auth() const noexcept {
@@ -30,10 +40,7 @@ bool Session::Impl::wants_auth() const noexcept {
 void Session::Impl::start_auth() {
   const AuthSettings& auth = *config_.auth;
   if (!tls_active_ && !auth.allow_plaintext) {
-    fail_auth(Errc::auth_without_tls,
-              "refusing to send credentials to " + where() +
-                  " without TLS (use --tls required, or --allow-plaintext-auth)",
-              nullptr);
+    fail_auth(Errc::auth_without_tls, plaintext_refusal(where(), caps_.starttls), nullptr);
     return;
   }
   if (caps_.auth_mechanisms.empty()) {
@@ -54,8 +61,9 @@ void Session::Impl::start_auth() {
   sasl_ = make_sasl_client(*mechanism, auth.credentials, *auth.crypto);
   const SaslStep initial = sasl_->start();
   if (initial.error) {
-    fail_auth(Errc::auth_failed, "AUTH " + std::string(to_string(*mechanism)) + " with " +
-                                     where() + " could not start: " + initial.error.message(),
+    fail_auth(Errc::auth_failed,
+              "AUTH " + std::string(to_string(*mechanism)) + " with " + where() +
+                  " could not start: " + initial.error.message(),
               nullptr);
     return;
   }
@@ -97,8 +105,8 @@ void Session::Impl::answer_challenge(const Reply& reply) {
   }
   const SaslStep step = sasl_->step(*challenge);
   if (step.error) {
-    std::string detail = "AUTH " + std::string(to_string(sasl_->mechanism())) + " with " +
-                         where() + " failed: " + step.error.message();
+    std::string detail = "AUTH " + std::string(to_string(sasl_->mechanism())) + " with " + where() +
+                         " failed: " + step.error.message();
     if (!sasl_->server_error().empty()) detail += " (" + std::string(sasl_->server_error()) + ")";
     cancel_auth(step.error == Errc::sasl_challenge_malformed ? Errc::sasl_challenge_malformed
                                                              : Errc::auth_failed,
