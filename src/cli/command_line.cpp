@@ -50,8 +50,6 @@ struct RawOptions {
   std::optional<std::string> config_file;
   std::optional<std::string> account;
   RelayRawOptions relay;
-  // Registered only to be refused: a password in argv is visible to every local user.
-  std::vector<std::string> password_on_command_line;
 };
 
 void add_message_options(CLI::App& app, RawOptions& raw) {
@@ -116,10 +114,6 @@ void add_config_options(CLI::App& app, RawOptions& raw) {
          "FILE");
   single(app, "-A,--account", raw.account,
          "use the [account.NAME] table of the configuration file over its [defaults]", "NAME");
-  app.add_option("--password", raw.password_on_command_line)
-      ->expected(0, 1)
-      ->allow_extra_args(false)
-      ->group("");
 }
 
 void build_app(CLI::App& app, RawOptions& raw) {
@@ -268,14 +262,32 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   return true;
 }
 
-// A password on the command line: the usage error that refuses it, or "".
-std::string refused_secret_option(const CLI::App& app, RawOptions& raw) {
-  for (auto& value : raw.password_on_command_line) wipe(value);
-  if (app.count("--password") > 0) {
-    return "a password is never accepted on the command line; use --password-file, "
-           "--password-cmd or SMTPSEND_PASSWORD";
+// A password in argv is visible to every local user (/proc/PID/cmdline). It is looked for before
+// CLI11 parses anything, so the hint is never hidden behind another mistake on the same line
+// ("--password x --bogus") and CLI11 never holds a copy of the value.
+bool password_on_command_line(std::span<const std::string> args) {
+  for (const std::string& arg : args) {
+    if (arg == "--") return false;
+    if (arg == "--password" || arg.starts_with("--password=")) return true;
   }
-  return {};
+  return false;
+}
+
+// What may be echoed of an argument CLI11 did not expect: a misspelled option's value can be a
+// secret ("--pass=hunter2", "-phunter2"), so only the option's name is shown.
+std::string shown_name(const std::string& arg) {
+  if (arg.starts_with("--")) return arg.substr(0, arg.find('='));
+  if (arg.starts_with('-') && arg.size() > 2) return arg.substr(0, 2);
+  return arg;
+}
+
+std::string unexpected_arguments(const CLI::App& app) {
+  const std::vector<std::string> extras = app.remaining();
+  std::string names;
+  for (const std::string& arg : extras) names += (names.empty() ? "" : " ") + shown_name(arg);
+  // CLI11's own sentence, with the names only.
+  return fmt::format("The following {} not expected: {}",
+                     extras.size() > 1 ? "arguments were" : "argument was", names);
 }
 
 // The file's settings go under the command line's: apply_config skips every option given.
@@ -309,6 +321,11 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
       "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
+  if (password_on_command_line(args)) {
+    return usage_error(
+        "a password is never accepted on the command line; use --password-file, "
+        "--password-cmd or SMTPSEND_PASSWORD");
+  }
   const std::vector<std::string> kept = normalized_args(args, app);
   std::vector<const char*> argv{"smtpsend"};
   for (const auto& arg : kept) argv.push_back(arg.c_str());
@@ -316,13 +333,12 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
     return print_and_exit(app.help());
+  } catch (const CLI::ExtrasError&) {
+    return usage_error(unexpected_arguments(app));
   } catch (const CLI::ParseError& e) {
     return usage_error(one_line(e.what()));
   }
   if (raw.version) return print_and_exit(version_text());
-  if (std::string refused = refused_secret_option(app, raw); !refused.empty()) {
-    return usage_error(std::move(refused));
-  }
 
   Request request;
   std::string error;

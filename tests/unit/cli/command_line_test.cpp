@@ -278,6 +278,44 @@ TEST(CommandLine, UnknownOptionsAreUsageErrorsNamingThem) {
   }
 }
 
+constexpr char kPasswordRefusal[] =
+    "a password is never accepted on the command line; use --password-file, --password-cmd or "
+    "SMTPSEND_PASSWORD";
+
+// The refusal comes first, whatever else is wrong on the line: the hint is what the user needs.
+TEST(CommandLine, PasswordIsRefusedEvenWhenAnotherMistakeComesFirst) {
+  expect_usage_error({"--password", "hunter2", "--bogus", "r@x.org"}, kPasswordRefusal);
+  expect_usage_error({"--bogus", "--password=hunter2", "r@x.org"}, kPasswordRefusal);
+  expect_usage_error({"--mx-port", "0", "--password", "hunter2", "r@x.org"}, kPasswordRefusal);
+  expect_usage_error({"--password"}, kPasswordRefusal);
+  expect_usage_error({"--password=", "r@x.org"}, kPasswordRefusal);
+  // After "--" it is a (bad) recipient, not an option.
+  EXPECT_NE(parse({"--", "--password"}).error, kPasswordRefusal);
+  // The password sources are not mistaken for it.
+  EXPECT_NE(parse({"--password-file", "/f", "r@x.org"}).error, kPasswordRefusal);
+}
+
+// A misspelled password option must not print its value: the error line goes to stderr, which
+// cron mails and scripts log.
+TEST(CommandLine, UnknownOptionsAreNamedWithoutTheirValues) {
+  for (const std::string option : {"--pass", "--passwd", "--pw", "--pasword", "--secret"}) {
+    SCOPED_TRACE(option);
+    const CommandLine result = parse({option + "=hunter2", "r@x.org"});
+    EXPECT_EQ(result.exit_code, ExitCode::usage);
+    EXPECT_EQ(result.error, "The following argument was not expected: " + option);
+  }
+  const CommandLine several = parse({"--pass=hunter2", "--pw=s3cret", "r@x.org"});
+  EXPECT_EQ(several.error, "The following arguments were not expected: --pass --pw");
+  // An unknown short option followed by its value in one word: only the letter is shown.
+  const CommandLine glued = parse({"-phunter2", "r@x.org"});
+  EXPECT_EQ(glued.exit_code, ExitCode::usage);
+  EXPECT_EQ(glued.error, "The following argument was not expected: -p");
+  for (const CommandLine& result : {several, glued}) {
+    EXPECT_EQ(result.error.find("hunter2"), std::string::npos) << result.error;
+    EXPECT_EQ(result.error.find("s3cret"), std::string::npos) << result.error;
+  }
+}
+
 TEST(CommandLine, MissingValueIsUsageError) {
   const CommandLine result = parse({"r@x.org", "--mx-port"});
   EXPECT_EQ(result.exit_code, ExitCode::usage);
