@@ -12,6 +12,14 @@ void apply_envelope(const ConfigSettings& s, const GivenOnCommandLine& given, Re
   apply(s.from, given("--from"), request.from);
   apply(s.qualify_domain, given("--qualify-domain"), request.qualify_domain);
   apply(s.recipients_file, given("--recipients-file"), request.recipients_file);
+  apply(s.from_name, given("--from-name"), request.from_name);
+}
+
+// sendmail's -N, -R and -V arrive as these options (sendmail_args.cpp), so they override too.
+void apply_dsn(const ConfigSettings& s, const GivenOnCommandLine& given, smtp::DsnRequest& out) {
+  apply(s.dsn_notify, given("--dsn-notify"), out.notify);
+  apply(s.dsn_return, given("--dsn-return"), out.ret);
+  apply(s.dsn_envid, given("--dsn-envid"), out.envid);
 }
 
 void apply_routing(const ConfigSettings& s, const GivenOnCommandLine& given,
@@ -43,6 +51,7 @@ void apply_tls(const ConfigSettings& s, const GivenOnCommandLine& given,
 void apply_config(const ConfigSettings& settings, const GivenOnCommandLine& given,
                   Request& request) {
   apply_envelope(settings, given, request);
+  apply_dsn(settings, given, request.dsn);
   apply_routing(settings, given, request.delivery);
   apply_tls(settings, given, request.delivery.tls);
 }

@@ -209,6 +209,44 @@ bool path_text(const Context& c) {
   return true;
 }
 
+// -F's rule: a line break would start a header field of its own.
+bool check_display_name(std::string_view key, std::string_view value, std::string& error) {
+  if (value.find_first_of("\r\n") == std::string_view::npos) return true;
+  error = fmt::format("'{}' must not contain CR or LF", key);
+  return false;
+}
+
+// The DSN values go through the options' own checks (smtp/dsn.hpp); their sentences name the
+// options, so the key is put in front, as for 'relay'.
+bool keyed(const Context& c, bool checked) {
+  if (!checked) c.error = fmt::format("'{}': {}", c.key, c.error);
+  return checked;
+}
+
+bool dsn_notify(const Context& c) {
+  if (!c.node.is_string()) return wrong_type(c, "a string");
+  std::string notify;
+  if (!keyed(c, smtp::parse_dsn_notify(c.node.as_string()->get(), notify, c.error))) return false;
+  store(c, &ConfigSettings::dsn_notify, std::move(notify));
+  return true;
+}
+
+bool dsn_return(const Context& c) {
+  if (!c.node.is_string()) return wrong_type(c, "a string");
+  smtp::DsnReturn ret{};
+  if (!keyed(c, smtp::parse_dsn_return(c.node.as_string()->get(), ret, c.error))) return false;
+  store(c, &ConfigSettings::dsn_return, ret);
+  return true;
+}
+
+bool dsn_envid(const Context& c) {
+  if (!c.node.is_string()) return wrong_type(c, "a string");
+  const std::string& envid = c.node.as_string()->get();
+  if (!keyed(c, smtp::check_dsn_envid(envid, c.error))) return false;
+  store(c, &ConfigSettings::dsn_envid, envid);
+  return true;
+}
+
 bool password(const Context& c) {
   if (!c.node.is_string()) return wrong_type(c, "a string");
   if (c.node.as_string()->get().empty()) {
@@ -237,6 +275,10 @@ constexpr std::array kKeys{
     Key{"connect-timeout",
         number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>},
     Key{"dns-timeout", number<std::chrono::seconds, &ConfigSettings::dns_timeout, parse_seconds>},
+    Key{"from-name", checked_text<&ConfigSettings::from_name, check_display_name>},
+    Key{"dsn-notify", dsn_notify},
+    Key{"dsn-return", dsn_return},
+    Key{"dsn-envid", dsn_envid},
     Key{"relay", checked_text<&ConfigSettings::relay, check_relay>},
     Key{"user", text<&ConfigSettings::user>},
     Key{"password", password},
@@ -255,9 +297,18 @@ constexpr std::array kKeys{
 
 // Options that describe one invocation, not a standing preference: a file setting them would
 // silently change what every run prints or does.
-constexpr std::array<std::string_view, 10> kCommandLineOnly{
-    "message", "dry-run", "json", "quiet",   "verbose",
-    "config",  "account", "help", "version", "read-recipients"};
+constexpr std::array<std::string_view, 11> kCommandLineOnly{
+    "message", "dry-run", "json",    "quiet",           "verbose", "config",
+    "account", "help",    "version", "read-recipients", "each"};
+
+// The composing options build one message from this run's input; in a file they would give
+// every message, cron's included, the same subject, headers or attachment.
+constexpr std::array<std::string_view, 4> kComposingOnly{"subject", "header", "body", "attach"};
+
+template <std::size_t N>
+bool listed(const std::array<std::string_view, N>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 // Two password sources in one table would leave the winner to an ordering rule nobody reads.
 bool one_password_source(const ConfigSettings& s, std::string& error) {
@@ -273,8 +324,12 @@ bool read_key(std::string_view name, const toml::node& node, const std::string& 
   for (const Key& key : kKeys) {
     if (key.name == name) return key.read(Context{name, node, directory, out, error});
   }
-  if (std::find(kCommandLineOnly.begin(), kCommandLineOnly.end(), name) != kCommandLineOnly.end()) {
+  if (listed(kCommandLineOnly, name)) {
     error = fmt::format("'{}' can be given only on the command line", name);
+  } else if (listed(kComposingOnly, name)) {
+    error = fmt::format(
+        "'{}' can be given only on the command line: it composes one message, not every run's",
+        name);
   } else {
     error = fmt::format("unknown key '{}'", name);
   }
@@ -309,6 +364,8 @@ void overlay(ConfigSettings& base, const ConfigSettings& top) {
   take(&ConfigSettings::mx_port), take(&ConfigSettings::helo), take(&ConfigSettings::family);
   take(&ConfigSettings::max_parallel), take(&ConfigSettings::timeout);
   take(&ConfigSettings::connect_timeout), take(&ConfigSettings::dns_timeout);
+  take(&ConfigSettings::from_name), take(&ConfigSettings::dsn_notify);
+  take(&ConfigSettings::dsn_return), take(&ConfigSettings::dsn_envid);
   take(&ConfigSettings::relay), take(&ConfigSettings::user), take(&ConfigSettings::password);
   take(&ConfigSettings::password_cmd), take(&ConfigSettings::password_file);
   take(&ConfigSettings::tls), take(&ConfigSettings::smtps), take(&ConfigSettings::ca_file);

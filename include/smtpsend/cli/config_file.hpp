@@ -18,6 +18,7 @@
 
 #include "smtpsend/cli/secret.hpp"
 #include "smtpsend/dns/answer.hpp"
+#include "smtpsend/smtp/dsn.hpp"
 
 namespace smtpsend::cli {
 
@@ -46,6 +47,11 @@ struct ConfigSettings {
   MaybeSetting<std::chrono::seconds> timeout;
   MaybeSetting<std::chrono::seconds> connect_timeout;
   MaybeSetting<std::chrono::seconds> dns_timeout;
+  MaybeSetting<std::string> from_name;  // -F, --from-name
+  // RFC 3461 DSN requests (--dsn-notify, --dsn-return, --dsn-envid), checked as the options are.
+  MaybeSetting<std::string> dsn_notify;  // normalised: "NEVER" or e.g. "SUCCESS,FAILURE"
+  MaybeSetting<smtp::DsnReturn> dsn_return;
+  MaybeSetting<std::string> dsn_envid;
   // Relay, TLS and AUTH (applied by relay_options.cpp and config_apply.cpp).
   MaybeSetting<std::string> relay;
   MaybeSetting<std::string> user;

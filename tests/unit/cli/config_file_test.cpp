@@ -95,14 +95,96 @@ TEST(ConfigKeys, RecipientsFileIsResolvedAgainstTheFilesDirectory) {
                kPath + ":2: 'recipients-file' cannot be '-' (stdin) in a configuration file");
 }
 
-TEST(ConfigKeys, LaterIssueKeysAreCheckedAndKeptInUnusedAccounts) {
+const std::string kWorkAccount =
+    "[account.work]\n"
+    "relay = \"smtps://mail.example.com\"\nuser = \"me\"\npassword-cmd = \"pass show mail\"\n"
+    "tls = \"verify\"\nsmtps = true\nca-file = \"/etc/ca.pem\"\nca-path = \"/etc/ssl/certs\"\n"
+    "tls-cert = \"c.pem\"\ntls-key = \"k.pem\"\nauth = \"scram-sha-256\"\n"
+    "oauth-token-cmd = \"tok\"\nallow-plaintext-auth = false\n";
+
+// Every table is checked on every run, but only the chosen account is applied: without -A the
+// work account's keys are read and left out of the merged settings; with -A work they are in.
+TEST(ConfigKeys, RelayTlsAndAuthKeysOfAnAccountNotChosenAreCheckedButNotApplied) {
+  const ConfigLoad unused = parse(kWorkAccount);
+  ASSERT_EQ(unused.error, "");
+  EXPECT_FALSE(unused.settings.relay.has_value());
+  EXPECT_FALSE(unused.settings.user.has_value());
+  EXPECT_FALSE(unused.settings.password_cmd.has_value());
+  EXPECT_FALSE(unused.settings.tls.has_value());
+  EXPECT_FALSE(unused.settings.ca_file.has_value());
+
+  const ConfigLoad work = parse(kWorkAccount, "work");
+  ASSERT_EQ(work.error, "");
+  const ConfigSettings& s = work.settings;
+  ASSERT_TRUE(s.relay && s.user && s.password_cmd && s.tls && s.smtps && s.ca_file && s.ca_path &&
+              s.tls_cert && s.tls_key && s.auth && s.oauth_token_cmd && s.allow_plaintext_auth);
+  EXPECT_EQ(s.relay->value, "smtps://mail.example.com");
+  EXPECT_EQ(s.relay->line, 2);
+  EXPECT_EQ(s.password_cmd->value, "pass show mail");
+  EXPECT_TRUE(s.smtps->value);
+  EXPECT_EQ(s.ca_path->value, "/etc/ssl/certs");
+  EXPECT_EQ(s.tls_cert->value, "/home/alice/.config/smtpsend/c.pem");
+  EXPECT_EQ(s.tls_key->value, "/home/alice/.config/smtpsend/k.pem");
+  EXPECT_EQ(s.auth->value, "scram-sha-256");
+  EXPECT_FALSE(s.allow_plaintext_auth->value);
+
+  // A bad value in the account not chosen is still an error naming its line.
+  const ConfigLoad bad = parse(kWorkAccount + "[account.home]\ntls = \"sometimes\"\n");
+  EXPECT_EQ(bad.error, kPath +
+                           ":15: 'tls' must be one of none, opportunistic, required, verify, not "
+                           "'sometimes'");
+}
+
+// SPEC.md "Configuration": keys are the long option names. These four options exist, so they
+// are keys too (found missing by an audit: they were "unknown key").
+TEST(ConfigKeys, FromNameAndDsnKeys) {
+  const ConfigSettings s = settings(
+      "[defaults]\nfrom-name = \"Cron Daemon\"\ndsn-notify = \"failure, delay\"\n"
+      "dsn-return = \"hdrs\"\ndsn-envid = \"QQ314159\"\n");
+  ASSERT_TRUE(s.from_name && s.dsn_notify && s.dsn_return && s.dsn_envid);
+  EXPECT_EQ(s.from_name->value, "Cron Daemon");
+  EXPECT_EQ(s.from_name->line, 2);
+  EXPECT_EQ(s.dsn_notify->value, "FAILURE,DELAY") << "normalised as -N is";
+  EXPECT_EQ(s.dsn_return->value, smtp::DsnReturn::headers);
+  EXPECT_EQ(s.dsn_envid->value, "QQ314159");
+  EXPECT_EQ(settings("[defaults]\ndsn-notify = \"never\"\n").dsn_notify->value, "NEVER");
+  EXPECT_EQ(settings("[defaults]\ndsn-return = \"FULL\"\n").dsn_return->value,
+            smtp::DsnReturn::full);
+}
+
+TEST(ConfigKeys, FromNameAndDsnKeysAreCheckedLikeTheOptions) {
+  expect_error("[defaults]\nfrom-name = \"Evil\\nBcc: x@y.z\"\n",
+               kPath + ":2: 'from-name' must not contain CR or LF");
+  expect_error("[defaults]\nfrom-name = 7\n",
+               kPath + ":2: 'from-name' must be a string, not an integer");
+  expect_error("[defaults]\ndsn-notify = \"never,success\"\n",
+               kPath +
+                   ":2: 'dsn-notify': -N (--dsn-notify): never cannot be combined with success, "
+                   "failure or delay (RFC 3461 section 4.1)");
+  expect_error("[defaults]\ndsn-notify = \"always\"\n",
+               kPath +
+                   ":2: 'dsn-notify': -N (--dsn-notify) takes never, or success, failure and "
+                   "delay separated by commas, not 'always'");
+  expect_error("[defaults]\ndsn-return = \"body\"\n",
+               kPath + ":2: 'dsn-return': -R (--dsn-return) must be full or hdrs, not 'body'");
+  expect_error("[defaults]\ndsn-envid = \"caf\u00e9\"\n",
+               kPath +
+                   ":2: 'dsn-envid': -V (--dsn-envid) must be printable US-ASCII (RFC 3461 "
+                   "section 4.4)");
+  expect_error("[defaults]\ndsn-return = true\n",
+               kPath + ":2: 'dsn-return' must be a string, not a boolean");
+}
+
+TEST(ConfigKeys, AccountFromNameAndDsnOverrideDefaults) {
   const ConfigLoad load = parse(
-      "[account.work]\n"
-      "relay = \"smtps://mail.example.com\"\nuser = \"me\"\npassword-cmd = \"pass show mail\"\n"
-      "tls = \"verify\"\nsmtps = true\nca-file = \"/etc/ca.pem\"\nca-path = \"/etc/ssl/certs\"\n"
-      "tls-cert = \"c.pem\"\ntls-key = \"k.pem\"\nauth = \"scram-sha-256\"\n"
-      "oauth-token-cmd = \"tok\"\nallow-plaintext-auth = false\n");
-  EXPECT_EQ(load.error, "");
+      "[defaults]\nfrom-name = \"Default\"\ndsn-notify = \"never\"\n"
+      "[account.a]\nfrom-name = \"Account\"\ndsn-return = \"full\"\n",
+      "a");
+  ASSERT_EQ(load.error, "");
+  EXPECT_EQ(load.settings.from_name->value, "Account");
+  EXPECT_EQ(load.settings.dsn_notify->value, "NEVER");
+  EXPECT_EQ(load.settings.dsn_return->value, smtp::DsnReturn::full);
+  EXPECT_FALSE(load.settings.dsn_envid.has_value());
 }
 
 TEST(ConfigKeys, RelayTlsAndAuthKeysAreRead) {
@@ -152,6 +234,20 @@ TEST(ConfigErrors, UnknownKeyWithLine) {
 TEST(ConfigErrors, CommandLineOnlyKeys) {
   expect_error("[defaults]\njson = true\n",
                kPath + ":2: 'json' can be given only on the command line");
+  expect_error("[defaults]\neach = true\n",
+               kPath + ":2: 'each' can be given only on the command line");
+}
+
+// The composing options are long option names, so not "unknown": they make one message, and a
+// file would give all of them (cron's too) the same subject, headers, body or attachment.
+TEST(ConfigErrors, ComposingKeysAreCommandLineOnly) {
+  for (const std::string key : {"subject", "header", "body", "attach"}) {
+    SCOPED_TRACE(key);
+    expect_error("[defaults]\n" + key + " = \"x\"\n",
+                 kPath + ":2: '" + key +
+                     "' can be given only on the command line: it composes one message, not "
+                     "every run's");
+  }
 }
 
 TEST(ConfigErrors, WrongTypesWithLine) {
@@ -398,6 +494,28 @@ TEST_F(ConfigFiles, CommandLineDnsServerReplacesTheFilesList) {
   EXPECT_EQ(result.request->delivery.dns_servers, std::vector<std::string>{"192.0.2.9"});
 }
 
+TEST_F(ConfigFiles, FromNameAndDsnFromTheFileUnlessGivenOnTheCommandLine) {
+  const std::string path = write("c.toml",
+                                 "[defaults]\nfrom-name = \"Cron Daemon\"\n"
+                                 "dsn-notify = \"failure\"\ndsn-return = \"hdrs\"\n"
+                                 "dsn-envid = \"file-id\"\n");
+  const CommandLine from_file = run_parse({"-C", path, "r@x.example"});
+  ASSERT_TRUE(from_file.request.has_value()) << from_file.error;
+  EXPECT_EQ(from_file.request->from_name, std::optional<std::string>("Cron Daemon"));
+  EXPECT_EQ(from_file.request->dsn.notify, "FAILURE");
+  EXPECT_EQ(from_file.request->dsn.ret, smtp::DsnReturn::headers);
+  EXPECT_EQ(from_file.request->dsn.envid, "file-id");
+
+  const CommandLine overridden =
+      run_parse({"-C", path, "-F", "Me", "--dsn-notify", "never", "--dsn-return", "full",
+                 "--dsn-envid", "cli-id", "r@x.example"});
+  ASSERT_TRUE(overridden.request.has_value()) << overridden.error;
+  EXPECT_EQ(overridden.request->from_name, std::optional<std::string>("Me"));
+  EXPECT_EQ(overridden.request->dsn.notify, "NEVER");
+  EXPECT_EQ(overridden.request->dsn.ret, smtp::DsnReturn::full);
+  EXPECT_EQ(overridden.request->dsn.envid, "cli-id");
+}
+
 TEST_F(ConfigFiles, RecipientsFileFromTheConfig) {
   write("list.txt", "b@y.example\n");
   const std::string path = write("c.toml", "[defaults]\nrecipients-file = \"list.txt\"\n");
@@ -446,9 +564,8 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   EXPECT_EQ(request.auth->user, "me");
   EXPECT_EQ(request.auth->passwords.config_password->reveal(), "s3cret");
   // The command line overrides the file.
-  const CommandLine overridden =
-      run_parse({"-C", path, "-A", "work", "--relay", "other.example", "--tls", "required",
-                 "-u", "you", "r@x.example"});
+  const CommandLine overridden = run_parse({"-C", path, "-A", "work", "--relay", "other.example",
+                                            "--tls", "required", "-u", "you", "r@x.example"});
   ASSERT_EQ(overridden.error, "");
   EXPECT_EQ(overridden.request->delivery.relay->host, "other.example");
   EXPECT_EQ(overridden.request->delivery.relay->port, 587);
@@ -468,7 +585,8 @@ TEST_F(ConfigFiles, RelayCombinationMistakesInTheFileAre78WithItsLine) {
       write("none.toml", "[defaults]\nrelay = \"smtps://mail.example\"\ntls = \"none\"\n");
   const CommandLine b = run_parse({"-C", none, "r@x.example"});
   EXPECT_EQ(b.exit_code, ExitCode::config);
-  EXPECT_EQ(b.error, none + ":3: 'tls' = \"none\" cannot be used with implicit TLS (smtps or smtps://)");
+  EXPECT_EQ(b.error,
+            none + ":3: 'tls' = \"none\" cannot be used with implicit TLS (smtps or smtps://)");
   EXPECT_EQ(run_parse({"-C", none, "--tls", "none", "r@x.example"}).exit_code, ExitCode::usage);
 
   const std::string oauth = write(
