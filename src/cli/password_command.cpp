@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "smtpsend/cli/password_source.hpp"
@@ -46,17 +47,30 @@ PasswordOutcome failure(ExitCode code, std::string sentence) {
   return outcome;
 }
 
+// Our environment without $SMTPSEND_PASSWORD: a password or token command has no use for the
+// secret, and whatever it runs in turn (a shell, gpg, an OAuth helper) must not inherit it.
+std::vector<char*> child_environment() {
+  const std::string hidden = std::string(kPasswordEnvironmentVariable) + "=";
+  std::vector<char*> kept;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!std::string_view(*entry).starts_with(hidden)) kept.push_back(*entry);
+  }
+  kept.push_back(nullptr);
+  return kept;
+}
+
 // The child: stdin /dev/null (a password command must never wait for our stdin, which may be
 // the message), stdout into the pipe, stderr inherited.
 int spawn(const std::vector<std::string>& words, int stdout_fd, pid_t& pid) {
   std::vector<char*> argv;
   for (const auto& word : words) argv.push_back(const_cast<char*>(word.c_str()));
   argv.push_back(nullptr);
+  std::vector<char*> envp = child_environment();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
-  const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   return error;
 }

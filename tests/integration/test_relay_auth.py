@@ -97,6 +97,8 @@ def test_auth_without_tls_is_refused_unless_allowed(dns, submission, tmp_path):
     assert refused.returncode == 77, refused
     [line] = refused.stderr_lines()[-1:]
     assert "refusing to send credentials" in line and "--allow-plaintext-auth" in line, line
+    # this service offers no STARTTLS, so --tls required would not help and is not suggested
+    assert "does not offer STARTTLS" in line and "--tls required" not in line, line
     assert "-> AUTH" not in refused.stderr and "-> MAIL FROM" not in refused.stderr, refused
 
     allowed = run(dns, *relay_args(submission, "plain"), "--tls", "none", "--allow-plaintext-auth",
@@ -224,3 +226,27 @@ def test_client_certificate_is_presented_and_verified_by_postfix(dns, submission
     message = delivered_once(submission)
     received = message.headers.decode("utf-8", "replace")
     assert 'Client CN "client.example.test"' in received and "verified OK" in received, received
+
+
+def test_secret_commands_do_not_inherit_smtpsend_password(zone, scripted, mx_port, tmp_path):
+    """$SMTPSEND_PASSWORD stays out of the environment of --password-cmd and --oauth-token-cmd
+    (and of whatever they run): the command fails, and says so, if it sees the variable."""
+    host = "mx1.example.test"
+    command = tmp_path / "secret-command"
+    command.write_text('#!/bin/sh\nif [ -n "${SMTPSEND_PASSWORD+set}" ]; then\n'
+                       '  echo "inherited SMTPSEND_PASSWORD" >&2; exit 9\nfi\necho the-secret\n')
+    command.chmod(0o700)
+    for option, mechanism in (("--password-cmd", "plain"), ("--oauth-token-cmd", "xoauth2")):
+        server = scripted({host: {"capabilities": ["AUTH PLAIN XOAUTH2", "PIPELINING"],
+                                  "replies": {"AUTH": "235 2.7.0 Accepted"}}})
+        result = subprocess.run([smtpsend_binary(), "-f", SENDER, "--helo", "client.test",
+                                 "--relay", f"{zone.ip(host)}:{mx_port}", "--tls", "none",
+                                 "--allow-plaintext-auth", "-u", "me", option, str(command),
+                                 "--auth", mechanism, RCPT],
+                                input=MESSAGE, capture_output=True, timeout=60,
+                                env={**os.environ, "SMTPSEND_PASSWORD": "hunter2"})
+        assert result.returncode == 0, result
+        assert b"inherited" not in result.stderr, result
+        [auth] = [e["line"] for e in server.events(kind="command") if e["line"].startswith("AUTH")]
+        assert b"the-secret" in base64.b64decode(auth.split()[2]), auth
+        server.stop()

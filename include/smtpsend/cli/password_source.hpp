@@ -44,8 +44,9 @@ std::string_view first_line(std::string_view text) noexcept;
 
 PasswordOutcome read_password_file(const std::string& path);
 
-// Runs `command` with stdin from /dev/null and stderr inherited (so gpg's or pass's own messages
-// reach the user), and takes the first line of its stdout. Without shell metacharacters
+// Runs `command` with stdin from /dev/null, stderr inherited (so gpg's or pass's own messages
+// reach the user) and our environment minus $SMTPSEND_PASSWORD, and takes the first line of its
+// stdout. Without shell metacharacters
 // (needs_shell) the command is split on spaces and tabs and run directly; otherwise by
 // /bin/sh -c. A non-zero exit or a signal is an error naming the status. `what` names the secret
 // in error sentences ("password", or "OAuth token" for --oauth-token-cmd).

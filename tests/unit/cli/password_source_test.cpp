@@ -125,6 +125,28 @@ TEST_F(PasswordSource, CommandWithMetacharactersRunsInAShell) {
   ::unsetenv("SMTPSEND_TEST_WORD");
 }
 
+// A password or token command, and whatever it runs, must not inherit $SMTPSEND_PASSWORD; the
+// rest of the environment (PATH, HOME, GNUPGHOME, ...) it needs and keeps.
+TEST_F(PasswordSource, CommandsDoNotInheritThePasswordVariable) {
+  ::setenv(kPasswordEnvironmentVariable, "hunter2", 1);
+  ::setenv("SMTPSEND_PASSWORD_NOT", "kept", 1);  // a longer name with the same prefix is kept
+  ::setenv("SMTPSEND_TEST_WORD", "kept too", 1);
+  const std::string report =
+      write("report.sh",
+            "#!/bin/sh\necho "
+            "\"[${SMTPSEND_PASSWORD-unset}][$SMTPSEND_PASSWORD_NOT][$SMTPSEND_TEST_WORD]\"\n");
+  EXPECT_EQ(revealed(run_password_command(report)), "[unset][kept][kept too]");
+  // Through /bin/sh -c, and for the OAuth token command, the same.
+  EXPECT_EQ(revealed(run_password_command("echo \"${SMTPSEND_PASSWORD-unset}\"")), "unset");
+  EXPECT_EQ(revealed(run_password_command(report, "OAuth token")), "[unset][kept][kept too]");
+  const PasswordOutcome all = run_password_command("env | grep -c ^SMTPSEND_PASSWORD= ; true");
+  EXPECT_EQ(revealed(all), "0");
+  // Our own environment is left as it was.
+  EXPECT_STREQ(std::getenv(kPasswordEnvironmentVariable), "hunter2");
+  ::unsetenv("SMTPSEND_PASSWORD_NOT");
+  ::unsetenv("SMTPSEND_TEST_WORD");
+}
+
 TEST_F(PasswordSource, CommandNonZeroExitIsAnError) {
   const PasswordOutcome outcome = run_password_command("echo pw; exit 3");
   EXPECT_FALSE(outcome.secret);
