@@ -25,6 +25,7 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kHeaderRoom = 4096;
 constexpr std::size_t kSpoolChunk = 128 * 1024;
+constexpr std::size_t kPipeBuffer = 1024 * 1024;
 // A header section may be as long as kMaxHeaderSection; its lines then reach a little further.
 constexpr std::size_t kMaxHeld = kMaxHeaderSection + 64 * 1024;
 
@@ -173,16 +174,24 @@ bool tail_in_spool(int input, std::string_view first, const std::string& name, R
   std::string dir;
   Descriptor spool(open_spool(dir));
   if (spool.get() < 0) return fail_spool(dir, errno, error);
+  // A larger pipe buffer means fewer wake-ups per megabyte for the writer and for us; the
+  // kernel may refuse (pipe-max-size), which costs only speed.
+  ::fcntl(input, F_SETPIPE_SZ, static_cast<int>(kPipeBuffer));
   TailFacts facts;
   std::uint64_t raw_size = 0;
-  std::string chunk = std::string(first);
-  for (;;) {
+  std::string buffer(kSpoolChunk, '\0');
+  for (std::string_view chunk = first;;) {
     if (!write_all(spool.get(), chunk)) return fail_spool(dir, errno, error);
     facts.add(chunk);
     raw_size += chunk.size();
-    chunk.clear();
-    if (const int err = read_up_to(input, chunk, kSpoolChunk)) return fail(name, err, error);
-    if (chunk.empty()) break;
+    const ssize_t got = ::read(input, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) {
+      chunk = {};
+      continue;
+    }
+    if (got < 0) return fail(name, errno, error);
+    if (got == 0) break;
+    chunk = std::string_view(buffer).substr(0, static_cast<std::size_t>(got));
   }
   out.tail_eight_bit = facts.eight_bit();
   out.tail =
