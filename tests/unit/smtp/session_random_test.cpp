@@ -185,7 +185,13 @@ bool converse(unsigned seed, Coverage& coverage) {
         std::string reply = server.reply(read->stage);
         if (server.hostile() && server.chance(50)) reply += "250 stray\r\n";
         server.feed(session, reply);
-        if (read->stage == Stage::end_of_data && reply[0] == '2') ledger.end_of_data_accepted();
+        if (read->stage == Stage::end_of_data) {
+          if (reply[0] == '2') {
+            ledger.end_of_data_accepted();
+          } else {
+            ledger.end_of_data_refused();
+          }
+        }
       }
     } else if (const auto* done = std::get_if<Done>(&action)) {
       check_session_invariants(config, transactions, done->outcome, ledger);

@@ -76,6 +76,8 @@ TEST(SessionScriptHarness, DeliveryWithoutAConfirmedFinalDotIsCaught) {
       failures_of([&] { check_session_invariants(test_config(), transactions, outcome, ledger); });
   EXPECT_TRUE(any_contains(before, "delivered without a 2xx")) << ::testing::PrintToString(before);
 
+  ledger.observe(Write{"DATA\r\n", Stage::data});
+  ledger.observe(Write{"Hello\r\n.\r\n", Stage::data_block});
   ledger.end_of_data_accepted();
   const auto after =
       failures_of([&] { check_session_invariants(test_config(), transactions, outcome, ledger); });

@@ -88,24 +88,70 @@ std::string written_form(const std::vector<Transaction>& transactions, const std
 
 }  // namespace
 
+// A data-block Write that starts while commands are expected is message data, unless it is a
+// BDAT command (also a data-block write). The lone "." that ends an unwanted 354 reads as an
+// empty message to the recipients of its transaction: a credit for recipients who were all
+// refused can never excuse a false delivery.
 void DeliveryLedger::observe(const Write& write) {
-  if (write.stage == Stage::data_block) return;  // message data, not commands
+  if (mode_ == Mode::commands && partial_.empty() && write.stage == Stage::data_block &&
+      !write.bytes.starts_with("BDAT ")) {
+    mode_ = Mode::dot_data;
+  }
   partial_ += write.bytes;
-  std::size_t end = 0;
-  while ((end = partial_.find("\r\n")) != std::string::npos) {
-    const std::string line = partial_.substr(0, end);
-    partial_.erase(0, end + 2);
-    if (line.rfind("MAIL FROM:", 0) == 0) current_.clear();
-    // Parameters (RFC 3461 NOTIFY=) may follow the path; test addresses hold no '>'.
-    const std::size_t path_end = line.find('>');
-    if (line.rfind("RCPT TO:<", 0) == 0 && path_end != std::string::npos) {
-      current_.push_back(line.substr(9, path_end - 9));
+  std::string_view bytes = partial_;
+  while (!bytes.empty()) {
+    if (mode_ == Mode::bdat_data) {
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(bdat_left_, bytes.size()));
+      bytes.remove_prefix(n);
+      bdat_left_ -= n;
+      if (bdat_left_ == 0) {
+        sent_.push_back(current_);
+        mode_ = Mode::commands;
+      }
+      continue;
+    }
+    const std::size_t end = bytes.find("\r\n");
+    if (end == std::string_view::npos) break;
+    const std::string line(bytes.substr(0, end));
+    bytes.remove_prefix(end + 2);
+    if (mode_ == Mode::dot_data) {
+      if (line == ".") {  // stuffing doubles every other leading dot: this is end of data
+        sent_.push_back(current_);
+        mode_ = Mode::commands;
+      }
+      continue;
+    }
+    command(line);
+  }
+  partial_ = std::string(bytes);
+}
+
+void DeliveryLedger::command(const std::string& line) {
+  if (line.rfind("MAIL FROM:", 0) == 0) current_.clear();
+  // Parameters (RFC 3461 NOTIFY=) may follow the path; test addresses hold no '>'.
+  const std::size_t path_end = line.find('>');
+  if (line.rfind("RCPT TO:<", 0) == 0 && path_end != std::string::npos) {
+    current_.push_back(line.substr(9, path_end - 9));
+  }
+  if (line.rfind("BDAT ", 0) == 0) {
+    bdat_left_ = std::stoull(line.substr(5));
+    mode_ = Mode::bdat_data;
+    if (bdat_left_ == 0) {
+      sent_.push_back(current_);
+      mode_ = Mode::commands;
     }
   }
 }
 
 void DeliveryLedger::end_of_data_accepted() {
-  for (const std::string& address : current_) ++credits_[address];
+  if (sent_.empty()) return;
+  for (const std::string& address : sent_.front()) ++credits_[address];
+  sent_.pop_front();
+}
+
+void DeliveryLedger::end_of_data_refused() {
+  if (!sent_.empty()) sent_.pop_front();
 }
 
 void check_session_invariants(const SessionConfig& config,
@@ -191,24 +237,33 @@ bool play_write(const SessionScript& script, Run& run, const std::string& expect
   return got == expected;
 }
 
-// Checks that the session wants to read; returns whether the reply is a 2xx to end of data.
-bool expect_read(Run& run, const std::string& bytes, bool& ok) {
+// What a reply step is to the ledger: the reply to end of data (2xx or not), or anything else.
+enum class EndOfData { no, accepted, refused };
+
+void tell_ledger(DeliveryLedger& ledger, EndOfData reply) {
+  if (reply == EndOfData::accepted) ledger.end_of_data_accepted();
+  if (reply == EndOfData::refused) ledger.end_of_data_refused();
+}
+
+// Checks that the session wants to read; says whether the reply answers end of data.
+EndOfData expect_read(Run& run, const std::string& bytes, bool& ok) {
   const Action action = next(run);
   const auto* read = std::get_if<Read>(&action);
   if (read == nullptr) {
     ADD_FAILURE() << "expected a Read for reply \"" << bytes << "\", got " << describe(action);
     ok = false;
-    return false;
+    return EndOfData::no;
   }
   ok = true;
-  return read->stage == Stage::end_of_data && !bytes.empty() && bytes[0] == '2';
+  if (read->stage != Stage::end_of_data) return EndOfData::no;
+  return !bytes.empty() && bytes[0] == '2' ? EndOfData::accepted : EndOfData::refused;
 }
 
 enum class Feed { whole, byte_by_byte, split };
 
 bool play_reply(Run& run, const std::string& bytes, Feed feed, std::size_t split_at) {
   bool ok = false;
-  const bool delivers = expect_read(run, bytes, ok);
+  const EndOfData end = expect_read(run, bytes, ok);
   if (!ok) return false;
   const std::string_view view = bytes;
   switch (feed) {
@@ -225,7 +280,7 @@ bool play_reply(Run& run, const std::string& bytes, Feed feed, std::size_t split
       break;
     }
   }
-  if (delivers) run.ledger.end_of_data_accepted();
+  tell_ledger(run.ledger, end);
   return true;
 }
 
@@ -369,11 +424,11 @@ void replay_reply_failure(const SessionScript& script, std::size_t step, std::si
   if (!play_prefix(script, run, step)) return;
   const std::string& bytes = script.steps()[step].bytes;
   bool ok = false;
-  const bool delivers = expect_read(run, bytes, ok);
+  const EndOfData end = expect_read(run, bytes, ok);
   if (!ok) return;
   const std::string_view prefix = std::string_view(bytes).substr(0, offset);
   run.session.on_bytes(prefix);
-  if (delivers && holds_complete_reply(prefix)) run.ledger.end_of_data_accepted();
+  if (holds_complete_reply(prefix)) tell_ledger(run.ledger, end);
   inject(run, injected);
   finish_after_failure(script, run);
 }

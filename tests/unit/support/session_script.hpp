@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <ostream>
@@ -83,18 +85,27 @@ class SessionScript {
   std::vector<Step> steps_;
 };
 
-// What a test knows about deliveries without trusting the session: the recipients named in
-// RCPT TO since the last MAIL FROM, credited when a 2xx reply to end of data is passed. A
-// recipient may be reported delivered only as often as it was credited.
+// What a test knows about deliveries without trusting the session: it reads the client's byte
+// stream (commands, message data ending in a lone ".", BDAT chunks of n octets, and commands
+// riding after the data) and keeps, per transaction whose data went out, the recipients named
+// in RCPT TO since its MAIL FROM; each 2xx reply to end of data credits the oldest of those.
+// A recipient may be reported delivered only as often as it was credited.
 class DeliveryLedger {
  public:
   void observe(const Write& write);  // every Write the session makes
   void end_of_data_accepted();       // a 2xx reply to end of data was fed
+  void end_of_data_refused();        // another reply to end of data was fed
   const std::map<std::string, int>& credits() const { return credits_; }
 
  private:
+  enum class Mode { commands, dot_data, bdat_data };
+  void command(const std::string& line);
+
+  Mode mode_ = Mode::commands;
+  std::uint64_t bdat_left_ = 0;
   std::string partial_;
   std::vector<std::string> current_;
+  std::deque<std::vector<std::string>> sent_;  // transactions whose data is out, oldest first
   std::map<std::string, int> credits_;
 };
 
