@@ -155,10 +155,8 @@ bool Session::Impl::fill_data() {
         data.stuffer.finish(data.stuffed);
         transcript(TranscriptKind::client, ".");
       }
-      if (data.quit_after) {
-        data.stuffed += "QUIT\r\n";
-        transcript(TranscriptKind::client, "QUIT");
-      }
+      data.stuffed += data.trailer;
+      for (const std::string& line : data.trailer_lines) transcript(TranscriptKind::client, line);
       data.end_marked = true;
     } else if (data.chunked) {
       data.stuffed.append(slice);  // BDAT counts octets: sent as they are

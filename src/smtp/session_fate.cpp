@@ -121,6 +121,7 @@ std::string Session::Impl::failure_sentence(Failure failure, std::error_code ec,
 
 // Nothing more is sent or read on this connection: the transport gets Close next.
 void Session::Impl::abandon() {
+  riding_.reset();  // its recipients are settled with the rest
   start_tls_due_ = false;
   in_flight_.reset();
   awaited_.clear();

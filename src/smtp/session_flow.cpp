@@ -2,6 +2,7 @@
 // Failure policy (who is deferred, who fails, what is final) is spelled out here per reply, in
 // the order of RFC 5321 §4.3.2; the outcome values themselves are built in session_fate.cpp.
 #include <algorithm>
+#include <utility>
 
 #include "session_impl.hpp"
 #include "smtpsend/core/errors.hpp"
@@ -263,12 +264,25 @@ void Session::Impl::on_end_of_data(const Reply& reply) {
   end_transaction();
 }
 
+// A transaction whose commands rode after the previous data is already under way.
 void Session::Impl::end_transaction() {
-  tx_.reset();
-  start_next_transaction();
+  tx_ = std::exchange(riding_, std::nullopt);
+  if (!tx_) start_next_transaction();
 }
 
 void Session::Impl::start_next_transaction() {
+  if (std::optional<TxRun> run = next_runnable()) {
+    start_transaction(std::move(*run));
+  } else if (quit_sent_) {
+    closing_ = true;
+  } else {
+    quit_and_close();
+  }
+}
+
+// The next queued transaction that can be sent here; those that cannot (no recipient left, a
+// message this server cannot take) are settled on the way.
+std::optional<TxRun> Session::Impl::next_runnable() {
   while (!queue_.empty()) {
     TxRun run = std::move(queue_.front());
     queue_.pop_front();
@@ -279,14 +293,41 @@ void Session::Impl::start_next_transaction() {
       settle_all(run.slots, *refusal);
       continue;
     }
-    start_transaction(std::move(run));
-    return;
+    return run;
   }
-  if (quit_sent_) {
-    closing_ = true;
+  return std::nullopt;
+}
+
+// What follows the data in its write. Postfix's smtp_skip_quit_resp: when nothing else is to
+// be sent, QUIT, whose 221 tells nothing. Otherwise the next transaction: RFC 2920 §3.1 lets
+// the message content open a group, so MAIL, RCPT and DATA ride with the final dot, and each
+// further message costs one round trip, not two. A next message small enough for BDAT with its
+// envelope waits for this one's reply instead: it goes out in one write then anyway.
+void Session::Impl::add_trailer(DataStream& data) {
+  std::optional<TxRun> next = next_runnable();
+  if (!next) {
+    data.trailer = "QUIT\r\n";
+    data.trailer_lines = {"QUIT"};
+    quit_sent_ = true;
+  } else if (config_.use_chunking && caps_.chunking && chunk_with_envelope(*next)) {
+    queue_.push_front(std::move(*next));
   } else {
-    quit_and_close();
+    ride(std::move(*next), data);
   }
+}
+
+// Writes `next`'s commands (and pushes their expectations, after this data's end of data) into
+// the trailer instead of the command buffer, leaving tx_ as it was.
+void Session::Impl::ride(TxRun next, DataStream& data) {
+  std::string commands_before = std::exchange(outgoing_, std::string());
+  const Stage stage_before = outgoing_stage_;
+  std::optional<TxRun> current = std::exchange(tx_, std::nullopt);
+  held_lines_ = &data.trailer_lines;
+  start_transaction(std::move(next));
+  held_lines_ = nullptr;
+  riding_ = std::exchange(tx_, std::move(current));
+  data.trailer = std::exchange(outgoing_, std::move(commands_before));
+  outgoing_stage_ = stage_before;
 }
 
 // RFC 2920 §3.1: with PIPELINING, RSET, MAIL, every RCPT and DATA go out as one group (DATA
@@ -370,14 +411,9 @@ void Session::Impl::start_message_data() {
   DataStream data;
   data.reader = message::ContentReader(content);
   data.chunked = tx_->chunked;
-  // Postfix's smtp_skip_quit_resp: the 221 tells nothing, so when no command follows this
-  // message QUIT rides in the same write as the final dot and costs no round trip.
-  data.quit_after =
-      pipelining() && std::none_of(queue_.begin(), queue_.end(),
-                                   [this](const TxRun& run) { return sends_commands(run); });
-  quit_sent_ = data.quit_after;
-  data_ = std::move(data);
   awaited_.push_back(Expectation{Awaited::end_of_data});
+  if (pipelining()) add_trailer(data);
+  data_ = std::move(data);
 }
 
 // QUIT's 221 is never awaited (docs/decisions.md): everything is settled by now.
@@ -402,18 +438,15 @@ void Session::Impl::send_command(std::string line, Stage stage,
 
 void Session::Impl::send_command(std::string_view line, std::string_view shown, Stage stage,
                                  std::optional<Expectation> expected) {
-  transcript(TranscriptKind::client, shown);
+  if (held_lines_ != nullptr) {
+    held_lines_->emplace_back(shown);
+  } else {
+    transcript(TranscriptKind::client, shown);
+  }
   if (outgoing_.empty()) outgoing_stage_ = stage;
   outgoing_ += line;
   outgoing_ += "\r\n";
   if (expected) awaited_.push_back(*expected);
-}
-
-bool Session::Impl::sends_commands(const TxRun& run) const {
-  const bool someone_left =
-      caps_.smtputf8 || std::any_of(run.slots.begin(), run.slots.end(),
-                                    [this](std::size_t slot) { return !utf8_recipient(slot); });
-  return !run.slots.empty() && someone_left && !refusal_before_mail(run);
 }
 
 // Messages this server cannot take as they are fail here, before MAIL FROM, rather than after

@@ -67,8 +67,11 @@ struct DataStream {
   message::DotStuffer stuffer;
   std::string stuffed;  // stuffed bytes not yet handed to the transport
   bool end_marked = false;
-  bool chunked = false;     // BDAT: the bytes go as they are, no dot-stuffing, no final dot
-  bool quit_after = false;  // "QUIT\r\n" follows the final dot in the same write
+  bool chunked = false;  // BDAT: the bytes go as they are, no dot-stuffing, no final dot
+  // Commands that follow the data in the same write: QUIT, or the next transaction's MAIL,
+  // RCPT and DATA (add_trailer); their -v lines are printed when they go.
+  std::string trailer;
+  std::vector<std::string> trailer_lines;
   bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
 };
 
@@ -129,6 +132,9 @@ struct Session::Impl {
   void on_end_of_data(const Reply& reply);
   void after_last_rcpt_reply();
   void start_next_transaction();
+  std::optional<TxRun> next_runnable();
+  void add_trailer(DataStream& data);
+  void ride(TxRun next, DataStream& data);
   void start_transaction(TxRun run);
   void send_mail();
   void send_rcpt();
@@ -144,7 +150,6 @@ struct Session::Impl {
                     std::optional<Expectation> expected);
   void send_quit();
   bool pipelining() const noexcept;
-  bool sends_commands(const TxRun& run) const;
   std::optional<Fate> refusal_before_mail(const TxRun& run) const;
   const Transaction& transaction(const TxRun& run) const { return transactions_[run.source]; }
   // What goes after DATA or BDAT: the message as it is, or its 7-bit form for a server without
@@ -186,6 +191,11 @@ struct Session::Impl {
   std::vector<bool> settled_;
   std::deque<TxRun> queue_;  // transactions not yet started
   std::optional<TxRun> tx_;  // the transaction under way
+  // The next transaction, whose commands went out after tx_'s data: it becomes tx_ once tx_'s
+  // end of data is answered (add_trailer).
+  std::optional<TxRun> riding_;
+  // Set while a trailer is written: command lines go here, to be printed when they are sent.
+  std::vector<std::string>* held_lines_ = nullptr;
   std::deque<Expectation> awaited_;
 
   std::string outgoing_;  // command bytes not yet handed out as a Write

@@ -27,9 +27,8 @@ TEST(SessionProgress, FinalResultsAreReportedAsTheyHappen) {
       .expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + rcpt("eve@example.net") +
                     kData)
       .reply("250 ok\r\n250 ok\r\n550 5.1.1 no such user\r\n354 go ahead\r\n")
-      .expect_write(kBodyOnWire)
+      .expect_write(std::string(kBodyOnWire) + kMailFrom + rcpt("amy@example.net") + kData)
       .reply("250 queued\r\n")
-      .expect_write(std::string(kMailFrom) + rcpt("amy@example.net") + kData)
       .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
       .expect_write(std::string(kBodyOnWire) + kQuit)
       .reply("250 queued\r\n")

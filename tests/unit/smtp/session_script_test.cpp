@@ -84,6 +84,24 @@ TEST(SessionScriptHarness, DeliveryWithoutAConfirmedFinalDotIsCaught) {
   EXPECT_TRUE(after.empty()) << ::testing::PrintToString(after);
 }
 
+TEST(SessionScriptHarness, CommandsRidingAfterTheDataAreReadAndCreditedInOrder) {
+  DeliveryLedger ledger;
+  ledger.observe(
+      Write{"MAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n", Stage::mail});
+  ledger.observe(
+      Write{"hi\r\n..\r\n.\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<carol@", Stage::data_block});
+  ledger.observe(Write{"example.net>\r\nDATA\r\n", Stage::data_block});
+  ledger.end_of_data_refused();  // bob's message
+  ledger.observe(
+      Write{"x\r\n.\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<dave@example.net>\r\n"
+            "BDAT 3 LAST\r\nabcQUIT\r\n",
+            Stage::data_block});
+  ledger.end_of_data_accepted();  // carol's
+  ledger.end_of_data_accepted();  // dave's chunk
+  EXPECT_EQ(ledger.credits(),
+            (std::map<std::string, int>{{"carol@example.net", 1}, {"dave@example.net", 1}}));
+}
+
 TEST(SessionScriptHarness, DataBlocksAreNotMistakenForCommands) {
   DeliveryLedger ledger;
   ledger.observe(Write{"MAIL FROM:<a@example.org>\r\n", Stage::mail});

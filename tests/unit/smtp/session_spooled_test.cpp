@@ -107,9 +107,8 @@ TEST(SessionSpooled, AnEarlierMessageOfTheSessionKeepsItsResult) {
       after_ehlo({transaction({"bob@example.net"}), std::move(second)}, kEhloPipelining);
   script.expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + kData)
       .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
-      .expect_write(kBodyOnWire)
+      .expect_write(std::string(kBodyOnWire) + kMailFrom + rcpt("carol@example.net") + kData)
       .reply("250 queued\r\n")
-      .expect_write(std::string(kMailFrom) + rcpt("carol@example.net") + kData)
       .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
       .expect_close()
       .expect_done([](const SessionOutcome& outcome) {

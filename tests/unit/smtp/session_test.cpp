@@ -347,9 +347,9 @@ TEST(Session, TooManyRecipientsWhilePipeliningSplitsToo) {
       .expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + rcpt("carol@example.net") +
                     kData)
       .reply("250 ok\r\n250 ok\r\n452 4.5.3 too many\r\n354 go ahead\r\n")
-      .expect_write(kBodyOnWire)  // not the last transaction: no QUIT yet
+      // The further transaction for carol rides with the final dot (RFC 2920 §3.1).
+      .expect_write(std::string(kBodyOnWire) + kMailFrom + rcpt("carol@example.net") + kData)
       .reply("250 queued 1\r\n")
-      .expect_write(std::string(kMailFrom) + rcpt("carol@example.net") + kData)
       .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
       .expect_write(std::string(kBodyOnWire) + kQuit)
       .reply("250 queued 2\r\n")
@@ -434,16 +434,58 @@ TEST(Session, TwoMessagesShareTheConnectionWithoutRset) {
   SessionScript script = after_ehlo(
       {transaction({"bob@example.net"}), transaction({"bob@example.net"}, "Second\r\n", 1)},
       kEhloPipelining);
+  // RFC 2920 §3.1: the message content may open a group, so the next transaction's commands
+  // ride with the final dot: one round trip per further message.
   script.expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + kData)
       .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
-      .expect_write(kBodyOnWire)
+      .expect_write(std::string(kBodyOnWire) + kMailFrom + rcpt("bob@example.net") + kData)
       .reply("250 queued 1\r\n")
-      .expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + kData)
       .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
       .expect_write(std::string("Second\r\n.\r\n") + kQuit)
       .reply("250 queued 2\r\n")
       .expect_close()
       .expect_done({delivered("bob@example.net", 0), delivered("bob@example.net", 1)});
+  run(script);
+}
+
+TEST(Session, ARefusedMessageDoesNotStopTheOneRidingBehindIt) {
+  SessionScript script = after_ehlo(
+      {transaction({"bob@example.net"}), transaction({"carol@example.net"}, "Second\r\n", 1),
+       transaction({"dave@example.net"}, "Third\r\n", 2)},
+      kEhloPipelining);
+  script.expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + kData)
+      .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
+      .expect_write(std::string(kBodyOnWire) + kMailFrom + rcpt("carol@example.net") + kData)
+      .reply("554 5.7.1 spam\r\n")
+      .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
+      .expect_write(std::string("Second\r\n.\r\n") + kMailFrom + rcpt("dave@example.net") + kData)
+      .reply("451 4.3.0 try later\r\n")
+      .reply("250 ok\r\n550 5.1.1 no dave\r\n554 no valid recipients\r\n")
+      .expect_write(kQuit)
+      .expect_close()
+      .expect_done(
+          {outcome("bob@example.net", Status::failed, Cause::permanent, true, 554),
+           outcome("carol@example.net", Status::deferred, Cause::temporary, true, 451, 1),
+           outcome("dave@example.net", Status::failed, Cause::rcpt_rejected, true, 550, 2)});
+  run(script);
+}
+
+TEST(Session, ANextMessageSmallEnoughForBdatWaitsAndGoesInOneWrite) {
+  constexpr char kEhloChunking[] = "250-mx.example.net hello\r\n250-PIPELINING\r\n250 CHUNKING\r\n";
+  const std::string bdat1 = "BDAT " + std::to_string(std::string(kBody).size()) + " LAST\r\n";
+  const std::string bdat2 = "BDAT 8 LAST\r\n";
+  SessionScript script = after_ehlo(
+      {transaction({"bob@example.net"}), transaction({"carol@example.net"}, "Second\r\n", 1)},
+      kEhloChunking);
+  script.expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + bdat1 + kBody)
+      .reply("250 ok\r\n250 ok\r\n")
+      .reply("250 queued 1\r\n")
+      .expect_write(std::string(kMailFrom) + rcpt("carol@example.net") + bdat2 + "Second\r\n" +
+                    kQuit)
+      .reply("250 ok\r\n250 ok\r\n")
+      .reply("250 queued 2\r\n")
+      .expect_close()
+      .expect_done({delivered("bob@example.net", 0), delivered("carol@example.net", 1)});
   run(script);
 }
 

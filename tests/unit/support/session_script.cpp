@@ -88,14 +88,15 @@ std::string written_form(const std::vector<Transaction>& transactions, const std
 
 }  // namespace
 
-// A data-block Write that starts while commands are expected is message data, unless it is a
-// BDAT command (also a data-block write). The lone "." that ends an unwanted 354 reads as an
-// empty message to the recipients of its transaction: a credit for recipients who were all
-// refused can never excuse a false delivery.
+// Message data is what a data-block Write carries once a DATA command is out (the session
+// writes data only after its 354). The lone "." that ends an unwanted 354 reads as an empty
+// message to the recipients of its transaction: a credit for recipients who were all refused
+// can never excuse a false delivery.
 void DeliveryLedger::observe(const Write& write) {
-  if (mode_ == Mode::commands && partial_.empty() && write.stage == Stage::data_block &&
-      !write.bytes.starts_with("BDAT ")) {
+  if (mode_ == Mode::commands && data_due_ && partial_.empty() &&
+      write.stage == Stage::data_block) {
     mode_ = Mode::dot_data;
+    data_due_ = false;
   }
   partial_ += write.bytes;
   std::string_view bytes = partial_;
@@ -128,6 +129,7 @@ void DeliveryLedger::observe(const Write& write) {
 }
 
 void DeliveryLedger::command(const std::string& line) {
+  data_due_ = line == "DATA";
   if (line.rfind("MAIL FROM:", 0) == 0) current_.clear();
   // Parameters (RFC 3461 NOTIFY=) may follow the path; test addresses hold no '>'.
   const std::size_t path_end = line.find('>');

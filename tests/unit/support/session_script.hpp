@@ -102,6 +102,7 @@ class DeliveryLedger {
   void command(const std::string& line);
 
   Mode mode_ = Mode::commands;
+  bool data_due_ = false;  // DATA was the last command: a data-block write is message data
   std::uint64_t bdat_left_ = 0;
   std::string partial_;
   std::vector<std::string> current_;
