@@ -58,18 +58,21 @@ RCPT_LITERAL = "user@[127.0.0.1]"  # no DNS at all: bulk, memory and start-up ru
 # The targets: round trips a client cannot go below (TCP handshake, greeting, EHLO,
 # MAIL/RCPT/DATA pipelined, data + final dot with QUIT pipelined; TLS 1.3 adds one round trip,
 # STARTTLS two more: the STARTTLS command and the second EHLO). BDAT saves the 354.
-TARGET_RT = {"plain": 5, "starttls": 8, "smtps": 6, "plain_bdat": 4, "starttls_bdat": 7, "smtps_bdat": 5}
+TARGET_RT = {"plain": 5, "starttls": 8, "smtps": 6, "plain_bdat": 4, "starttls_bdat": 7, "smtps_bdat": 5,
+             # three messages on one connection: each further one costs one round trip
+             "plain_x3": 7}
 TARGET_DNS_RT = 1
 # A mode is how the client talks to the server; "_bdat" means the server offers CHUNKING.
-MODES = ("plain", "plain_bdat", "starttls", "starttls_bdat", "smtps", "smtps_bdat", "mx")
+MODES = ("plain", "plain_bdat", "starttls", "starttls_bdat", "smtps", "smtps_bdat", "mx", "plain_x3")
 MODE_TITLES = {"plain": "plain", "starttls": "STARTTLS", "smtps": "implicit TLS",
                "plain_bdat": "plain, server offers CHUNKING", "starttls_bdat": "STARTTLS, server offers CHUNKING",
-               "smtps_bdat": "implicit TLS, server offers CHUNKING", "mx": "direct MX (plain + DNS)"}
+               "smtps_bdat": "implicit TLS, server offers CHUNKING", "mx": "direct MX (plain + DNS)",
+               "plain_x3": "three messages in one run (plain)"}
 SINK_MODES = {"plain": "plain", "starttls": "starttls", "smtps": "implicit"}  # tls_sink.py --mode
 
 
 def base_mode(mode):
-    return mode.removesuffix("_bdat")
+    return mode.removesuffix("_bdat").removesuffix("_x3")
 
 
 # ------------------------------------------------------------------------------------------
@@ -175,7 +178,7 @@ class Bench:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def target_port(self, mode):
-        if mode in ("plain", "mx"):
+        if mode in ("plain", "mx", "plain_x3"):
             return self.sink_port
         return self.aiosmtpd[mode][0]
 
@@ -379,6 +382,8 @@ def measure_round_trips(bench, tool, mode):
             return {"cell": "not supported yet"}
     elif mode == "mx":
         return {"cell": "— (no MX lookup)" if tool != "swaks" else "— (system resolver only)"}
+    elif mode == "plain_x3":
+        return {"cell": "— (one message per run)"}
     elif not installed(tool):
         return {"cell": "not installed"}
     port = bench.target_port(mode)
@@ -386,6 +391,8 @@ def measure_round_trips(bench, tool, mode):
     try:
         if tool == "smtpsend":
             argv, stdin = smtpsend_argv(bench, base_mode(mode), proxy.port, proxy.udp_port, message=bench.small), None
+            if mode == "plain_x3":
+                argv[-1:-1] = ["-m", bench.small, "-m", bench.small]
         else:
             argv, stdin = anchor_argv(tool, base_mode(mode), bench.mx_ip, proxy.port, bench.small)
         status, wall, _, err = run_client(argv, stdin)
@@ -632,7 +639,7 @@ def tool_versions(tools):
 
 # The modes the smoke run checks, with the exact count where it never varies and an upper bound
 # (the target) where TLS 1.3 flights may merge (see docs/performance.md).
-SMOKE_MODES = {"plain": "exact", "plain_bdat": "exact", "starttls": "at most", "smtps": "at most",
+SMOKE_MODES = {"plain": "exact", "plain_bdat": "exact", "plain_x3": "exact", "starttls": "at most", "smtps": "at most",
                "smtps_bdat": "at most"}
 
 
