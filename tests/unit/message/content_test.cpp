@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,23 @@ TEST(CanonicalSize, IsTheSizeOfTheCanonicalFormWholeByteByByteAndSplitAnywhere) 
       split.add(std::string_view(raw).substr(cut));
       EXPECT_EQ(split.finish(), expected) << "split at " << cut << ": " << raw;
     }
+  }
+}
+
+// Long inputs of CR, LF, dots and letters: the size is counted eight bytes at a time, so line
+// breaks fall on every position of a word and across words and pieces.
+TEST(CanonicalSize, RandomLineBreaksInLongInputs) {
+  std::mt19937 rng(5321);
+  for (int round = 0; round < 200; ++round) {
+    std::string raw(1 + rng() % 300, 'x');
+    for (char& c : raw) c = "\r\n.ab"[rng() % 5];
+    CanonicalSize counted;
+    for (std::size_t at = 0; at < raw.size();) {
+      const std::size_t n = 1 + rng() % 40;
+      counted.add(std::string_view(raw).substr(at, n));
+      at += n;
+    }
+    EXPECT_EQ(counted.finish(), reference_canonical(raw).size()) << raw;
   }
 }
 
