@@ -692,7 +692,7 @@ def main():
             ("bulk", f"Messages per second to smtp-sink (loopback, no added latency; "
                      f"{args.per_process} sends one per process, {args.batched} in one process)",
              lambda: measure_bulk(bench, tools, args.per_process, args.batched)),
-            ("big", "A 200 MiB message to smtp-sink (loopback): peak RSS (wait4) and wall time",
+            ("big", "A 200 MiB message to smtp-sink (loopback): peak RSS (GNU time %M) and wall time",
              lambda: measure_big(bench, tools)),
             ("startup", "Start-up: instructions per small send", lambda: measure_startup(bench, tools)),
             ("hot", "Hot paths", lambda: measure_hot_paths(bench)),
