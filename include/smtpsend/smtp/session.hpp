@@ -12,6 +12,9 @@
 // without TLS unless allowed; its secrets appear in the transcript only as "<redacted>".
 //
 // Must not: own a socket, a timer or a clock, or include Asio/OpenSSL/c-ares (the build checks).
+// Message data comes through message::ContentReader, which reads a large message's body from
+// its file (pread) in slices as the data is sent; a read failure is an event like any other
+// (the recipients are deferred, the final dot never sent).
 // The transport calls next_action(), performs it, and reports back with on_*().
 //
 // Result: Done{SessionOutcome} holds one RecipientOutcome per recipient of every transaction.
