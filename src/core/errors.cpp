@@ -30,6 +30,8 @@ class SmtpsendCategory final : public std::error_category {
         return "unexpected SMTP reply";
       case Errc::bytes_before_tls:
         return "server sent data before the TLS handshake";
+      case Errc::reply_before_end_of_data:
+        return "server replied before the end of the message data";
       case Errc::connection_refused:
         return "connection refused";
       case Errc::connect_timeout:

@@ -287,6 +287,7 @@ struct DestinationFsm::State {
   void take_session(const smtp::SessionOutcome& outcome) {
     hosts_tried.insert(host);
     ++sessions_run;
+    const bool channel_closed_after_progress = closed_after_delivering(outcome);
     for (const smtp::RecipientOutcome& r : outcome.recipients) {
       Slot* slot = find_unsettled(r.result.message_index, r.result.address);
       if (slot == nullptr) continue;  // not ours, or already settled: ignore, never overwrite
@@ -307,8 +308,25 @@ struct DestinationFsm::State {
       return;
     }
     retry_in_clear = false;
+    // A per-connection message limit (421 after some messages, RFC 5321 §3.8): the rest go to
+    // a new connection to the same address first. Each such connection delivered something,
+    // so this ends.
+    if (channel_closed_after_progress && unsettled() > 0) {
+      phase = Phase::connect;
+      return;
+    }
     ++address;
     advance();
+  }
+
+  static bool closed_after_delivering(const smtp::SessionOutcome& outcome) {
+    bool delivered = false;
+    bool closed = false;
+    for (const smtp::RecipientOutcome& r : outcome.recipients) {
+      delivered = delivered || r.result.status == RecipientStatus::delivered;
+      closed = closed || (!r.final && r.result.diag.reply && r.result.diag.reply->code == 421);
+    }
+    return delivered && closed;
   }
 
   Slot* find_unsettled(std::size_t message_index, const std::string& address) {

@@ -48,9 +48,11 @@ std::ostream& operator<<(std::ostream& os, const Action& action) {
   if (const auto* write = std::get_if<Write>(&action)) {
     os << "Write{" << write->stage << ", \"";
     print_escaped(os, write->bytes);
-    return os << "\"}";
+    return os << (write->watch_replies ? "\", watching replies}" : "\"}");
   }
-  if (const auto* read = std::get_if<Read>(&action)) return os << "Read{" << read->stage << '}';
+  if (const auto* read = std::get_if<Read>(&action)) {
+    return os << "Read{" << read->stage << ", reply " << read->reply << '}';
+  }
   if (std::holds_alternative<StartTls>(action)) return os << "StartTls{}";
   if (std::holds_alternative<Close>(action)) return os << "Close{}";
   const auto& done = std::get<Done>(action);
@@ -109,7 +111,7 @@ Action Session::Impl::next_action() {
     return Close{};
   }
   last_stage_ = stage_of(awaited_.front());
-  return Read{last_stage_};
+  return Read{last_stage_, replies_completed_};
 }
 
 // RFC 2920 §3.1: writes are bounded by max_write so a client blocked writing can never wait on
@@ -123,7 +125,7 @@ Write Session::Impl::take_write() {
     return write;
   }
   DataStream& data = *data_;
-  Write write{{}, Stage::data_block};
+  Write write{{}, Stage::data_block, true};
   if (data.stuffed.size() <= limit) {
     write.bytes.swap(data.stuffed);  // the usual case: the whole block, without a copy
   } else {
@@ -132,6 +134,8 @@ Write Session::Impl::take_write() {
   }
   if (data.exhausted()) {
     final_dot_handed_out_ = true;
+    outgoing_ = std::move(data.trailer);
+    outgoing_stage_ = data.trailer_stage;
     data_.reset();
   }
   return write;
@@ -155,7 +159,6 @@ bool Session::Impl::fill_data() {
         data.stuffer.finish(data.stuffed);
         transcript(TranscriptKind::client, ".");
       }
-      data.stuffed += data.trailer;
       for (const std::string& line : data.trailer_lines) transcript(TranscriptKind::client, line);
       data.end_marked = true;
     } else if (data.chunked) {
@@ -187,6 +190,45 @@ bool Session::Impl::reading() const noexcept {
          !start_tls_due_;
 }
 
+bool Session::Impl::writing_message_data() const noexcept {
+  return data_.has_value() || (in_flight_ && in_flight_->watch_replies);
+}
+
+// While message data is written the transport reads too (Write::watch_replies): replies to
+// commands pipelined before a BDAT chunk are due then, and a reply to end of data may come early.
+bool Session::Impl::replies_welcome() const noexcept {
+  return reading() ||
+         (!closing_ && in_flight_ && in_flight_->watch_replies && !awaited_.empty());
+}
+
+// RFC 5321 §4.1.1.4: the reply to end of data is the server's verdict on the whole message, so
+// one that comes before the final dot (or the last BDAT octet, RFC 3030 §2) has been fully
+// written judged something else. A 2xx then proves nothing: the attempt ends without the dot and
+// nobody is reported delivered. A 4xx or 5xx (a server refusing mid-body) is that reply's verdict.
+void Session::Impl::premature_end_of_data_reply(const Reply& reply) {
+  const std::string said = std::to_string(reply.code);
+  if (reply.positive()) {
+    violation(make_error_code(Errc::reply_before_end_of_data),
+              "the server replied " + said + " before the end of the message data (" + where() +
+                  ")");
+    return;
+  }
+  settle_all(tx_->accepted,
+             reply_fate(Stage::end_of_data, reply, FailureCause::permanent, reply.permanent()));
+  Fate rest;
+  rest.final = false;
+  rest.diag = diagnostics(Stage::data_block);
+  rest.diag.error = make_error_code(Errc::reply_before_end_of_data);
+  rest.diag.detail = "the connection was closed after " + where() + " refused a message with " +
+                     said + " before its end";
+  settle_unsettled(rest);
+  abandon();
+}
+
+bool Session::Impl::write_pending() const noexcept {
+  return in_flight_.has_value();
+}
+
 void Session::Impl::on_bytes(std::string_view bytes) {
   if (close_handed_out_ || closing_) return;  // e.g. the 221 to a pipelined QUIT
   while (!bytes.empty()) {
@@ -194,13 +236,14 @@ void Session::Impl::on_bytes(std::string_view bytes) {
       bytes_before_handshake();
       return;
     }
-    if (!reading()) {
+    if (!replies_welcome()) {
       violation(make_error_code(Errc::unexpected_reply),
                 "the server sent data when no reply was due " +
                     std::string(stage_info(last_stage_).sentence) + " (" + where() + ")");
       return;
     }
-    last_stage_ = stage_of(awaited_.front());
+    // A reply read while message data is written leaves the stage a failure is reported in.
+    if (reading()) last_stage_ = stage_of(awaited_.front());
     const ReplyParser::Result result = parser_.feed(bytes);
     bytes.remove_prefix(result.consumed);
     if (result.status == ReplyParser::Status::error) {
@@ -211,9 +254,14 @@ void Session::Impl::on_bytes(std::string_view bytes) {
     }
     if (result.status == ReplyParser::Status::need_more) return;
     const Reply reply = parser_.take();
+    ++replies_completed_;
     transcript_reply(reply);
     const Expectation expected = awaited_.front();
     awaited_.pop_front();
+    if (expected.what == Awaited::end_of_data && writing_message_data()) {
+      premature_end_of_data_reply(reply);
+      return;
+    }
     handle_reply(expected, reply);
     if (closing_) return;
   }
@@ -293,6 +341,9 @@ void Session::on_io_error(std::error_code ec) {
 }
 void Session::on_timeout() {
   impl_->on_failure(Failure::timeout, make_error_code(Errc::stage_timeout));
+}
+bool Session::write_pending() const noexcept {
+  return impl_->write_pending();
 }
 
 }  // namespace smtpsend::smtp

@@ -29,6 +29,12 @@ bool Session::Impl::pipelining() const noexcept {
 }
 
 void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply) {
+  if (absorb_refused_ride(expected, reply)) return;
+  // RFC 5321 §3.8: 421 means the server is closing the channel, whatever it answers.
+  if (reply.code == 421) {
+    on_closing_channel(stage_of(expected), reply);
+    return;
+  }
   if (!plausible(expected.what, reply)) {
     unexpected_reply(stage_of(expected), reply);
     return;
@@ -70,6 +76,59 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
       on_end_of_data(reply);
       return;
   }
+}
+
+// RFC 5321 §3.8: after 421 the server closes the connection, so it is this host's trouble for
+// every recipient not yet delivered: the next host (or a new connection) may take them. QUIT
+// is still sent, unawaited (harmless on a socket the server has closed).
+void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
+  settle_unsettled(reply_fate(stage, reply, FailureCause::permanent, false));
+  quit_and_close();
+}
+
+// RFC 2920 §3.1 lets the next transaction's commands follow the final dot in one group; a
+// server that answers them 503 (Haraka: "pipelined after end of DATA") refuses the pipelining,
+// not the message. The rest of that group's replies are read and dropped, and once the last
+// is in, the transaction is sent again on its own; nothing rides on this connection any more.
+bool Session::Impl::absorb_refused_ride(const Expectation& expected, const Reply& reply) {
+  const bool ridden_command = expected.what == Awaited::mail ||
+                              expected.what == Awaited::rcpt || expected.what == Awaited::data;
+  if (!tx_ || !tx_->rode || !ridden_command) return false;
+  if (!tx_->ride_refused) {
+    if (reply.code != 503) return false;
+    tx_->ride_refused = true;
+    riding_refused_ = true;
+    transcript(TranscriptKind::info,
+               "the server refused commands pipelined after end of data; sending them again");
+  }
+  if (expected.what == Awaited::rcpt) {
+    if (++tx_->rcpt_replies == tx_->slots.size() && !tx_->data_sent) replay_refused_ride();
+  } else if (expected.what == Awaited::data) {
+    if (reply.code / 100 == 3) {
+      // An unwanted 354 is ended with an empty message (as in on_data) before the replay.
+      send_command(".", Stage::data_block, Expectation{Awaited::empty_data_end});
+      TxRun again;
+      again.source = tx_->source;
+      again.slots = tx_->slots;
+      queue_.push_front(std::move(again));
+      tx_->slots.clear();
+      need_rset_ = true;
+      return true;
+    }
+    replay_refused_ride();
+  }
+  return true;
+}
+
+// The refused transaction goes first in the queue, as new; RSET clears whatever part of it the
+// server did take (RFC 5321 §4.1.1.5), in the same group as its MAIL.
+void Session::Impl::replay_refused_ride() {
+  TxRun again;
+  again.source = tx_->source;
+  again.slots = tx_->slots;
+  queue_.push_front(std::move(again));
+  need_rset_ = true;
+  end_transaction();
 }
 
 // A 4xx greeting is this host's trouble (the next host may do); a 5xx says the destination
@@ -305,9 +364,13 @@ std::optional<TxRun> Session::Impl::next_runnable() {
 // envelope waits for this one's reply instead: it goes out in one write then anyway.
 void Session::Impl::add_trailer(DataStream& data) {
   std::optional<TxRun> next = next_runnable();
-  if (!next) {
+  if (riding_refused_) {
+    // QUIT waits for the reply too: such a server would answer it 503 as well.
+    if (next) queue_.push_front(std::move(*next));
+  } else if (!next) {
     data.trailer = "QUIT\r\n";
     data.trailer_lines = {"QUIT"};
+    data.trailer_stage = Stage::quit;
     quit_sent_ = true;
   } else if (config_.use_chunking && caps_.chunking && chunk_with_envelope(*next)) {
     queue_.push_front(std::move(*next));
@@ -325,7 +388,9 @@ void Session::Impl::ride(TxRun next, DataStream& data) {
   held_lines_ = &data.trailer_lines;
   start_transaction(std::move(next));
   held_lines_ = nullptr;
+  tx_->rode = true;
   riding_ = std::exchange(tx_, std::move(current));
+  data.trailer_stage = outgoing_stage_;
   data.trailer = std::exchange(outgoing_, std::move(commands_before));
   outgoing_stage_ = stage_before;
 }
@@ -418,6 +483,11 @@ void Session::Impl::start_message_data() {
 
 // QUIT's 221 is never awaited (docs/decisions.md): everything is settled by now.
 void Session::Impl::quit_and_close() {
+  // A QUIT in the middle of message data would be data (or BDAT octets): just close.
+  if (writing_message_data()) {
+    abandon();
+    return;
+  }
   awaited_.clear();
   data_.reset();
   outgoing_.clear();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -59,6 +60,10 @@ struct TxRun {
   bool mail_refused = false;
   bool chunked = false;    // BDAT LAST instead of DATA (RFC 3030)
   bool data_sent = false;  // DATA or BDAT went out with the envelope (pipelined)
+  bool rode = false;       // its commands went out behind the previous message's final dot
+  // The server answered a ridden command 503 (RFC 2920 §3.1 riding refused, as Haraka does):
+  // its replies are read and dropped, and the transaction is sent again on its own.
+  bool ride_refused = false;
 };
 
 // Message data on its way: stuffed in slices so no more than a few blocks are ever held.
@@ -70,8 +75,11 @@ struct DataStream {
   bool chunked = false;  // BDAT: the bytes go as they are, no dot-stuffing, no final dot
   // Commands that follow the data in the same write: QUIT, or the next transaction's MAIL,
   // RCPT and DATA (add_trailer); their -v lines are printed when they go.
+  // They go in a Write of their own after the final dot, so that the dot's write ends exactly
+  // at the dot and a reply seen before it completes is known to be premature.
   std::string trailer;
   std::vector<std::string> trailer_lines;
+  Stage trailer_stage = Stage::quit;
   bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
 };
 
@@ -95,6 +103,10 @@ struct Session::Impl {
   void on_written();
   void on_failure(Failure failure, std::error_code ec);
   bool reading() const noexcept;
+  bool replies_welcome() const noexcept;
+  bool write_pending() const noexcept;
+  bool writing_message_data() const noexcept;
+  void premature_end_of_data_reply(const Reply& reply);
   Write take_write();
   bool fill_data();
   void input_failure(std::string detail);
@@ -107,6 +119,9 @@ struct Session::Impl {
   void on_ehlo(const Reply& reply);
   void on_helo(const Reply& reply);
   void after_greeting_exchange();
+  void on_closing_channel(Stage stage, const Reply& reply);
+  bool absorb_refused_ride(const Expectation& expected, const Reply& reply);
+  void replay_refused_ride();
 
   // ---- session_tls.cpp: STARTTLS (RFC 3207) under the TLS policy ----
   bool wants_starttls() const noexcept;
@@ -197,6 +212,9 @@ struct Session::Impl {
   // Set while a trailer is written: command lines go here, to be printed when they are sent.
   std::vector<std::string>* held_lines_ = nullptr;
   std::deque<Expectation> awaited_;
+  std::uint64_t replies_completed_ = 0;  // Read::reply: one deadline per awaited reply
+  // A server that refused commands riding behind a final dot gets no more of them.
+  bool riding_refused_ = false;
 
   std::string outgoing_;  // command bytes not yet handed out as a Write
   Stage outgoing_stage_ = Stage::greeting;

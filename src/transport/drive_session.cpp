@@ -1,13 +1,21 @@
 // The single loop between a sans-io smtp::Session and a socket: the session decides every
-// step, this file only performs it with the stage's timeout (RFC 5321 §4.5.3.2). After StartTls
+// step, this file only performs it with the stage's timeout (RFC 5321 §4.5.3.2): one deadline
+// per awaited reply, from the command to the complete reply, so a server that trickles bytes
+// cannot stretch it (as Postfix's smtp_per_request_deadline); each write has its own limit,
+// renewed per write, since a slow reader is no attacker. While message data is written the
+// socket is read too, so a reply that comes early is seen before the final dot. After StartTls
 // the same loop runs over the TLS stream: no byte read in clear is carried over (RFC 3207 §4.2;
 // the read buffer is handed to the session whole on every read, so nothing is kept here).
 #include <array>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
+#include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <variant>
 
@@ -50,12 +58,57 @@ asio::awaitable<void> perform_write(Stream& socket, smtp::Session& session,
   }
 }
 
+// Reads while a watched write (message data) is under way. It ends when the session gives that
+// write up (an early reply settled the attempt) or the connection fails; otherwise the write's
+// completion cancels it, and bytes not yet read stay in the socket for the next Read.
+template <typename Stream>
+asio::awaitable<void> read_while_writing(Stream& socket, smtp::Session& session,
+                                         ReadBuffer& buffer) {
+  for (;;) {
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), detail::use_tuple);
+    if (ec == asio::error::operation_aborted) co_return;
+    if (n > 0) session.on_bytes(std::string_view(buffer.data(), n));
+    if (ec) {
+      report_error(session, ec);
+      co_return;
+    }
+    if (!session.write_pending()) co_return;
+  }
+}
+
+template <typename Stream>
+asio::awaitable<void> perform_watched_write(Stream& socket, smtp::Session& session,
+                                            const smtp::Write& write, const Timeouts& timeouts,
+                                            ReadBuffer& buffer) {
+  using namespace asio::experimental::awaitable_operators;
+  auto first = co_await (perform_write(socket, session, write, timeouts) ||
+                         read_while_writing(socket, session, buffer));
+  // The reader finished first: the session settled the attempt, and the cancelled write is
+  // nobody's business any more (the connection is closed next).
+  (void)first;
+}
+
+// The deadline of the reply being awaited (Read::reply), set by its first Read.
+struct ReplyDeadline {
+  std::optional<std::uint64_t> reply;
+  std::chrono::steady_clock::time_point at;
+};
+
 template <typename Stream>
 asio::awaitable<void> perform_read(Stream& socket, smtp::Session& session, const smtp::Read& read,
-                                   const Timeouts& timeouts, ReadBuffer& buffer) {
-  auto received =
-      co_await detail::within(socket.async_read_some(asio::buffer(buffer), detail::use_tuple),
-                              timeouts.stages.for_stage(read.stage));
+                                   const Timeouts& timeouts, ReadBuffer& buffer,
+                                   ReplyDeadline& deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  if (deadline.reply != read.reply) {
+    deadline.reply = read.reply;
+    deadline.at = now + timeouts.stages.for_stage(read.stage);
+  }
+  if (now >= deadline.at) {
+    session.on_timeout();
+    co_return;
+  }
+  auto received = co_await detail::within(
+      socket.async_read_some(asio::buffer(buffer), detail::use_tuple), deadline.at - now);
   if (!received) {
     session.on_timeout();
     co_return;
@@ -77,20 +130,27 @@ asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Sessio
                                                const Timeouts& timeouts,
                                                const TlsUpgrade& upgrade) {
   ReadBuffer buffer;
+  ReplyDeadline deadline;
   std::unique_ptr<detail::TlsStream> tls;
   for (;;) {
     smtp::Action action = session.next_action();
     if (auto* write = std::get_if<smtp::Write>(&action)) {
-      if (tls) {
+      if (write->watch_replies) {
+        if (tls) {
+          co_await perform_watched_write(*tls, session, *write, timeouts, buffer);
+        } else {
+          co_await perform_watched_write(socket, session, *write, timeouts, buffer);
+        }
+      } else if (tls) {
         co_await perform_write(*tls, session, *write, timeouts);
       } else {
         co_await perform_write(socket, session, *write, timeouts);
       }
     } else if (auto* read = std::get_if<smtp::Read>(&action)) {
       if (tls) {
-        co_await perform_read(*tls, session, *read, timeouts, buffer);
+        co_await perform_read(*tls, session, *read, timeouts, buffer, deadline);
       } else {
-        co_await perform_read(socket, session, *read, timeouts, buffer);
+        co_await perform_read(socket, session, *read, timeouts, buffer, deadline);
       }
     } else if (std::holds_alternative<smtp::StartTls>(action)) {
       tls = co_await detail::start_tls(socket, session, timeouts, upgrade);

@@ -133,10 +133,19 @@ struct SessionOutcome {
 struct Write {
   std::string bytes;
   Stage stage;  // the transport arms this stage's timeout for the write
+  // Message data: the transport keeps reading while this write is under way and hands what
+  // arrives to on_bytes(). A reply to end of data that comes before the final dot (or the last
+  // BDAT octet) is fully written ends the attempt (SPEC.md "Protocol duties"); if the session
+  // gives the write up that way, write_pending() turns false and the transport abandons it.
+  bool watch_replies = false;
   friend bool operator==(const Write&, const Write&) = default;
 };
 struct Read {
   Stage stage;  // the transport arms this stage's timeout and reads some bytes
+  // Which reply is awaited, counted from the greeting (0). RFC 5321 §4.5.3.2's timeouts run
+  // from the command to the complete reply: the transport keeps one deadline per reply, so
+  // Reads for the same reply share it however slowly its bytes trickle in.
+  std::uint64_t reply = 0;
   friend bool operator==(const Read&, const Read&) = default;
 };
 struct StartTls {
@@ -173,6 +182,11 @@ class Session {
   void on_eof();
   void on_io_error(std::error_code ec);
   void on_timeout();
+
+  // True while a Write has been handed out and neither on_written() nor a failure has answered
+  // it. A watched write (Write::watch_replies) that the session gave up on reads false: the
+  // transport then cancels it and asks next_action() again.
+  bool write_pending() const noexcept;
 
  private:
   struct Impl;

@@ -454,7 +454,7 @@ TEST(DestinationFsm, RecipientSettledOnOneHostIsNotRetriedOnTheNext) {
   fsm.on_connected();
   expect_next(fsm, run("mx1.example.com", "192.0.2.1",
                        {transaction(0, {"a@example.com", "b@example.com", "c@example.com"})}));
-  fsm.on_session(session({delivered("a@example.com"), not_settled("b@example.com"),
+  fsm.on_session(session({delivered("a@example.com"), not_settled("b@example.com", 451),
                           failed_final("c@example.com", 550)}));
   expect_next(fsm, Connect{"mx2.example.com", "192.0.2.2", 25});
   fsm.on_connected();
@@ -474,7 +474,7 @@ TEST(DestinationFsm, SeveralMessagesKeepTheirTransactions) {
   expect_next(fsm, run("mx1.example.com", "192.0.2.1",
                        {transaction(0, {"a@example.com"}),
                         transaction(1, {"a@example.com", "b@example.com"})}));
-  smtp::RecipientOutcome second_a = not_settled("a@example.com");
+  smtp::RecipientOutcome second_a = not_settled("a@example.com", 451);
   second_a.result.message_index = 1;
   fsm.on_session(session({delivered("a@example.com", 0), second_a, delivered("b@example.com", 1)}));
   expect_next(fsm, Connect{"mx1.example.com", "192.0.2.2", 25});
@@ -484,6 +484,34 @@ TEST(DestinationFsm, SeveralMessagesKeepTheirTransactions) {
   expect_next(fsm,
               Finish{{delivered("a@example.com", 0).result, delivered("a@example.com", 1).result,
                       delivered("b@example.com", 1).result}});
+}
+
+// RFC 5321 §3.8: a 421 after some messages is a per-connection limit; the rest get a new
+// connection to the same address, as long as each connection delivers something.
+TEST(DestinationFsm, A421AfterDeliveriesReconnectsToTheSameAddress) {
+  DestinationFsm fsm(
+      destination("example.com", {transaction(0, {"a@example.com"}), transaction(1, {"a@example.com"}),
+                                  transaction(2, {"a@example.com"})}),
+      options());
+  resolve_one_host(fsm, "mx1.example.com", {"192.0.2.1", "192.0.2.2"});
+  fsm.on_connected();
+  smtp::RecipientOutcome second = not_settled("a@example.com", 421);
+  second.result.message_index = 1;
+  smtp::RecipientOutcome third = second;
+  third.result.message_index = 2;
+  fsm.on_session(session({delivered("a@example.com", 0), second, third}));
+  expect_next(fsm, Connect{"mx1.example.com", "192.0.2.1", 25});
+  fsm.on_connected();
+  expect_next(fsm, run("mx1.example.com", "192.0.2.1",
+                       {transaction(1, {"a@example.com"}), transaction(2, {"a@example.com"})}));
+  // This connection delivers nothing before its 421: the next address is tried instead.
+  fsm.on_session(session({second, third}));
+  expect_next(fsm, Connect{"mx1.example.com", "192.0.2.2", 25});
+  fsm.on_connected();
+  fsm.on_session(session({delivered("a@example.com", 1), delivered("a@example.com", 2)}));
+  expect_next(fsm,
+              Finish{{delivered("a@example.com", 0).result, delivered("a@example.com", 1).result,
+                      delivered("a@example.com", 2).result}});
 }
 
 TEST(DestinationFsm, MessageThatMayHaveBeenDeliveredIsNeverSentToAnotherHost) {

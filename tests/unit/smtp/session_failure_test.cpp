@@ -129,7 +129,7 @@ TEST(SessionFailure, WriteTimeoutWhileSendingTheMessageIsNotYetADuplicate) {
   while (std::holds_alternative<Write>(session.next_action())) session.on_written();
   session.on_bytes("250 ok\r\n250 ok\r\n354 go ahead\r\n");
   const Action first_block = session.next_action();
-  ASSERT_EQ(first_block, Action(Write{"Subject:", Stage::data_block}));
+  ASSERT_EQ(first_block, Action(Write{"Subject:", Stage::data_block, true}));
   session.on_timeout();
   EXPECT_EQ(session.next_action(), Action{Close{}});
   const Action done = session.next_action();
@@ -347,7 +347,9 @@ TEST(SessionApi, ActionsPrintReadably) {
             "Write{mail, \"MAIL FROM:<a@b>\\r\\n\"}");
   EXPECT_EQ(print(Action(Write{std::string("\x01\xff", 2), Stage::data_block})),
             "Write{data_block, \"\\x01\\xff\"}");
-  EXPECT_EQ(print(Read{Stage::rcpt}), "Read{rcpt}");
+  EXPECT_EQ(print(Read{Stage::rcpt, 4}), "Read{rcpt, reply 4}");
+  EXPECT_EQ(print(Action(Write{"x", Stage::data_block, true})),
+            "Write{data_block, \"x\", watching replies}");
   EXPECT_EQ(print(StartTls{}), "StartTls{}");
   EXPECT_EQ(print(Close{}), "Close{}");
   SessionOutcome outcome;

@@ -286,6 +286,33 @@ bool play_reply(Run& run, const std::string& bytes, Feed feed, std::size_t split
   return true;
 }
 
+// The Write is under way when the bytes arrive: only once it completes do its bytes count as
+// sent (the ledger sees them then), so a final dot whose write the session gave up credits
+// nobody.
+bool play_reply_during_write(Run& run, const std::string& bytes, Feed feed,
+                             std::size_t split_at) {
+  const Action action = next(run);
+  const auto* write = std::get_if<Write>(&action);
+  if (write == nullptr || !write->watch_replies) {
+    ADD_FAILURE() << "expected a Write that watches replies, got " << describe(action);
+    return false;
+  }
+  EXPECT_TRUE(run.session.write_pending());
+  const std::string_view view = bytes;
+  if (feed == Feed::byte_by_byte) {
+    for (std::size_t i = 0; i < view.size(); ++i) run.session.on_bytes(view.substr(i, 1));
+  } else {
+    const std::size_t at = feed == Feed::whole ? view.size() : std::min(split_at, view.size());
+    run.session.on_bytes(view.substr(0, at));
+    if (at < view.size()) run.session.on_bytes(view.substr(at));
+  }
+  if (run.session.write_pending()) {
+    run.ledger.observe(*write);
+    run.session.on_written();
+  }
+  return true;
+}
+
 bool play_end(const SessionScript& script, Run& run, const SessionScript::Step& step) {
   const Action action = next(run);
   if (step.kind == StepKind::close) {
@@ -338,6 +365,8 @@ bool play_step(const SessionScript& script, Run& run, const SessionScript::Step&
       return play_write(script, run, step.bytes);
     case StepKind::reply:
       return play_reply(run, step.bytes, feed, split_at);
+    case StepKind::reply_during_write:
+      return play_reply_during_write(run, step.bytes, feed, split_at);
     case StepKind::eof:
       return play_failure(run, Injected::eof);
     case StepKind::io_error:
@@ -497,6 +526,11 @@ SessionScript& SessionScript::reply(std::string bytes) {
   return *this;
 }
 
+SessionScript& SessionScript::reply_during_write(std::string bytes) {
+  steps_.push_back({StepKind::reply_during_write, std::move(bytes), {}});
+  return *this;
+}
+
 SessionScript& SessionScript::eof() {
   steps_.push_back({StepKind::eof, {}, {}});
   return *this;
@@ -566,7 +600,9 @@ void run(const SessionScript& script) {
   if (::testing::Test::HasFailure()) return;
   std::size_t longest = 0;
   for (const auto& step : script.steps()) {
-    if (step.kind == StepKind::reply) longest = std::max(longest, step.bytes.size());
+    if (step.kind == StepKind::reply || step.kind == StepKind::reply_during_write) {
+      longest = std::max(longest, step.bytes.size());
+    }
   }
   for (std::size_t at = 1; at < longest; ++at) {
     SCOPED_TRACE("replies split at offset " + std::to_string(at));

@@ -50,7 +50,18 @@ using OutcomeCheck = std::function<void(const SessionOutcome&)>;
 
 class SessionScript {
  public:
-  enum class StepKind { write, reply, eof, io_error, timeout, close, done, start_tls, tls_failed };
+  enum class StepKind {
+    write,
+    reply,
+    reply_during_write,
+    eof,
+    io_error,
+    timeout,
+    close,
+    done,
+    start_tls,
+    tls_failed
+  };
   struct Step {
     StepKind kind;
     std::string bytes;   // write: expected bytes; reply: server bytes
@@ -63,6 +74,10 @@ class SessionScript {
   // session may cut the bytes into Writes anywhere.
   SessionScript& expect_write(std::string bytes);
   SessionScript& reply(std::string bytes);
+  // Server bytes that arrive while the next Write, which must watch replies (message data), is
+  // still being written. If the session still wants that Write afterwards, it then completes;
+  // its bytes are not part of any expect_write().
+  SessionScript& reply_during_write(std::string bytes);
   // The transport reports a failure instead of completing the pending Read or Write.
   SessionScript& eof();
   SessionScript& io_error();  // connection reset
