@@ -29,6 +29,15 @@ DEFAULT_SCRIPT = {
     "data_mode": "accept",       # accept | disconnect_mid_data | no_reply_after_dot
     "end_of_data_reply": "250 2.0.0 Ok: queued as SCRIPTED",
     "hold_seconds": 60.0,        # upper bound on holding a silent connection open
+    # Reply to end of data before it came: after this many bytes of message data, send
+    # early_reply, then go on reading to the dot and send end_of_data_reply as usual.
+    "early_reply_after_bytes": None,
+    "early_reply": "250 2.0.0 premature",
+    # Trickle: send "220-" (greeting) or "250-" (after the final dot), then one byte every this
+    # many seconds, never ending the reply (bounded by hold_seconds).
+    "drip_greeting": None,
+    "drip_after_dot": None,
+    "messages_per_connection": None,  # after this many messages, MAIL gets 421 and the end
 }
 LINE_LIMIT = 1 << 20
 
@@ -53,6 +62,7 @@ class Connection:
         self.host, self.conn = host, conn
         self.reader, self.writer, self.recorder = reader, writer, recorder
         self.commands = 0
+        self.messages = 0
         self.mail_from, self.rcpts = None, []
 
     def log(self, kind, **fields):
@@ -74,10 +84,26 @@ class Connection:
         except TimeoutError:
             self.log("hold_timeout")
 
+    async def drip(self, start, interval):
+        """Sends `start`, then one byte per interval, never finishing the line (bounded)."""
+        self.log("drip_start", interval=interval)
+        self.writer.write(start.encode())
+        try:
+            async with asyncio.timeout(self.script["hold_seconds"]):
+                while True:
+                    await self.writer.drain()
+                    await asyncio.sleep(interval)
+                    self.writer.write(b"x")
+        except TimeoutError:
+            self.log("hold_timeout")
+
     async def run(self):
         greeting = self.script["greeting"]
         if greeting is None:
             await self.hold()
+            return
+        if self.script["drip_greeting"] is not None:
+            await self.drip("220-", self.script["drip_greeting"])
             return
         await self.send(greeting.format(host=self.host), delay=self.script["greeting_delay"])
         if greeting.startswith("421"):
@@ -116,6 +142,10 @@ class Connection:
             reply = self.reply_for("HELO", f"250 {self.host}")
         elif verb == "MAIL":
             self.mail_from, self.rcpts = argument, []
+            limit = self.script["messages_per_connection"]
+            if limit is not None and self.messages >= limit:
+                await self.send("421 4.7.0 Too many messages on this connection")
+                return False
             reply = self.reply_for("MAIL", "250 2.1.0 Ok")
         elif verb == "RCPT":
             reply = self.reply_for("RCPT", "250 2.1.5 Ok", argument)
@@ -147,7 +177,11 @@ class Connection:
             return not reply.startswith("421")
         mode = self.script["data_mode"]
         raw = bytearray()
+        early_at = self.script["early_reply_after_bytes"]
         while True:
+            if early_at is not None and len(raw) >= early_at:
+                early_at = None
+                await self.send(self.script["early_reply"], delay=0)
             try:
                 line = await self.reader.readuntil(b"\n")
             except asyncio.IncompleteReadError as partial:
@@ -164,8 +198,12 @@ class Connection:
         self.log("message", mail_from=self.mail_from, rcpts=self.rcpts,
                  data_b64=base64.b64encode(bytes(raw)).decode())
         self.mail_from, self.rcpts = None, []
+        self.messages += 1
         if mode == "no_reply_after_dot":
             await self.hold()
+            return False
+        if self.script["drip_after_dot"] is not None:
+            await self.drip("250-", self.script["drip_after_dot"])
             return False
         await self.send(self.script["end_of_data_reply"])
         return True
