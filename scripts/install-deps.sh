@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package smtpsend needs to build, test, fuzz and run its demo.
+# Installs every Debian 12 package smtpsend needs to build, test, fuzz and run its demo, then
+# Haraka from the npm registry for the integration tests (install-haraka.sh).
 # Idempotent: packages already present are left alone. Needs root (or sudo).
 set -euo pipefail
 
@@ -14,25 +15,30 @@ packages=(
   bsd-mailx s-nail git-email libmailtools-perl  # real clients of the sendmail personality
   # (test_sendmail.py); git send-email needs Mail::Address, only a Recommends of git-email
 )
+# Node runs the Haraka fixture (test_haraka.py). NodeSource's nodejs bundles npm and conflicts
+# with Debian's npm package, so Debian's nodejs and npm come only when no node with npm is here.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  # Postfix asks for a mailer type; "No configuration" leaves it unconfigured and not running:
+  # the tests start their own instances on loopback.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  export DEBIAN_FRONTEND=noninteractive
+  if [ ! -f /var/lib/apt/periodic/update-success-stamp ] || ! apt-cache policy libc-ares-dev | grep -q Candidate: ||
+     apt-cache policy libc-ares-dev | grep -q 'Candidate: (none)'; then
+    $SUDO apt-get update -q
+  fi
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" || {
+    $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  }
 fi
 
-SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-# Postfix asks for a mailer type; "No configuration" leaves it unconfigured and not running:
-# the tests start their own instances on loopback.
-echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-export DEBIAN_FRONTEND=noninteractive
-if [ ! -f /var/lib/apt/periodic/update-success-stamp ] || ! apt-cache policy libc-ares-dev | grep -q Candidate: ||
-   apt-cache policy libc-ares-dev | grep -q 'Candidate: (none)'; then
-  $SUDO apt-get update -q
-fi
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" || {
-  $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
+"$(dirname "$0")/install-haraka.sh"

@@ -6,10 +6,12 @@ mx_port   one free port shared by every MX host of a test (smtpsend --mx-port)
 sink      factory: sink("mx1.example.test") starts Postfix smtp-sink on that host's address
 scripted  factory: scripted({"mx1.failover.test": SCRIPT or [SCRIPT, ...]}) starts the scripted server
 smtpsend  runs the real binary against the above (harness.Smtpsend)
+haraka    a real Haraka on 127.0.0.1 accepting mail for haraka.test (haraka_fixture.py)
 """
 import pytest
 
 from fixtures_lib import Dnsmasq, ScriptedServer, SmtpSink
+from haraka_fixture import Haraka
 from harness import Smtpsend, check_zone_answers
 from processes import free_port
 from zone import build_zone
@@ -69,3 +71,12 @@ def scripted(zone, mx_port):
 @pytest.fixture
 def smtpsend(dns, mx_port):
     return Smtpsend(dns.port, mx_port)
+
+
+@pytest.fixture
+def haraka(tmp_path):
+    server = Haraka(tmp_path / "haraka")
+    try:
+        yield server.start()
+    finally:
+        server.stop()

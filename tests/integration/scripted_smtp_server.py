@@ -28,6 +28,12 @@ DEFAULT_SCRIPT = {
     "close_after_commands": None,  # close, without replying, when this many commands have arrived
     "data_mode": "accept",       # accept | disconnect_mid_data | no_reply_after_dot
     "end_of_data_reply": "250 2.0.0 Ok: queued as SCRIPTED",
+    # Haraka 3.3.4 (connection.js respond()): every complete line received between the final dot
+    # and the end-of-data reply is discarded unexecuted and answered with this text, one line per
+    # command, right after that reply; a partial line is dropped silently and more than
+    # AFTER_DOT_LIMIT bytes close the connection. None: commands behind the dot are executed.
+    "refuse_pipelined_after_dot": None,
+    "after_dot_window": 0.3,     # seconds the end-of-data reply waits (Haraka's queue hook time)
     "hold_seconds": 60.0,        # upper bound on holding a silent connection open
     # Reply to end of data before it came: after this many bytes of message data, send
     # early_reply, then go on reading to the dot and send end_of_data_reply as usual.
@@ -40,6 +46,7 @@ DEFAULT_SCRIPT = {
     "messages_per_connection": None,  # after this many messages, MAIL gets 421 and the end
 }
 LINE_LIMIT = 1 << 20
+AFTER_DOT_LIMIT = 8192  # Haraka's MAX_POST_DATA_BYTES
 
 
 class Recorder:
@@ -205,8 +212,35 @@ class Connection:
         if self.script["drip_after_dot"] is not None:
             await self.drip("250-", self.script["drip_after_dot"])
             return False
+        if self.script["refuse_pipelined_after_dot"] is not None:
+            return await self.refuse_pipelined_after_dot()
         await self.send(self.script["end_of_data_reply"])
         return True
+
+    async def refuse_pipelined_after_dot(self):
+        """Replies to the dot as Haraka 3.3.4 does: what rode behind the dot is refused, not run.
+
+        RFC 2920 section 3.1 lets the client send the next transaction (or QUIT) right after the
+        final dot; Haraka refuses whatever arrived before its end-of-data reply was written.
+        """
+        behind = bytearray()
+        window_end = asyncio.get_running_loop().time() + self.script["after_dot_window"]
+        while (remaining := window_end - asyncio.get_running_loop().time()) > 0:
+            try:
+                chunk = await asyncio.wait_for(self.reader.read(65536), remaining)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            behind += chunk
+        lines = bytes(behind).split(b"\n")
+        refused = [line.decode("latin-1") + "\n" for line in lines[:-1]]
+        self.log("refused_after_dot", lines=refused, dropped_partial=lines[-1].decode("latin-1"))
+        if len(behind) > AFTER_DOT_LIMIT:
+            return False
+        await self.send("\n".join([self.script["end_of_data_reply"]]
+                                  + [self.script["refuse_pipelined_after_dot"]] * len(refused)), delay=0)
+        return not self.reader.at_eof()
 
 
 def _address(argument):
