@@ -282,8 +282,9 @@ bool SpoolRoom::check(int spool, std::uint64_t spooled, const std::string& name,
                       const std::string& dir, LoadError& error) {
   if (spooled < next_check_) return true;
   struct statvfs fs {};
-  // Without an answer the writes still fail with ENOSPC when the file system is full.
-  if (::fstatvfs(spool, &fs) != 0) return true;
+  // Without an answer (or a file system that reports no size, as some network and FUSE file
+  // systems do) the writes still fail with ENOSPC when it is full.
+  if (::fstatvfs(spool, &fs) != 0 || fs.f_blocks == 0) return true;
   const std::uint64_t unit = fs.f_frsize != 0 ? fs.f_frsize : fs.f_bsize;
   // f_bavail, not f_bfree: the blocks reserved for root are not this spool's to take.
   const std::uint64_t free = static_cast<std::uint64_t>(fs.f_bavail) * unit;
