@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from harness import smtpsend_binary
-from processes import require_tool
+from processes import FixtureError, require_tool
 
 MIB = 1024 * 1024
 TOO_LARGE_1M = "message too large: more than 1048576 bytes (--max-size)"
@@ -293,6 +293,12 @@ def in_a_small_tmpfs(mount_point, megabytes, argv):
     unshare = require_tool("unshare", "util-linux")
     namespaces = ["--mount"] if os.geteuid() == 0 else ["--user", "--map-root-user", "--mount"]
     script = f'mount -t tmpfs -o size={megabytes}M smtpsend-test "$0" && exec "$@"'
+    probe = subprocess.run([unshare, *namespaces, "sh", "-c", script, str(mount_point), "true"],
+                           capture_output=True, timeout=30)
+    if probe.returncode != 0:
+        raise FixtureError(f"cannot mount a {megabytes} MiB tmpfs in a mount namespace of its own "
+                           f"({probe.stderr.decode(errors='replace').strip()}): run as root, or allow "
+                           "unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)")
     return [unshare, *namespaces, "sh", "-c", script, str(mount_point), *argv]
 
 
