@@ -7,6 +7,9 @@
 namespace smtpsend::app {
 namespace {
 
+// One default, whether the Request or the reader's own default (tests, read_input) applies.
+static_assert(cli::kDefaultMaxSize == message::kDefaultMaxInputSize);
+
 ExitCode exit_code_for_load(const std::error_code& error) {
   if (error == Errc::message_malformed || error == Errc::input_too_large) {
     return ExitCode::data_error;

@@ -40,7 +40,8 @@ std::size_t DotLineFilter::feed(std::string_view in, std::string& out) {
           if (in.back() == '\n') state_ = State::line_start;
           return in.size();
         }
-        const std::size_t dot = static_cast<std::size_t>(static_cast<const char*>(found) - in.data()) + 1;
+        const std::size_t dot =
+            static_cast<std::size_t>(static_cast<const char*>(found) - in.data()) + 1;
         out.append(in.substr(at, dot - at));
         state_ = State::dot;
         at = dot + 1;

@@ -294,8 +294,8 @@ bool SpoolRoom::check(int spool, std::uint64_t spooled, const std::string& name,
     next_check_ = spooled + kSpoolCheckStep;
     return true;
   }
-  return spool_full(name, dir, mebibytes(free) + " free, " + mebibytes(reserve) + " kept for others",
-                    error);
+  return spool_full(name, dir,
+                    mebibytes(free) + " free, " + mebibytes(reserve) + " kept for others", error);
 }
 
 // The rest of a pipe goes to the spool as it arrives. `held` input bytes came before `first`.

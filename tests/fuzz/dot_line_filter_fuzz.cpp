@@ -22,7 +22,8 @@ void check(bool condition) {
 std::pair<std::string_view, std::size_t> reference(std::string_view input) {
   for (std::size_t start = 0; start < input.size();) {
     const std::size_t lf = input.find('\n', start);
-    const std::string_view line = input.substr(start, lf == std::string_view::npos ? lf : lf - start);
+    const std::string_view line =
+        input.substr(start, lf == std::string_view::npos ? lf : lf - start);
     if (line == "." || line == ".\r") {
       return {input.substr(0, start), lf == std::string_view::npos ? input.size() : lf + 1};
     }

@@ -9,6 +9,7 @@
 // whole. Errors: none (every byte sequence is a message, possibly ended by the dot line).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 

@@ -62,8 +62,9 @@ TEST(SizeValue, TheLargestValuesAndOneMore) {
 }
 
 TEST(SizeValue, ZeroAndGarbageAreRefused) {
-  for (const char* text : {"0", "0k", "00", "", "k", "G", "-1", "+1", " 1", "1 ", "1 M", "1.5G",
-                           "1KB", "1KiB", "1kk", "1P", "1E", "1b", "0x10", "1e6", "M1", "１"}) {
+  for (const char* text :
+       {"0",    "0k",  "00",   "",    "k",  "G",  "-1", "+1",   " 1",  "1 ", "1 M",
+        "1.5G", "1KB", "1KiB", "1kk", "1P", "1E", "1b", "0x10", "1e6", "M1", "１"}) {
     EXPECT_EQ(size_of(text), std::nullopt) << text;
   }
 }

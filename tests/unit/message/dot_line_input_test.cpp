@@ -12,8 +12,8 @@ namespace {
 
 struct Filtered {
   std::string message;
-  bool dot_line = false;       // ended before the end of input
-  std::size_t consumed = 0;    // input bytes taken, the dot line's included
+  bool dot_line = false;     // ended before the end of input
+  std::size_t consumed = 0;  // input bytes taken, the dot line's included
   friend bool operator==(const Filtered&, const Filtered&) = default;
 };
 
@@ -81,7 +81,8 @@ void expect_everywhere(std::string_view input, const Filtered& expected) {
 
 TEST(DotLineFilter, ALineHoldingOnlyADotEndsTheMessage) {
   expect_everywhere("Subject: x\n\nbody\n.\nafter\n", {"Subject: x\n\nbody\n", true, 19});
-  expect_everywhere("Subject: x\r\n\r\nbody\r\n.\r\nafter\r\n", {"Subject: x\r\n\r\nbody\r\n", true, 23});
+  expect_everywhere("Subject: x\r\n\r\nbody\r\n.\r\nafter\r\n",
+                    {"Subject: x\r\n\r\nbody\r\n", true, 23});
   expect_everywhere(".\n", {"", true, 2});
   expect_everywhere(".\r\n", {"", true, 3});
   expect_everywhere(".\n.\n", {"", true, 2});

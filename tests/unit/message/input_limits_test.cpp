@@ -57,8 +57,8 @@ void expect_too_large(const LoadError& error, const std::string& source, std::ui
 }
 
 // Limits under the bytes held in memory, at them, and far over them (the spooled path).
-const std::size_t kLimits[] = {1, 10 * 1024, kHeldWhole - 1, kHeldWhole, kHeldWhole + 1,
-                               3 * kHeldWhole + 17};
+const std::size_t kLimits[] = {1,          10 * 1024,      kHeldWhole - 1,
+                               kHeldWhole, kHeldWhole + 1, 3 * kHeldWhole + 17};
 
 TEST(MaxSize, AFileOfExactlyTheLimitIsReadAndOneByteMoreIsNot) {
   for (const std::size_t limit : kLimits) {
