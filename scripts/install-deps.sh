@@ -12,6 +12,7 @@ packages=(
   clang clang-tools libclang-rt-14-dev libidn2-dev libmagic-dev
   postfix dnsmasq-base python3 python3-pytest python3-aiosmtpd openssl dovecot-core
   time  # GNU time: peak RSS of the real binary (test_large_message.py, bench)
+  util-linux  # unshare and mount: a small tmpfs as the spool (test_input_limits.py)
   bsd-mailx s-nail git-email libmailtools-perl  # real clients of the sendmail personality
   # (test_sendmail.py); git send-email needs Mail::Address, only a Recommends of git-email
 )

@@ -12,18 +12,33 @@
 namespace smtpsend::app {
 namespace {
 
-std::optional<Stop> read_file(const std::string& path, std::string& out) {
+// --max-size bounds the body and the attachments together, in bytes as read (before base64),
+// so each file may take what the ones before it left.
+struct InputBudget {
+  std::uint64_t max_size;
+  std::uint64_t left;
+};
+
+std::optional<Stop> read_file(const std::string& path, InputBudget& budget, std::string& out) {
   message::LoadError error;
-  if (message::read_input(path, out, error)) return std::nullopt;
+  if (message::read_input(path, out, error, budget.left)) {
+    budget.left -= out.size();
+    return std::nullopt;
+  }
+  if (error.error == Errc::input_too_large) {
+    return Stop{ExitCode::data_error, "composed message: body and attachments are more than " +
+                                          std::to_string(budget.max_size) +
+                                          " bytes (--max-size)"};
+  }
   return Stop{ExitCode::no_input, error.detail};
 }
 
-std::optional<Stop> read_attachments(const cli::Composition& compose,
+std::optional<Stop> read_attachments(const cli::Composition& compose, InputBudget& budget,
                                      std::vector<message::Attachment>& out) {
   for (const std::string& path : compose.attachments) {
     message::Attachment attachment;
     // A directory opens but cannot be read: read_input reports it (EISDIR), 66.
-    if (auto stop = read_file(path, attachment.content)) return stop;
+    if (auto stop = read_file(path, budget, attachment.content)) return stop;
     attachment.file_name = std::filesystem::path(path).filename().string();
     attachment.mime_type = mime_type_of(attachment.content);
     out.push_back(std::move(attachment));
@@ -64,8 +79,11 @@ std::optional<Stop> compose_input(const cli::Request& request, const cli::HostId
   }
   input.subject = compose.subject;
   input.extra_headers = compose.headers;
-  if (auto stop = read_file(compose.body_path.value_or(cli::kStdinPath), input.body)) return stop;
-  return read_attachments(compose, input.attachments);
+  InputBudget budget{request.max_size, request.max_size};
+  if (auto stop = read_file(compose.body_path.value_or(cli::kStdinPath), budget, input.body)) {
+    return stop;
+  }
+  return read_attachments(compose, budget, input.attachments);
 }
 
 }  // namespace

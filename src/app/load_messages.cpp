@@ -2,15 +2,21 @@
 #include <random>
 
 #include "smtpsend/core/errors.hpp"
-#include "smtpsend/message/dot_line_input.hpp"
 #include "steps.hpp"
 
 namespace smtpsend::app {
 namespace {
 
+// One default, whether the Request or the reader's own default (tests, read_input) applies.
+static_assert(cli::kDefaultMaxSize == message::kDefaultMaxInputSize);
+
 ExitCode exit_code_for_load(const std::error_code& error) {
-  if (error == Errc::message_malformed) return ExitCode::data_error;
+  if (error == Errc::message_malformed || error == Errc::input_too_large) {
+    return ExitCode::data_error;
+  }
   if (error == Errc::input_unreadable) return ExitCode::no_input;
+  // Nothing was sent; the same command works once the spool has room (docs/decisions.md).
+  if (error == Errc::spool_full) return ExitCode::temp_fail;
   return ExitCode::io_error;
 }
 
@@ -30,16 +36,14 @@ std::string unique_text() {
 
 namespace {
 
-// The sendmail personality without -i/-oi stops reading stdin at a line holding only ".".
+// --max-size bounds every message; the sendmail personality without -i/-oi stops reading stdin
+// at a line holding only ".".
 bool load_one(const cli::Request& request, const std::string& path,
               const message::CompletionContext& context, message::Message& loaded,
               message::LoadError& error) {
-  if (path != cli::kStdinPath || !request.stdin_ends_at_dot_line) {
-    return message::load_message(path, context, loaded, error);
-  }
-  std::string raw;
-  return message::read_stdin_until_dot_line(raw, error) &&
-         message::prepare_owned_message(std::move(raw), "stdin", context, loaded, error);
+  const message::InputOptions options{
+      request.max_size, path == cli::kStdinPath && request.stdin_ends_at_dot_line};
+  return message::load_message(path, context, loaded, error, options);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ struct RawOptions {
   std::optional<std::string> timeout;
   std::optional<std::string> connect_timeout;
   std::optional<std::string> dns_timeout;
+  std::optional<std::string> max_size;
   bool dry_run = false;
   int verbosity = 0;
   bool json = false;
@@ -94,6 +95,10 @@ void add_routing_options(CLI::App& app, RawOptions& raw) {
   single(app, "--dns-timeout", raw.dns_timeout,
          "whole DNS resolution of one destination (default 60); a timeout is a deferral",
          "SECONDS");
+  single(app, "--max-size", raw.max_size,
+         "largest message accepted as input, in bytes as read (default 1G; k, M, G, T are "
+         "powers of 1024); larger is 65 with nothing sent",
+         "SIZE");
   app.add_flag("--dry-run", raw.dry_run,
                "resolve and print the delivery plan (domains, MX hosts, addresses, TLS policy); "
                "send nothing");
@@ -245,6 +250,9 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   if (raw.qualify_domain && !check_qualify_domain("--qualify-domain", *raw.qualify_domain, error))
     return false;
   if (!apply_routing(raw, request.delivery, error)) return false;
+  if (raw.max_size && !parse_size("--max-size", *raw.max_size, request.max_size, error)) {
+    return false;
+  }
   if (!apply_tls_options(raw.tls, request.delivery.tls, error)) return false;
   if (!apply_dsn_options(raw.dsn, request.dsn, error)) return false;
   if (!apply_compose_options(raw.compose, !raw.messages.empty(), request, error)) return false;

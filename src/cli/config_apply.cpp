@@ -53,6 +53,7 @@ void apply_config(const ConfigSettings& settings, const GivenOnCommandLine& give
   apply_envelope(settings, given, request);
   apply_dsn(settings, given, request.dsn);
   apply_routing(settings, given, request.delivery);
+  apply(settings.max_size, given("--max-size"), request.max_size);
   apply_tls(settings, given, request.delivery.tls);
 }
 

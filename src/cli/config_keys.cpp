@@ -102,6 +102,22 @@ bool number(const Context& c) {
   return true;
 }
 
+// A size as --max-size takes it ("500M"), or a plain integer of bytes.
+bool size(const Context& c) {
+  std::string text;
+  if (c.node.is_string()) {
+    text = c.node.as_string()->get();
+  } else if (c.node.is_integer()) {
+    text = std::to_string(c.node.as_integer()->get());
+  } else {
+    return wrong_type(c, "a string such as \"500M\" or an integer");
+  }
+  std::uint64_t value = 0;
+  if (!parse_size(c.key, text, value, c.error)) return false;
+  store(c, &ConfigSettings::max_size, value);
+  return true;
+}
+
 template <MaybeSetting<std::string> ConfigSettings::*member, std::size_t N>
 bool one_of(const Context& c, const std::array<std::string_view, N>& allowed) {
   if (!c.node.is_string()) return wrong_type(c, "a string");
@@ -275,6 +291,7 @@ constexpr std::array kKeys{
     Key{"connect-timeout",
         number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>},
     Key{"dns-timeout", number<std::chrono::seconds, &ConfigSettings::dns_timeout, parse_seconds>},
+    Key{"max-size", size},
     Key{"from-name", checked_text<&ConfigSettings::from_name, check_display_name>},
     Key{"dsn-notify", dsn_notify},
     Key{"dsn-return", dsn_return},
@@ -364,6 +381,7 @@ void overlay(ConfigSettings& base, const ConfigSettings& top) {
   take(&ConfigSettings::mx_port), take(&ConfigSettings::helo), take(&ConfigSettings::family);
   take(&ConfigSettings::max_parallel), take(&ConfigSettings::timeout);
   take(&ConfigSettings::connect_timeout), take(&ConfigSettings::dns_timeout);
+  take(&ConfigSettings::max_size);
   take(&ConfigSettings::from_name), take(&ConfigSettings::dsn_notify);
   take(&ConfigSettings::dsn_return), take(&ConfigSettings::dsn_envid);
   take(&ConfigSettings::relay), take(&ConfigSettings::user), take(&ConfigSettings::password);

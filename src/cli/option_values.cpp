@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace smtpsend::cli {
 namespace {
@@ -95,6 +96,33 @@ bool parse_parallel(std::string_view option, std::string_view text, std::size_t&
     return false;
   }
   out = static_cast<std::size_t>(value);
+  return true;
+}
+
+bool parse_size(std::string_view option, std::string_view text, std::uint64_t& out,
+                std::string& error) {
+  static constexpr std::string_view kSuffixes = "kmgt";
+  std::string_view digits = text;
+  unsigned shift = 0;
+  if (!text.empty()) {
+    const char last = static_cast<char>(text.back() | 0x20);  // ASCII lower case
+    if (const auto at = kSuffixes.find(last); at != std::string_view::npos) {
+      shift = 10 * static_cast<unsigned>(at + 1);
+      digits.remove_suffix(1);
+    }
+  }
+  std::uint64_t value = 0;
+  const char* end = digits.data() + digits.size();
+  const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+  const bool number = !digits.empty() && ec == std::errc{} && ptr == end;
+  if (!number || value == 0 || value > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
+    error = fmt::format(
+        "{} must be a size from 1 byte, such as 1G, 500M, 10k or 1048576 (k, M, G, T are powers "
+        "of 1024; at most 2^64 - 1 bytes), not '{}'",
+        option, text);
+    return false;
+  }
+  out = value << shift;
   return true;
 }
 

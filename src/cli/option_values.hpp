@@ -24,6 +24,11 @@ bool parse_seconds(std::string_view option, std::string_view text, std::chrono::
                    std::string& error);
 bool parse_parallel(std::string_view option, std::string_view text, std::size_t& out,
                     std::string& error);
+// --max-size: a whole number of bytes from 1, optionally followed by one of k, M, G, T (either
+// case; powers of 1024, as dd(1), sort -S and Postfix's documentation mean them): "1G", "500M",
+// "10k", "1048576". Zero, a sign, a space, another suffix or more than 2^64 - 1 bytes is refused.
+bool parse_size(std::string_view option, std::string_view text, std::uint64_t& out,
+                std::string& error);
 // IP[:PORT]: "192.0.2.1", "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353".
 bool check_dns_server(std::string_view option, std::string_view text, std::string& error);
 // --helo: an ASCII domain (letters, digits, '-', '.'; no empty label) or an address literal in

@@ -18,6 +18,10 @@ class SmtpsendCategory final : public std::error_category {
         return "input cannot be read";
       case Errc::config_invalid:
         return "bad configuration";
+      case Errc::input_too_large:
+        return "message larger than --max-size";
+      case Errc::spool_full:
+        return "not enough free space to spool the message";
       case Errc::reply_malformed:
         return "malformed SMTP reply";
       case Errc::reply_line_too_long:

@@ -1,61 +1,61 @@
 #include "smtpsend/message/dot_line_input.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include "smtpsend/core/errors.hpp"
+#include <string.h>  // memmem (GNU)
 
 namespace smtpsend::message {
-namespace {
 
-constexpr std::size_t kReadChunk = 64 * 1024;
-
-bool is_dot_line(std::string_view line) {
-  return line == "." || line == ".\r";
+std::size_t DotLineFilter::feed(std::string_view in, std::string& out) {
+  std::size_t at = 0;
+  while (at < in.size() && state_ != State::ended) {
+    switch (state_) {
+      case State::line_start:
+        if (in[at] == '.') {
+          state_ = State::dot;
+          ++at;
+        } else {
+          state_ = State::in_line;
+        }
+        break;
+      case State::dot:
+      case State::dot_cr:
+        if (in[at] == '\n') {
+          state_ = State::ended;
+          return at + 1;
+        }
+        if (state_ == State::dot && in[at] == '\r') {
+          state_ = State::dot_cr;
+          ++at;
+          break;
+        }
+        // Not the dot line after all: what was held back is text.
+        out.append(state_ == State::dot ? "." : ".\r");
+        state_ = State::in_line;
+        break;
+      case State::in_line: {
+        // Only a line starting with "." can be the dot line: everything up to the next one is
+        // copied in one piece (a large message is mostly this, and `yes |` is all short lines).
+        const void* found = ::memmem(in.data() + at, in.size() - at, "\n.", 2);
+        if (found == nullptr) {
+          out.append(in.substr(at));
+          if (in.back() == '\n') state_ = State::line_start;
+          return in.size();
+        }
+        const std::size_t dot =
+            static_cast<std::size_t>(static_cast<const char*>(found) - in.data()) + 1;
+        out.append(in.substr(at, dot - at));
+        state_ = State::dot;
+        at = dot + 1;
+        break;
+      }
+      case State::ended:
+        break;
+    }
+  }
+  return at;
 }
 
-}  // namespace
-
-DotLineSearch find_dot_line(std::string_view input, std::size_t from, bool input_complete) {
-  std::size_t start = from;
-  while (start < input.size()) {
-    const std::size_t newline = input.find('\n', start);
-    if (newline == std::string_view::npos) {
-      if (input_complete && is_dot_line(input.substr(start))) return {start, start};
-      return {std::nullopt, start};
-    }
-    if (is_dot_line(input.substr(start, newline - start))) return {start, start};
-    start = newline + 1;
-  }
-  return {std::nullopt, start};
-}
-
-// Reads in chunks and stops at the dot line, so that an interactive "sendmail bob" ended by
-// typing "." returns without waiting for end of input, as sendmail does.
-bool read_stdin_until_dot_line(std::string& out, LoadError& error) {
-  out.clear();
-  std::size_t resume = 0;
-  for (;;) {
-    const std::size_t old_size = out.size();
-    out.resize(old_size + kReadChunk);
-    const ssize_t got = ::read(STDIN_FILENO, out.data() + old_size, kReadChunk);
-    out.resize(old_size + static_cast<std::size_t>(got > 0 ? got : 0));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      error.error = make_error_code(Errc::input_unreadable);
-      error.detail = std::string("cannot read stdin: ") + std::strerror(errno);
-      return false;
-    }
-    const DotLineSearch search = find_dot_line(out, resume, got == 0);
-    if (search.dot_line) {
-      out.resize(*search.dot_line);
-      return true;
-    }
-    if (got == 0) return true;
-    resume = search.resume;
-  }
+void DotLineFilter::finish() noexcept {
+  state_ = State::ended;
 }
 
 }  // namespace smtpsend::message

@@ -3,19 +3,29 @@
 // spool file when it comes through a pipe, because a message may be sent more than once
 // (several destinations, the next MX host after a failure, a 452 split) and a pipe can be read
 // only once. So memory does not grow with the message (issue 5), as Postfix's sendmail writes
-// the queue file before anything is sent.
+// the queue file before anything is sent. The sendmail personality's stdin, ended by a dot line,
+// is read through the same path (its bytes filtered first), so it is spooled too.
+//
+// Every byte read counts against --max-size, so an endless input (/dev/zero, `yes |`) stops
+// there, and a spool grows only while its file system keeps room for everything else
+// (docs/decisions.md "Input size and spool space").
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cinttypes>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/content.hpp"
+#include "smtpsend/message/dot_line_input.hpp"
 #include "smtpsend/message/header_parser.hpp"
 #include "smtpsend/message/message.hpp"
 
@@ -28,6 +38,14 @@ constexpr std::size_t kSpoolChunk = 128 * 1024;
 constexpr std::size_t kPipeBuffer = 1024 * 1024;
 // A header section may be as long as kMaxHeaderSection; its lines then reach a little further.
 constexpr std::size_t kMaxHeld = kMaxHeaderSection + 64 * 1024;
+// A spool leaves its file system kSpoolReserve free for everything else, or kSpoolReservePercent
+// of a file system too small for that (a 16 MiB /tmp still spools a few MiB). Free space is
+// looked up every kSpoolCheckStep spooled bytes: a statvfs per MiB costs nothing next to the
+// writes, and the spool never takes more than a step (and a chunk) past a check.
+constexpr std::uint64_t kMiB = 1024 * 1024;
+constexpr std::uint64_t kSpoolReserve = 32 * kMiB;
+constexpr std::uint64_t kSpoolReservePercent = 5;
+constexpr std::uint64_t kSpoolCheckStep = 1 * kMiB;
 
 bool fail(const std::string& name, int err, LoadError& error) {
   error.error = make_error_code(Errc::input_unreadable);
@@ -35,10 +53,40 @@ bool fail(const std::string& name, int err, LoadError& error) {
   return false;
 }
 
-// A spool that cannot be written is a local I/O error (74), not unreadable input.
-bool fail_spool(const std::string& what, int err, LoadError& error) {
+bool too_large(const std::string& name, std::uint64_t max_size, LoadError& error) {
+  error.error = make_error_code(Errc::input_too_large);
+  error.detail = too_large_sentence(name, max_size);
+  return false;
+}
+
+// Reading max_size + 1 bytes tells the input is too large.
+std::size_t one_past(std::uint64_t max_size) {
+  constexpr std::uint64_t kLargest = std::numeric_limits<std::size_t>::max();
+  return static_cast<std::size_t>(max_size >= kLargest ? kLargest : max_size + 1);
+}
+
+std::string mebibytes(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / kMiB);
+  return text;
+}
+
+// A full spool is a temporary failure (75), as Postfix answers 452 4.3.1 "Insufficient system
+// storage": nothing was sent, and the same command succeeds once there is room.
+bool spool_full(const std::string& name, const std::string& dir, const std::string& why,
+                LoadError& error) {
+  error.error = make_error_code(Errc::spool_full);
+  error.detail = name + ": not enough free space to spool the message in " + dir + ": " + why +
+                 " (TMPDIR chooses the directory)";
+  return false;
+}
+
+// A spool that cannot be written for another reason is a local I/O error (74), not unreadable
+// input.
+bool fail_spool(const std::string& name, const std::string& dir, int err, LoadError& error) {
+  if (err == ENOSPC || err == EDQUOT) return spool_full(name, dir, std::strerror(err), error);
   error.error = std::error_code(err, std::generic_category());
-  error.detail = "cannot spool stdin to " + what + ": " + std::strerror(err);
+  error.detail = "cannot spool " + name + " to " + dir + ": " + std::strerror(err);
   return false;
 }
 
@@ -57,20 +105,69 @@ class Descriptor {
   int fd_;
 };
 
-// read(2) until end of file or until `out` holds `limit` bytes; EINTR is retried because a
-// signal during a pipe read is no error. Returns 0 or errno.
-int read_up_to(int fd, std::string& out, std::size_t limit) {
+// The message's bytes from a descriptor: all of them, or, for the sendmail personality, those
+// before the dot line (dot_line_input.hpp), which is found in what read(2) returned, so nothing
+// past it is waited for. read(2)'s contract: bytes read, 0 at the end of the message, or -1 with
+// errno; EINTR is retried because a signal during a pipe read is no error.
+class InputStream {
+ public:
+  InputStream(int fd, bool ends_at_dot_line) : fd_(fd), ends_at_dot_line_(ends_at_dot_line) {}
+
+  int fd() const noexcept { return fd_; }
+  ssize_t read(char* into, std::size_t size);
+
+ private:
+  ssize_t read_raw(char* into, std::size_t size) const;
+
+  int fd_;
+  bool ends_at_dot_line_;
+  DotLineFilter filter_;
+  std::string raw_;
+  std::string filtered_;  // message bytes not yet handed out start at filtered_pos_
+  std::size_t filtered_pos_ = 0;
+};
+
+ssize_t InputStream::read_raw(char* into, std::size_t size) const {
+  for (;;) {
+    const ssize_t got = ::read(fd_, into, size);
+    if (got >= 0 || errno != EINTR) return got;
+  }
+}
+
+ssize_t InputStream::read(char* into, std::size_t size) {
+  if (!ends_at_dot_line_) return read_raw(into, size);
+  while (filtered_pos_ == filtered_.size()) {
+    if (filter_.ended()) return 0;
+    filtered_.clear();
+    filtered_pos_ = 0;
+    raw_.resize(kSpoolChunk);
+    const ssize_t got = read_raw(raw_.data(), raw_.size());
+    if (got < 0) return got;
+    if (got == 0) {
+      filter_.finish();
+      return 0;
+    }
+    filter_.feed(std::string_view(raw_).substr(0, static_cast<std::size_t>(got)), filtered_);
+  }
+  const std::size_t count = std::min(size, filtered_.size() - filtered_pos_);
+  std::memcpy(into, filtered_.data() + filtered_pos_, count);
+  filtered_pos_ += count;
+  return static_cast<ssize_t>(count);
+}
+
+// Reads until the end of the message or until `out` holds `limit` bytes. Returns 0 or errno.
+int read_up_to(InputStream& in, std::string& out, std::size_t limit) {
   while (out.size() < limit) {
     const std::size_t old_size = out.size();
     const std::size_t room = out.capacity() - old_size;
     const std::size_t chunk =
         std::min(limit - old_size, room > 0 ? std::min(room, kReadChunk) : kReadChunk);
     out.resize(old_size + chunk);
-    const ssize_t got = ::read(fd, out.data() + old_size, chunk);
+    const ssize_t got = in.read(out.data() + old_size, chunk);
     if (got < 0) {
+      const int err = errno;
       out.resize(old_size);
-      if (errno == EINTR) continue;
-      return errno;
+      return err;
     }
     out.resize(old_size + static_cast<std::size_t>(got));
     if (got == 0) return 0;
@@ -168,27 +265,61 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
-// The rest of a pipe goes to the spool as it arrives.
-bool tail_in_spool(int input, std::string_view first, const std::string& name, RawMessage& out,
+// The free space of the spool's file system, looked up as the spool grows: the size of a pipe's
+// input is known only at its end.
+class SpoolRoom {
+ public:
+  // False with Errc::spool_full when writing kSpoolCheckStep more would leave less than the
+  // reserve free.
+  bool check(int spool, std::uint64_t spooled, const std::string& name, const std::string& dir,
+             LoadError& error);
+
+ private:
+  std::uint64_t next_check_ = 0;
+};
+
+bool SpoolRoom::check(int spool, std::uint64_t spooled, const std::string& name,
+                      const std::string& dir, LoadError& error) {
+  if (spooled < next_check_) return true;
+  struct statvfs fs {};
+  // Without an answer (or a file system that reports no size, as some network and FUSE file
+  // systems do) the writes still fail with ENOSPC when it is full.
+  if (::fstatvfs(spool, &fs) != 0 || fs.f_blocks == 0) return true;
+  const std::uint64_t unit = fs.f_frsize != 0 ? fs.f_frsize : fs.f_bsize;
+  // f_bavail, not f_bfree: the blocks reserved for root are not this spool's to take.
+  const std::uint64_t free = static_cast<std::uint64_t>(fs.f_bavail) * unit;
+  const std::uint64_t size = static_cast<std::uint64_t>(fs.f_blocks) * unit;
+  const std::uint64_t reserve = std::min(kSpoolReserve, size / 100 * kSpoolReservePercent);
+  if (free >= reserve + kSpoolCheckStep) {
+    next_check_ = spooled + kSpoolCheckStep;
+    return true;
+  }
+  return spool_full(name, dir,
+                    mebibytes(free) + " free, " + mebibytes(reserve) + " kept for others", error);
+}
+
+// The rest of a pipe goes to the spool as it arrives. `held` input bytes came before `first`.
+bool tail_in_spool(InputStream& input, std::string_view first, std::uint64_t held,
+                   const std::string& name, std::uint64_t max_size, RawMessage& out,
                    LoadError& error) {
   std::string dir;
   Descriptor spool(open_spool(dir));
-  if (spool.get() < 0) return fail_spool(dir, errno, error);
+  if (spool.get() < 0) return fail_spool(name, dir, errno, error);
   // A larger pipe buffer means fewer wake-ups per megabyte for the writer and for us; the
   // kernel may refuse (pipe-max-size), which costs only speed.
-  ::fcntl(input, F_SETPIPE_SZ, static_cast<int>(kPipeBuffer));
+  ::fcntl(input.fd(), F_SETPIPE_SZ, static_cast<int>(kPipeBuffer));
+  SpoolRoom room;
   TailFacts facts;
   std::uint64_t raw_size = 0;
   std::string buffer(kSpoolChunk, '\0');
   for (std::string_view chunk = first;;) {
-    if (!write_all(spool.get(), chunk)) return fail_spool(dir, errno, error);
+    // Checked before the bytes are written: a spool never holds more than --max-size.
+    if (chunk.size() > max_size - held - raw_size) return too_large(name, max_size, error);
+    if (!room.check(spool.get(), raw_size, name, dir, error)) return false;
+    if (!write_all(spool.get(), chunk)) return fail_spool(name, dir, errno, error);
     facts.add(chunk);
     raw_size += chunk.size();
-    const ssize_t got = ::read(input, buffer.data(), buffer.size());
-    if (got < 0 && errno == EINTR) {
-      chunk = {};
-      continue;
-    }
+    const ssize_t got = input.read(buffer.data(), buffer.size());
     if (got < 0) return fail(name, errno, error);
     if (got == 0) break;
     chunk = std::string_view(buffer).substr(0, static_cast<std::size_t>(got));
@@ -222,14 +353,23 @@ bool hold_tail(RawMessage& out, LoadError& error) {
 
 }  // namespace
 
-bool read_input(const std::string& path, std::string& out, LoadError& error) {
+std::string too_large_sentence(std::string_view source, std::uint64_t max_size) {
+  return std::string(source) + ": message too large: more than " + std::to_string(max_size) +
+         " bytes (--max-size)";
+}
+
+bool read_input(const std::string& path, std::string& out, LoadError& error,
+                std::uint64_t max_size) {
   RawMessage raw;
-  if (!read_message_input(path, raw, error, /*whole=*/true)) return false;
+  if (!read_message_input(path, raw, error, InputOptions{max_size, false}, /*whole=*/true)) {
+    return false;
+  }
   out = std::move(raw.head);
   return true;
 }
 
-bool read_message_input(const std::string& path, RawMessage& out, LoadError& error, bool whole) {
+bool read_message_input(const std::string& path, RawMessage& out, LoadError& error,
+                        const InputOptions& options, bool whole) {
   out = RawMessage{};
   const bool from_stdin = path == "-";
   const std::string name = from_stdin ? "stdin" : path;
@@ -240,20 +380,33 @@ bool read_message_input(const std::string& path, RawMessage& out, LoadError& err
   struct stat st {};
   const bool regular = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
   const off_t start = regular ? ::lseek(fd.get(), 0, SEEK_CUR) : -1;
-  std::size_t limit = whole ? std::string::npos : kHeldWhole + 1;
-  if (regular && st.st_size > start) {
+  const bool dot_line = from_stdin && options.ends_at_dot_line;
+  const auto file_size = [&] {
+    return static_cast<std::uint64_t>(st.st_size > start ? st.st_size - start : 0);
+  };
+  // A regular file's size is known before reading: one too large is refused unread. (A dot line
+  // may end stdin before its end, so that file is read.)
+  if (regular && start >= 0 && !dot_line && file_size() > options.max_size) {
+    return too_large(name, options.max_size, error);
+  }
+  InputStream in(fd.get(), dot_line);
+  const std::size_t past_limit = one_past(options.max_size);
+  std::size_t limit = std::min(whole ? std::string::npos : kHeldWhole + 1, past_limit);
+  if (regular && file_size() > 0) {
     // Room for what is held, the read that sees end of file, and the Date/Message-ID lines
     // added later, so none of them reallocates (and copies) the message.
-    out.head.reserve(std::min(static_cast<std::size_t>(st.st_size - start), limit) + kHeaderRoom);
+    out.head.reserve(std::min(static_cast<std::size_t>(file_size()), limit) + kHeaderRoom);
   }
-  if (const int err = read_up_to(fd.get(), out.head, limit)) return fail(name, err, error);
+  if (const int err = read_up_to(in, out.head, limit)) return fail(name, err, error);
+  if (out.head.size() > options.max_size) return too_large(name, options.max_size, error);
   if (out.head.size() < limit) return true;
 
   // Only the header section is held; one longer than the held bytes is read to its end.
   std::size_t cut = body_start(out.head);
   while (cut == std::string::npos && limit < kMaxHeld) {
-    limit = std::min(limit + kHeldWhole, kMaxHeld);
-    if (const int err = read_up_to(fd.get(), out.head, limit)) return fail(name, err, error);
+    limit = std::min({limit + kHeldWhole, kMaxHeld, past_limit});
+    if (const int err = read_up_to(in, out.head, limit)) return fail(name, err, error);
+    if (out.head.size() > options.max_size) return too_large(name, options.max_size, error);
     if (out.head.size() < limit) return true;
     cut = body_start(out.head);
   }
@@ -263,12 +416,12 @@ bool read_message_input(const std::string& path, RawMessage& out, LoadError& err
   out.head.shrink_to_fit();
   // The size now, not at open: the file may have grown since (what is there now is sent).
   const std::uint64_t held = cut + rest.size();
-  const bool sized = regular && start >= 0 && ::fstat(fd.get(), &st) == 0 &&
-                     static_cast<std::uint64_t>(st.st_size - start) >= held;
-  const bool ok =
-      sized ? tail_in_file(fd, static_cast<std::uint64_t>(start) + cut,
-                           static_cast<std::uint64_t>(st.st_size - start) - cut, name, out, error)
-            : tail_in_spool(fd.get(), rest, name, out, error);
+  const bool sized = !dot_line && regular && start >= 0 && ::fstat(fd.get(), &st) == 0 &&
+                     file_size() >= held;
+  if (sized && file_size() > options.max_size) return too_large(name, options.max_size, error);
+  const bool ok = sized ? tail_in_file(fd, static_cast<std::uint64_t>(start) + cut,
+                                       file_size() - cut, name, out, error)
+                        : tail_in_spool(in, rest, cut, name, options.max_size, out, error);
   return ok && (!out.tail_eight_bit || hold_tail(out, error));
 }
 

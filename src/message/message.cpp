@@ -75,9 +75,9 @@ bool prepare_large_message(RawMessage&& raw, std::string source, const Completio
 }  // namespace
 
 bool load_message(const std::string& path, const CompletionContext& ctx, Message& out,
-                  LoadError& error) {
+                  LoadError& error, const InputOptions& options) {
   RawMessage raw;
-  if (!read_message_input(path, raw, error)) return false;
+  if (!read_message_input(path, raw, error, options)) return false;
   std::string source = path == "-" ? "stdin" : path;
   if (raw.tail) return prepare_large_message(std::move(raw), std::move(source), ctx, out, error);
   return prepare_owned_message(std::move(raw.head), std::move(source), ctx, out, error);

@@ -9,6 +9,7 @@
 // or 78 (EX_CONFIG, configuration file) and one sentence.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,6 +26,8 @@
 namespace smtpsend::cli {
 
 inline constexpr const char* kStdinPath = "-";
+// SPEC.md "Routing": --max-size defaults to 1G.
+inline constexpr std::uint64_t kDefaultMaxSize = std::uint64_t{1} << 30;
 
 // -u and its companions (SPEC.md "Authentication"): the secret itself is fetched only when
 // delivery starts (app), never at parse time, so --dry-run runs no password command.
@@ -44,6 +47,9 @@ struct Request {
   std::string qualify_domain;          // never empty: defaults to this host's FQDN
   std::string recipients_file;         // empty when not given
   delivery::DeliveryOptions delivery;  // helo_name never empty: defaults to this host's FQDN
+  // --max-size: input bytes accepted per message (a composed message: body and attachments
+  // together); more is 65 before anything is sent.
+  std::uint64_t max_size = kDefaultMaxSize;
   std::optional<AuthRequest> auth;     // -u given (on the command line or in the file)
   // --each: every (message, recipient) becomes a message of its own (message/addressed_copy.hpp).
   bool each = false;

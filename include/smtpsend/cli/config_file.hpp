@@ -47,6 +47,7 @@ struct ConfigSettings {
   MaybeSetting<std::chrono::seconds> timeout;
   MaybeSetting<std::chrono::seconds> connect_timeout;
   MaybeSetting<std::chrono::seconds> dns_timeout;
+  MaybeSetting<std::uint64_t> max_size;  // bytes: max-size = "500M" or max-size = 524288000
   MaybeSetting<std::string> from_name;  // -F, --from-name
   // RFC 3461 DSN requests (--dsn-notify, --dsn-return, --dsn-envid), checked as the options are.
   MaybeSetting<std::string> dsn_notify;  // normalised: "NEVER" or e.g. "SUCCESS,FAILURE"

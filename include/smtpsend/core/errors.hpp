@@ -17,6 +17,8 @@ enum class Errc {
   message_malformed,
   input_unreadable,
   config_invalid,
+  input_too_large,  // more input than --max-size allows (65)
+  spool_full,       // the spool's file system has no room left for the message (75)
   // Server protocol violations (RFC 5321 §4.2): the host is abandoned.
   reply_malformed = 20,
   reply_line_too_long,

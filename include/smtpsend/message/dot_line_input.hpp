@@ -4,28 +4,38 @@
 //
 // A line is its bytes up to LF; "." and ".\r" are the dot line (a CR before the LF is
 // sendmail's and Postfix's line ending too), and so is a last line "." without LF. ".." or
-// "x." are ordinary lines. Errors: Errc::input_unreadable (66).
+// "x." are ordinary lines. The filter is sans-io: the reader (input_reader.cpp) feeds it what
+// read(2) returns and spools what it lets through, so a message of any size is never held
+// whole. Errors: none (every byte sequence is a message, possibly ended by the dot line).
 #pragma once
 
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 
-#include "smtpsend/message/message.hpp"
-
 namespace smtpsend::message {
 
-struct DotLineSearch {
-  std::optional<std::size_t> dot_line;  // offset where the dot line starts (= message size)
-  std::size_t resume = 0;               // a line start: search more input from here
+// Feeds on input split anywhere. At most the two bytes of a line start that may still become
+// the dot line ("." or ".\r") are held back until the next byte decides.
+class DotLineFilter {
+ public:
+  // Appends to `out` the bytes of `in` that belong to the message; returns how many bytes of
+  // `in` were consumed: all of them, or those up to and including the dot line's LF, after
+  // which ended() is true and nothing more is taken.
+  std::size_t feed(std::string_view in, std::string& out);
+  // End of input: a last line "." or ".\r" without LF is the dot line (dropped).
+  void finish() noexcept;
+  bool ended() const noexcept { return state_ == State::ended; }
+
+ private:
+  enum class State {
+    line_start,  // nothing of the current line seen
+    dot,         // the line so far is "."
+    dot_cr,      // the line so far is ".\r"
+    in_line,     // the line is not the dot line; its LF starts the next
+    ended,
+  };
+  State state_ = State::line_start;
 };
-
-// Looks for the dot line in `input` among lines starting at or after `from` (a line start).
-// With `input_complete` false, an unfinished last line is left for the next call.
-DotLineSearch find_dot_line(std::string_view input, std::size_t from, bool input_complete);
-
-// Reads standard input up to the dot line (excluded) or end of input, whichever comes first.
-bool read_stdin_until_dot_line(std::string& out, LoadError& error);
 
 }  // namespace smtpsend::message

@@ -3,12 +3,15 @@
 // Owns: reading a file or stdin; canonical CRLF (bare CR and bare LF become CRLF, so no SMTP
 // smuggling payload can survive); the header facts smtpsend needs (Date, Message-ID, From,
 // Sender); adding Date and Message-ID when missing; the default envelope sender; the 8-bit
-// fact. Must not: know about servers. Errors: Errc::input_unreadable (66),
-// Errc::message_malformed (65), each with a one-sentence detail.
+// fact; the input size limit (--max-size) and the spool's free-space rule while reading. Must
+// not: know about servers. Errors: Errc::input_unreadable (66), Errc::message_malformed (65),
+// Errc::input_too_large (65), Errc::spool_full (75), an errno for a spool that cannot be
+// written (74), each with a one-sentence detail.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +33,19 @@ inline constexpr std::size_t kMaxHeaderLine = 998;
 // (all of it, up to kMaxHeaderSection), or, for input that is all body, its first bytes up to a
 // line break within this size.
 inline constexpr std::size_t kHeldWhole = 256 * 1024;
+// --max-size's default (SPEC.md "Routing"): larger than any mail server accepts (Postfix's
+// message_size_limit is 10 MB, Gmail's 25-50 MB), yet it stops an endless input in seconds.
+inline constexpr std::uint64_t kDefaultMaxInputSize = std::uint64_t{1} << 30;
+
+// How one message's input is read.
+struct InputOptions {
+  // Input bytes accepted (--max-size; bytes as read, before CRLF canonicalisation): more is
+  // Errc::input_too_large, found while reading, so an endless input stops there.
+  std::uint64_t max_size = kDefaultMaxInputSize;
+  // stdin only: a line holding only "." ends it (the sendmail personality without -i,
+  // dot_line_input.hpp); the dot line and what follows it are not part of the message.
+  bool ends_at_dot_line = false;
+};
 
 struct HeaderFacts {
   bool has_date = false;
@@ -70,9 +86,15 @@ struct LoadError {
   std::string detail;
 };
 
-// Reads a whole file ("-" is stdin). On failure returns false and fills `error`
-// (Errc::input_unreadable).
-bool read_input(const std::string& path, std::string& out, LoadError& error);
+// Reads a whole file ("-" is stdin) of at most `max_size` bytes into memory. On failure returns
+// false and fills `error` (Errc::input_unreadable; Errc::input_too_large, having read only
+// max_size + 1 bytes).
+bool read_input(const std::string& path, std::string& out, LoadError& error,
+                std::uint64_t max_size = kDefaultMaxInputSize);
+
+// "SOURCE: message too large: more than N bytes (--max-size)", the sentence of
+// Errc::input_too_large.
+std::string too_large_sentence(std::string_view source, std::uint64_t max_size);
 
 // A message's bytes as read: all of them in `head`, or, over kHeldWhole bytes, the header
 // section (see kHeldWhole) and the rest in `tail` (left in a regular file, else spooled to an
@@ -82,9 +104,11 @@ struct RawMessage {
   std::shared_ptr<const SpooledBody> tail;
   bool tail_eight_bit = false;
 };
-// Errors: Errc::input_unreadable (66); a spool that cannot be written, its errno (74).
+// Errors: Errc::input_unreadable (66); Errc::input_too_large; Errc::spool_full when the spool's
+// file system would keep less than its reserve free, or has no room at all (ENOSPC, EDQUOT); a
+// spool that cannot be written otherwise, its errno (74). Nothing is left in the spool directory.
 bool read_message_input(const std::string& path, RawMessage& out, LoadError& error,
-                        bool whole = false);
+                        const InputOptions& options = {}, bool whole = false);
 
 // Bare CR, bare LF and CRLF all become CRLF; the result ends with CRLF when non-empty.
 std::string canonicalize_crlf(std::string_view raw);
@@ -119,7 +143,7 @@ void add_missing_from(std::string& canonical, HeaderFacts& facts, std::string_vi
 
 // Reads, canonicalises, scans and completes one message.
 bool load_message(const std::string& path, const CompletionContext& ctx, Message& out,
-                  LoadError& error);
+                  LoadError& error, const InputOptions& options = {});
 // Same, from bytes already read.
 bool prepare_message(std::string_view raw, std::string source, const CompletionContext& ctx,
                      Message& out, LoadError& error);
