@@ -182,7 +182,11 @@ void Session::Impl::input_failure(std::string detail) {
 }
 
 void Session::Impl::on_written() {
+  const bool commands = in_flight_ && !in_flight_->watch_replies;
   in_flight_.reset();
+  if (commands && outgoing_.empty()) {
+    for (Expectation& expected : awaited_) expected.written = true;
+  }
 }
 
 bool Session::Impl::reading() const noexcept {
@@ -194,11 +198,12 @@ bool Session::Impl::writing_message_data() const noexcept {
   return data_.has_value() || (in_flight_ && in_flight_->watch_replies);
 }
 
-// While message data is written the transport reads too (Write::watch_replies): replies to
-// commands pipelined before a BDAT chunk are due then, and a reply to end of data may come early.
+// While message data is written the transport reads too (Write::watch_replies), so bytes may
+// come between two writes or before a trailer is out: replies to commands pipelined before a
+// BDAT chunk, the reply to a final dot whose write just completed, or an early one. Whenever a
+// reply is awaited, it is welcome.
 bool Session::Impl::replies_welcome() const noexcept {
-  return reading() ||
-         (!closing_ && in_flight_ && in_flight_->watch_replies && !awaited_.empty());
+  return !closing_ && !awaited_.empty() && awaited_.front().written;
 }
 
 // RFC 5321 §4.1.1.4: the reply to end of data is the server's verdict on the whole message, so

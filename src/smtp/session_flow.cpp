@@ -516,7 +516,10 @@ void Session::Impl::send_command(std::string_view line, std::string_view shown, 
   if (outgoing_.empty()) outgoing_stage_ = stage;
   outgoing_ += line;
   outgoing_ += "\r\n";
-  if (expected) awaited_.push_back(*expected);
+  if (expected) {
+    awaited_.push_back(*expected);
+    awaited_.back().written = false;
+  }
 }
 
 // Messages this server cannot take as they are fail here, before MAIL FROM, rather than after

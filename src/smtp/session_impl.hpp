@@ -40,6 +40,10 @@ enum class Awaited {
 struct Expectation {
   Awaited what;
   std::size_t slot = 0;  // the recipient, for Awaited::rcpt
+  // Its command has been written (the greeting and end of data are due from the start): only
+  // then may its reply come. Bytes read beside message data that would answer a command still
+  // waiting to be written are a violation, as they always were.
+  bool written = true;
 };
 Stage stage_of(const Expectation& expected) noexcept;
 

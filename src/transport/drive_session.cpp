@@ -16,7 +16,9 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <tuple>
 #include <variant>
 
 #include "bounded_wait.hpp"
@@ -43,15 +45,32 @@ void report_error(smtp::Session& session, const boost::system::error_code& ec) {
   }
 }
 
+// A watched write and the reads beside it. Completion handlers run in the order the kernel
+// finished their operations, so the write's own handler sets `written` before any read that
+// completed later resumes: bytes read after that answer what was written (the final dot, say)
+// and wait in `late` until the session has been told the write is done.
+struct WatchedWrite {
+  bool written = false;
+  std::string late;
+};
+
+template <typename Stream>
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_all(
+    Stream& socket, std::string_view bytes, bool* written) {
+  auto result = co_await asio::async_write(socket, asio::buffer(bytes), detail::use_tuple);
+  if (written != nullptr) *written = true;
+  co_return result;
+}
+
 template <typename Stream>
 asio::awaitable<void> perform_write(Stream& socket, smtp::Session& session,
-                                    const smtp::Write& write, const Timeouts& timeouts) {
-  auto written = co_await detail::within(
-      asio::async_write(socket, asio::buffer(write.bytes), detail::use_tuple),
-      timeouts.stages.for_stage(write.stage));
-  if (!written) {
+                                    const smtp::Write& write, const Timeouts& timeouts,
+                                    bool* written = nullptr) {
+  auto result = co_await detail::within(write_all(socket, write.bytes, written),
+                                        timeouts.stages.for_stage(write.stage));
+  if (!result) {
     session.on_timeout();
-  } else if (auto [ec, n] = *written; ec) {
+  } else if (auto [ec, n] = *result; ec) {
     report_error(session, ec);
   } else {
     session.on_written();
@@ -59,14 +78,19 @@ asio::awaitable<void> perform_write(Stream& socket, smtp::Session& session,
 }
 
 // Reads while a watched write (message data) is under way. It ends when the session gives that
-// write up (an early reply settled the attempt) or the connection fails; otherwise the write's
-// completion cancels it, and bytes not yet read stay in the socket for the next Read.
+// write up (an early reply settled the attempt), the connection fails, or the write is done;
+// otherwise the write's completion cancels it, and bytes not yet read stay in the socket for
+// the next Read.
 template <typename Stream>
 asio::awaitable<void> read_while_writing(Stream& socket, smtp::Session& session,
-                                         ReadBuffer& buffer) {
+                                         ReadBuffer& buffer, WatchedWrite& state) {
   for (;;) {
     auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), detail::use_tuple);
     if (ec == asio::error::operation_aborted) co_return;
+    if (state.written) {
+      state.late.append(buffer.data(), n);
+      co_return;  // an error, if any, is met again by the next Read
+    }
     if (n > 0) session.on_bytes(std::string_view(buffer.data(), n));
     if (ec) {
       report_error(session, ec);
@@ -81,11 +105,12 @@ asio::awaitable<void> perform_watched_write(Stream& socket, smtp::Session& sessi
                                             const smtp::Write& write, const Timeouts& timeouts,
                                             ReadBuffer& buffer) {
   using namespace asio::experimental::awaitable_operators;
-  auto first = co_await (perform_write(socket, session, write, timeouts) ||
-                         read_while_writing(socket, session, buffer));
-  // The reader finished first: the session settled the attempt, and the cancelled write is
-  // nobody's business any more (the connection is closed next).
-  (void)first;
+  WatchedWrite state;
+  // Whichever ends first, the other is cancelled: a write the session gave up is nobody's
+  // business any more (the connection is closed next).
+  co_await (perform_write(socket, session, write, timeouts, &state.written) ||
+            read_while_writing(socket, session, buffer, state));
+  if (!state.late.empty() && !session.write_pending()) session.on_bytes(state.late);
 }
 
 // The deadline of the reply being awaited (Read::reply), set by its first Read.

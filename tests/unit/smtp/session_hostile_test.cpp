@@ -52,6 +52,29 @@ TEST(SessionHostile, A2xxBeforeTheFinalDotIsAViolationNotADelivery) {
   run(script);
 }
 
+// Read beside the data but handled after the write before it completed: still before the dot.
+TEST(SessionHostile, A2xxBetweenTwoDataWritesIsAViolation) {
+  SessionScript script = in_the_middle_of_data();
+  script.reply_between_writes("250 2.0.0 premature\r\n")
+      .expect_close()
+      .expect_done({outcome("bob@example.net", Status::deferred, Cause::protocol, false, 0)});
+  run(script);
+}
+
+// The reply to a final dot whose write has just completed is the verdict, even when the QUIT
+// (or the next transaction) behind the dot is not written yet.
+TEST(SessionHostile, TheDotsReplyBeforeTheTrailerIsWrittenIsTheVerdict) {
+  SessionScript script = after_ehlo({transaction({"bob@example.net"})}, kEhloPipelining);
+  script.expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + kData)
+      .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")
+      .expect_write(kBodyOnWire)
+      .reply_between_writes("250 2.0.0 queued\r\n")
+      .expect_write(kQuit)
+      .expect_close()
+      .expect_done({delivered("bob@example.net")});
+  run(script);
+}
+
 TEST(SessionHostile, A2xxWhileTheFinalDotIsWrittenMayDuplicateButIsNotDelivered) {
   SessionScript script = in_the_middle_of_data();
   script.expect_write(std::string(kLongBody).substr(16, 16))

@@ -313,6 +313,23 @@ bool play_reply_during_write(Run& run, const std::string& bytes, Feed feed,
   return true;
 }
 
+// The ledger credits a 2xx only to a transaction whose final dot it saw written (these steps
+// carry end-of-data replies or early ones, never a MAIL or RCPT reply after a whole chunk).
+bool play_reply_between_writes(Run& run, const std::string& bytes, Feed feed,
+                               std::size_t split_at) {
+  EXPECT_FALSE(run.session.write_pending());
+  if (holds_complete_reply(bytes) && bytes[0] == '2') run.ledger.end_of_data_accepted();
+  const std::string_view view = bytes;
+  if (feed == Feed::byte_by_byte) {
+    for (std::size_t i = 0; i < view.size(); ++i) run.session.on_bytes(view.substr(i, 1));
+  } else {
+    const std::size_t at = feed == Feed::whole ? view.size() : std::min(split_at, view.size());
+    run.session.on_bytes(view.substr(0, at));
+    if (at < view.size()) run.session.on_bytes(view.substr(at));
+  }
+  return true;
+}
+
 bool play_end(const SessionScript& script, Run& run, const SessionScript::Step& step) {
   const Action action = next(run);
   if (step.kind == StepKind::close) {
@@ -367,6 +384,8 @@ bool play_step(const SessionScript& script, Run& run, const SessionScript::Step&
       return play_reply(run, step.bytes, feed, split_at);
     case StepKind::reply_during_write:
       return play_reply_during_write(run, step.bytes, feed, split_at);
+    case StepKind::reply_between_writes:
+      return play_reply_between_writes(run, step.bytes, feed, split_at);
     case StepKind::eof:
       return play_failure(run, Injected::eof);
     case StepKind::io_error:
@@ -531,6 +550,11 @@ SessionScript& SessionScript::reply_during_write(std::string bytes) {
   return *this;
 }
 
+SessionScript& SessionScript::reply_between_writes(std::string bytes) {
+  steps_.push_back({StepKind::reply_between_writes, std::move(bytes), {}});
+  return *this;
+}
+
 SessionScript& SessionScript::eof() {
   steps_.push_back({StepKind::eof, {}, {}});
   return *this;
@@ -600,7 +624,8 @@ void run(const SessionScript& script) {
   if (::testing::Test::HasFailure()) return;
   std::size_t longest = 0;
   for (const auto& step : script.steps()) {
-    if (step.kind == StepKind::reply || step.kind == StepKind::reply_during_write) {
+    if (step.kind == StepKind::reply || step.kind == StepKind::reply_during_write ||
+        step.kind == StepKind::reply_between_writes) {
       longest = std::max(longest, step.bytes.size());
     }
   }

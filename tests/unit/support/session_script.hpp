@@ -54,6 +54,7 @@ class SessionScript {
     write,
     reply,
     reply_during_write,
+    reply_between_writes,
     eof,
     io_error,
     timeout,
@@ -78,6 +79,9 @@ class SessionScript {
   // still being written. If the session still wants that Write afterwards, it then completes;
   // its bytes are not part of any expect_write().
   SessionScript& reply_during_write(std::string bytes);
+  // Server bytes read after one Write completed and before the next was begun (the transport
+  // reads beside message data): fed without asking for the next action.
+  SessionScript& reply_between_writes(std::string bytes);
   // The transport reports a failure instead of completing the pending Read or Write.
   SessionScript& eof();
   SessionScript& io_error();  // connection reset
