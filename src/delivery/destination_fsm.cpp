@@ -22,6 +22,7 @@ struct SkippedHost {
   std::string name;
   SkipReason reason = SkipReason::no_such_host;
   dns::LookupStatus status = dns::LookupStatus::ok;
+  std::string failure;  // dns::AddressAnswer::failure
 };
 
 // One recipient of the destination, tracked across every host tried.
@@ -51,12 +52,10 @@ bool wanted(std::string_view address, dns::AddressFamily family) {
   return true;
 }
 
-bool is_temporary(dns::LookupStatus status) {
-  return status != dns::LookupStatus::ok && status != dns::LookupStatus::nxdomain &&
-         status != dns::LookupStatus::nodata;
-}
-
-std::string_view status_phrase(dns::LookupStatus status) {
+// What a failed lookup says in a sentence; a lookup that never reached a server says why
+// (dns::MxAnswer::failure), so that a local failure is not blamed on the server.
+std::string status_phrase(dns::LookupStatus status, const std::string& failure) {
+  if (!failure.empty()) return failure;
   switch (status) {
     case dns::LookupStatus::servfail:
       return "SERVFAIL";
@@ -70,6 +69,10 @@ std::string_view status_phrase(dns::LookupStatus status) {
       return "no records";
     case dns::LookupStatus::ok:
       return "ok";
+    case dns::LookupStatus::unreachable:
+      return "no DNS server could be reached";
+    case dns::LookupStatus::local_error:
+      return "the query could not be sent";
     case dns::LookupStatus::error:
       break;
   }
@@ -204,9 +207,9 @@ struct DestinationFsm::State {
                     domain() + " does not exist (NXDOMAIN)"});
         return;
       case dns::PlanKind::temporary:
-        finish_all(
-            {RecipientStatus::deferred, FailureCause::temporary, dns_errc(plan.status),
-             "DNS lookup of " + domain() + " failed: " + std::string(status_phrase(plan.status))});
+        finish_all({RecipientStatus::deferred, FailureCause::temporary, dns_errc(plan.status),
+                    "DNS lookup of " + domain() + " failed: " +
+                        status_phrase(plan.status, plan.failure)});
         return;
       case dns::PlanKind::mx:
       case dns::PlanKind::implicit:
@@ -224,7 +227,8 @@ struct DestinationFsm::State {
       if (!host.addresses_known || host.addresses.empty()) continue;
       keep_wanted(host.addresses);
       if (host.addresses.empty()) {
-        skipped.push_back(SkippedHost{host.name, SkipReason::wrong_family, dns::LookupStatus::ok});
+        skipped.push_back(
+            SkippedHost{host.name, SkipReason::wrong_family, dns::LookupStatus::ok, {}});
       }
     }
   }
@@ -245,9 +249,9 @@ struct DestinationFsm::State {
 
   void skip_host(const std::string& name, const dns::AddressAnswer& answer) {
     SkipReason reason = SkipReason::no_such_host;
-    if (is_temporary(answer.status)) reason = SkipReason::lookup_failed;
+    if (dns::is_temporary(answer.status)) reason = SkipReason::lookup_failed;
     if (answer.status == dns::LookupStatus::ok) reason = SkipReason::wrong_family;
-    skipped.push_back(SkippedHost{name, reason, answer.status});
+    skipped.push_back(SkippedHost{name, reason, answer.status, answer.failure});
   }
 
   // Moves to the next thing to do: resolve a host, connect to an address, or finish.
@@ -460,7 +464,7 @@ struct DestinationFsm::State {
       if (s.reason == SkipReason::lookup_failed) {
         const std::string subject = plan.kind == dns::PlanKind::implicit ? domain() : s.name;
         return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + subject + " failed: " + std::string(status_phrase(s.status))};
+                "DNS lookup of " + subject + " failed: " + status_phrase(s.status, s.failure)};
       }
     }
     if (plan.kind == dns::PlanKind::implicit && !any_skipped(SkipReason::wrong_family)) {
@@ -483,7 +487,7 @@ struct DestinationFsm::State {
     for (const SkippedHost& s : skipped) {
       if (s.reason == SkipReason::lookup_failed) {
         return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + where + " failed: " + std::string(status_phrase(s.status))};
+                "DNS lookup of " + where + " failed: " + status_phrase(s.status, s.failure)};
       }
       if (s.reason == SkipReason::wrong_family) {
         return {RecipientStatus::failed, FailureCause::permanent, Errc::no_mx_nor_address,

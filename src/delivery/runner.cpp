@@ -62,8 +62,7 @@ constexpr std::chrono::seconds kSharedMxLookupLimit{10};
 
 // Only answers that will not change on asking again are kept for delivery.
 bool settled(const dns::MxAnswer& answer) {
-  return answer.status == dns::LookupStatus::ok || answer.status == dns::LookupStatus::nxdomain ||
-         answer.status == dns::LookupStatus::nodata;
+  return !dns::is_temporary(answer.status);
 }
 
 asio::awaitable<void> mx_worker(detail::RunContext& context,

@@ -202,6 +202,50 @@ TEST_F(ResolverTest, ServfailFromEveryTryIsServfail) {
   EXPECT_EQ(mx->value->status, LookupStatus::servfail);
 }
 
+// c-ares 1.18 ends this lookup with ARES_ECONNREFUSED, as it does for a closed port: the
+// response the socket saw keeps it the server's REFUSED (unanswered.hpp).
+TEST_F(ResolverTest, RefusedAnswerIsTheServersRefusal) {
+  responder_.on("refusing.test", test::kTypeMx,
+                [](const Query& q) { return reply_to(q).rcode(test::kRefused).build(); });
+  const auto resolver = make_resolver(5000ms, 2);
+  const auto mx = spawn(io_, resolver->query_mx("refusing.test", Clock::now() + 5s));
+  run_until(io_, [&] { return mx->value.has_value(); });
+  ASSERT_TRUE(mx->value);
+  EXPECT_EQ(*mx->value, (MxAnswer{LookupStatus::refused, {}, {}}));
+}
+
+TEST(ResolverLocalFailure, AClosedDnsPortIsReportedAsSuchNotAsServfail) {
+  boost::asio::io_context io;
+  std::string server;
+  {
+    udp::socket probe(io, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    server = "127.0.0.1:" + std::to_string(probe.local_endpoint().port());
+  }  // closed: the kernel answers queries to it with ICMP port unreachable
+  std::error_code ec;
+  std::string detail;
+  const auto resolver = Resolver::create(io.get_executor(), {{server}, 1000ms, 2}, ec, detail);
+  ASSERT_TRUE(resolver) << detail;
+  const auto mx = spawn(io, resolver->query_mx("example.test", Clock::now() + 5s));
+  const auto a =
+      spawn(io, resolver->query_addresses("host.test", AddressFamily::any, Clock::now() + 5s));
+  run_until(io, [&] { return mx->value && a->value; });
+  ASSERT_TRUE(mx->value && a->value);
+  const std::string sentence = "DNS server " + server + " refused the query";
+  EXPECT_EQ(*mx->value, (MxAnswer{LookupStatus::unreachable, {}, {}, sentence}));
+  EXPECT_EQ(*a->value, (AddressAnswer{LookupStatus::unreachable, {}, sentence}));
+  EXPECT_TRUE(is_temporary(mx->value->status));
+}
+
+TEST(ResolverLocalFailure, TwoDescriptorsPerServer) {
+  boost::asio::io_context io;
+  std::error_code ec;
+  std::string detail;
+  const auto resolver =
+      Resolver::create(io.get_executor(), {{"192.0.2.1", "192.0.2.2:5353"}}, ec, detail);
+  ASSERT_TRUE(resolver) << detail;
+  EXPECT_EQ(resolver->descriptors_at_most(), 4u);
+}
+
 TEST_F(ResolverTest, DeadlineEndsALookupTheServerNeverAnswers) {
   const auto resolver = make_resolver(5000ms, 3);
   const auto started = Clock::now();
