@@ -131,6 +131,8 @@ struct DestinationFsm::State {
   std::string last_connect_detail;
   std::size_t sessions_run = 0;
   bool retry_in_clear = false;  // the next Connect/RunSession repeats this address without TLS
+  std::size_t addresses_tried = 0;  // counted against options.max_addresses
+  bool gave_up = false;             // stopped by max_addresses with addresses left untried
 
   State(Destination d, FsmOptions o) : destination(std::move(d)), options(std::move(o)) {
     for (std::size_t t = 0; t < destination.transactions.size(); ++t) {
@@ -255,23 +257,43 @@ struct DestinationFsm::State {
   }
 
   // Moves to the next thing to do: resolve a host, connect to an address, or finish.
-  // RFC 5321 §5.1: hosts in plan order, and every address of a host before the next host.
+  // RFC 5321 §5.1: hosts in plan order, and every address of a host before the next host; at
+  // most options.max_addresses addresses over all of them (Postfix's smtp_mx_address_limit), so
+  // that a domain publishing many dead addresses costs a bounded time.
   void advance() {
     if (unsettled() == 0 && !options.resolve_only) return finish_settled();
     for (; host < plan.hosts.size(); ++host, address = 0) {
       const dns::PlannedHost& candidate = plan.hosts[host];
       if (!candidate.addresses_known) {
+        if (address_limit_reached()) return give_up();
         phase = Phase::resolve_addrs;
         return;
       }
       if (options.resolve_only) continue;
       if (address < candidate.addresses.size()) {
+        if (address_limit_reached()) return give_up();
         phase = Phase::connect;
         return;
       }
     }
     if (options.resolve_only) return finish_resolution();
     finish_exhausted();
+  }
+
+  // --dry-run shows the whole plan: the limit is about connecting.
+  bool address_limit_reached() const {
+    return !options.resolve_only && addresses_tried >= options.max_addresses;
+  }
+
+  void give_up() {
+    gave_up = true;
+    finish_exhausted();
+  }
+
+  void take_connected() {
+    // The same address again in clear (opportunistic TLS) is not another address.
+    if (!retry_in_clear) ++addresses_tried;
+    phase = Phase::run_session;
   }
 
   // ---- connection attempts ----
@@ -283,6 +305,7 @@ struct DestinationFsm::State {
     hosts_tried.insert(host);
     connect_failures.push_back(kind);
     last_connect_detail = std::move(detail);
+    if (!retry_in_clear) ++addresses_tried;
     retry_in_clear = false;
     ++address;
     advance();
@@ -412,6 +435,7 @@ struct DestinationFsm::State {
 
   // "connection refused by all 2 addresses of 2 MX hosts of example.com"
   std::string connect_sentence() const {
+    if (gave_up) return tried_sentence() + "; " + gave_up_clause();
     const std::size_t n = connect_failures.size();
     const std::string addresses = counted(n, "address", "addresses");
     const bool literal = plan.kind == dns::PlanKind::literal;
@@ -432,6 +456,47 @@ struct DestinationFsm::State {
     if (n == 1)
       return "could not connect to the 1 address of " + where + ": " + last_connect_detail;
     return "could not connect to any of the " + addresses + " of " + where;
+  }
+
+  // The connection failures when the address limit stopped the destination: where they were is
+  // said by gave_up_clause. "connection refused by all 5 addresses tried"
+  std::string tried_sentence() const {
+    const std::size_t n = connect_failures.size();
+    const std::string tried = counted(n, "address", "addresses") + " tried";
+    if (all_failures(ConnectFailure::refused)) {
+      return "connection refused by " + std::string(n == 1 ? "the " : "all ") + tried;
+    }
+    if (all_failures(ConnectFailure::timed_out)) {
+      return last_connect_detail + " from " + std::string(n == 1 ? "the " : "any of the ") + tried;
+    }
+    if (n == 1) return "could not connect to the 1 address tried: " + last_connect_detail;
+    return "could not connect to any of the " + tried;
+  }
+
+  // "gave up after 5 of 100 addresses of 10 MX hosts of example.com"; hosts not reached were not
+  // looked up (that would only cost DNS time), so their addresses cannot be counted.
+  std::string gave_up_clause() const {
+    const std::string after = "gave up after " + std::to_string(addresses_tried) + " of ";
+    std::string where;
+    if (relaying()) {
+      where = "relay host " + domain();
+    } else if (plan.kind == dns::PlanKind::implicit) {
+      where = domain() + " (no MX, using its address records)";
+    } else {
+      where = counted(plan.hosts.size(), "MX host", "MX hosts") + " of " + domain();
+    }
+    const std::size_t not_looked_up = hosts_not_looked_up();
+    if (not_looked_up == 0) {
+      return after + counted(usable_addresses(), "address", "addresses") + " of " + where;
+    }
+    return after + "the addresses of " + where + " (" + std::to_string(not_looked_up) + " of " +
+           (plan.hosts.size() == 1 ? "it" : "them") + " not looked up)";
+  }
+
+  std::size_t hosts_not_looked_up() const {
+    std::size_t n = 0;
+    for (const dns::PlannedHost& h : plan.hosts) n += h.addresses_known ? 0 : 1;
+    return n;
   }
 
   std::string tried_where() const {
@@ -566,7 +631,7 @@ void DestinationFsm::on_addresses(const dns::AddressAnswer& answer) {
 }
 
 void DestinationFsm::on_connected() {
-  if (state_->phase == Phase::connect) state_->phase = Phase::run_session;
+  if (state_->phase == Phase::connect) state_->take_connected();
 }
 
 void DestinationFsm::on_connect_failed(std::error_code error, std::string detail) {

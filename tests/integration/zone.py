@@ -8,6 +8,8 @@ import random
 from dataclasses import dataclass, field
 
 NULL_MX_RDATA = "000000"  # preference 0, exchange "." (RFC 7505)
+MANY_MX_DOMAIN = "many-mx.test"
+MANY_MX_HOSTS = 10
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ def build_zone(net=None):
     _mail_domain(zone, "shared-b.test", [(10, "mx.shared.test")])
     # The submission fixture's certificate name, on the address it listens on (--relay by name).
     zone.hosts["mail.example.test"] = "127.0.0.1"
+    # Ten MX hosts on addresses where nothing listens: --max-addresses must stop after a few.
+    _mail_domain(zone, MANY_MX_DOMAIN,
+                 [(10 * (i + 1), h(f"mx{i}.{MANY_MX_DOMAIN}", 40 + i)) for i in range(MANY_MX_HOSTS)])
     return zone
 
 

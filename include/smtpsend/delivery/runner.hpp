@@ -12,6 +12,7 @@
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/core/progress.hpp"
 #include "smtpsend/core/transcript.hpp"
+#include "smtpsend/delivery/destination_fsm.hpp"
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/dns/resolver.hpp"
 #include "smtpsend/transport/smtp_connection.hpp"
@@ -25,6 +26,7 @@ struct DeliveryOptions {
   std::vector<std::string> dns_servers;                  // --dns-server
   std::chrono::seconds dns_timeout{60};                  // whole resolution of one destination
   std::size_t max_parallel = 8;
+  std::size_t max_addresses = kDefaultMaxAddresses;     // --max-addresses, per destination
   transport::Timeouts timeouts;
   transport::TlsSettings tls;                            // --tls, --ca-file, ... (MX: opportunistic)
   std::optional<RelayRoute> relay;                       // --relay: one server takes everything
