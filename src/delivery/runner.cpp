@@ -14,6 +14,7 @@
 
 #include "destination_run.hpp"
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/delivery/descriptor_budget.hpp"
 #include "smtpsend/delivery/shared_mx.hpp"
 
 namespace smtpsend::delivery {
@@ -105,6 +106,25 @@ void merge_by_mx(asio::io_context& io, detail::RunContext& context,
   }
 }
 
+// --max-parallel, lowered when the open-files limit cannot hold that many connections at once
+// (descriptor_budget.hpp); -v says so.
+std::size_t parallel_destinations(const DeliveryOptions& options, const dns::Resolver& resolver) {
+  const std::optional<DescriptorBudget> budget =
+      current_descriptor_budget(resolver.descriptors_at_most());
+  if (!budget) return options.max_parallel;
+  const std::size_t parallel = parallel_within(options.max_parallel, *budget);
+  if (parallel < options.max_parallel && options.transcript != nullptr) {
+    options.transcript->line(
+        "", TranscriptKind::info,
+        "--max-parallel " + std::to_string(options.max_parallel) + " lowered to " +
+            std::to_string(parallel) + ": the open-files limit (ulimit -n) is " +
+            std::to_string(budget->limit) + " and " + std::to_string(budget->in_use) +
+            " are open already",
+        1);
+  }
+  return parallel;
+}
+
 // Runs every destination to its Finish; an empty vector and `problem` set when the resolver
 // cannot be created. With `share_mx`, destinations sharing MX hosts are merged first, and
 // `destinations` is what was run.
@@ -122,7 +142,7 @@ std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinatio
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
   const std::size_t workers =
-      std::min(std::max<std::size_t>(options.max_parallel, 1), destinations.size());
+      std::min(parallel_destinations(options, *resolver), destinations.size());
   for (std::size_t i = 0; i < workers; ++i) {
     asio::co_spawn(
         io, worker(context, destinations, resolve_only, queue, runs),
