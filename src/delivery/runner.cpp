@@ -106,14 +106,17 @@ void merge_by_mx(asio::io_context& io, detail::RunContext& context,
   }
 }
 
-// --max-parallel, lowered when the open-files limit cannot hold that many connections at once
-// (descriptor_budget.hpp); -v says so.
-std::size_t parallel_destinations(const DeliveryOptions& options, const dns::Resolver& resolver) {
+// Workers for `destinations`: --max-parallel, lowered when the open-files limit cannot hold that
+// many connections at once (descriptor_budget.hpp); -v says so when it holds a run back.
+std::size_t parallel_destinations(const DeliveryOptions& options, const dns::Resolver& resolver,
+                                  std::size_t destinations) {
+  const std::size_t wanted =
+      std::min(std::max<std::size_t>(options.max_parallel, 1), destinations);
   const std::optional<DescriptorBudget> budget =
       current_descriptor_budget(resolver.descriptors_at_most());
-  if (!budget) return options.max_parallel;
-  const std::size_t parallel = parallel_within(options.max_parallel, *budget);
-  if (parallel < options.max_parallel && options.transcript != nullptr) {
+  if (!budget) return wanted;
+  const std::size_t parallel = parallel_within(wanted, *budget);
+  if (parallel < wanted && options.transcript != nullptr) {
     options.transcript->line(
         "", TranscriptKind::info,
         "--max-parallel " + std::to_string(options.max_parallel) + " lowered to " +
@@ -141,8 +144,7 @@ std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinatio
   if (share_mx) merge_by_mx(io, context, destinations);
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
-  const std::size_t workers =
-      std::min(parallel_destinations(options, *resolver), destinations.size());
+  const std::size_t workers = parallel_destinations(options, *resolver, destinations.size());
   for (std::size_t i = 0; i < workers; ++i) {
     asio::co_spawn(
         io, worker(context, destinations, resolve_only, queue, runs),
