@@ -489,8 +489,9 @@ struct DestinationFsm::State {
     if (not_looked_up == 0) {
       return after + counted(usable_addresses(), "address", "addresses") + " of " + where;
     }
-    return after + "the addresses of " + where + " (" + std::to_string(not_looked_up) + " of " +
-           (plan.hosts.size() == 1 ? "it" : "them") + " not looked up)";
+    // Only an MX plan has hosts left to look up: the implicit MX and the relay are one host.
+    return after + "the addresses of " + where + " (" + std::to_string(not_looked_up) +
+           " of them not looked up)";
   }
 
   std::size_t hosts_not_looked_up() const {
