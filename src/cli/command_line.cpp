@@ -34,6 +34,7 @@ struct RawOptions {
   bool ipv4_only = false;
   bool ipv6_only = false;
   std::optional<std::string> max_parallel;
+  std::optional<std::string> max_addresses;
   std::optional<std::string> timeout;
   std::optional<std::string> connect_timeout;
   std::optional<std::string> dns_timeout;
@@ -89,6 +90,10 @@ void add_routing_options(CLI::App& app, RawOptions& raw) {
   app.add_flag("-6", raw.ipv6_only, "IPv6 only");
   single(app, "--max-parallel", raw.max_parallel,
          "destinations delivered at the same time (default 8)", "N");
+  single(app, "--max-addresses", raw.max_addresses,
+         "addresses tried per destination, over all its MX hosts in order (default 5, as "
+         "Postfix)",
+         "N");
   single(app, "--timeout", raw.timeout,
          "overrides every SMTP stage timeout at once (defaults: RFC 5321 4.5.3.2)", "SECONDS");
   single(app, "--connect-timeout", raw.connect_timeout, "per address (default 30)", "SECONDS");
@@ -221,6 +226,10 @@ bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::s
   if (raw.helo && !check_helo_name("--helo", *raw.helo, error)) return false;
   if (raw.max_parallel &&
       !parse_parallel("--max-parallel", *raw.max_parallel, out.max_parallel, error)) {
+    return false;
+  }
+  if (raw.max_addresses &&
+      !parse_address_limit("--max-addresses", *raw.max_addresses, out.max_addresses, error)) {
     return false;
   }
   if (raw.timeout) {

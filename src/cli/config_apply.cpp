@@ -29,6 +29,7 @@ void apply_routing(const ConfigSettings& s, const GivenOnCommandLine& given,
   apply(s.helo, given("--helo"), out.helo_name);
   apply(s.family, given("-4") || given("-6"), out.family);
   apply(s.max_parallel, given("--max-parallel"), out.max_parallel);
+  apply(s.max_addresses, given("--max-addresses"), out.max_addresses);
   if (s.timeout && !given("--timeout")) out.timeouts.stages.every_stage = s.timeout->value;
   apply(s.connect_timeout, given("--connect-timeout"), out.timeouts.connect);
   apply(s.dns_timeout, given("--dns-timeout"), out.dns_timeout);

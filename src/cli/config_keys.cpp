@@ -287,6 +287,8 @@ constexpr std::array kKeys{
     Key{"helo", checked_text<&ConfigSettings::helo, check_helo_name>},
     Key{"family", family},
     Key{"max-parallel", number<std::size_t, &ConfigSettings::max_parallel, parse_parallel>},
+    Key{"max-addresses",
+        number<std::size_t, &ConfigSettings::max_addresses, parse_address_limit>},
     Key{"timeout", number<std::chrono::seconds, &ConfigSettings::timeout, parse_seconds>},
     Key{"connect-timeout",
         number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>},
@@ -379,7 +381,8 @@ void overlay(ConfigSettings& base, const ConfigSettings& top) {
   take(&ConfigSettings::from), take(&ConfigSettings::qualify_domain);
   take(&ConfigSettings::recipients_file), take(&ConfigSettings::dns_servers);
   take(&ConfigSettings::mx_port), take(&ConfigSettings::helo), take(&ConfigSettings::family);
-  take(&ConfigSettings::max_parallel), take(&ConfigSettings::timeout);
+  take(&ConfigSettings::max_parallel), take(&ConfigSettings::max_addresses);
+  take(&ConfigSettings::timeout);
   take(&ConfigSettings::connect_timeout), take(&ConfigSettings::dns_timeout);
   take(&ConfigSettings::max_size);
   take(&ConfigSettings::from_name), take(&ConfigSettings::dsn_notify);

@@ -62,6 +62,17 @@ bool is_address_literal(std::string_view text) {
   return is_ipv4(inner);
 }
 
+bool parse_count(std::string_view option, std::string_view text, std::size_t most,
+                 std::size_t& out, std::string& error) {
+  long long value = 0;
+  if (!to_number(text, value) || value < 1 || value > static_cast<long long>(most)) {
+    error = fmt::format("{} must be a number from 1 to {}, not '{}'", option, most, text);
+    return false;
+  }
+  out = static_cast<std::size_t>(value);
+  return true;
+}
+
 }  // namespace
 
 bool parse_port(std::string_view option, std::string_view text, std::uint16_t& out,
@@ -90,13 +101,12 @@ bool parse_seconds(std::string_view option, std::string_view text, std::chrono::
 
 bool parse_parallel(std::string_view option, std::string_view text, std::size_t& out,
                     std::string& error) {
-  long long value = 0;
-  if (!to_number(text, value) || value < 1 || value > static_cast<long long>(kMaxParallel)) {
-    error = fmt::format("{} must be a number from 1 to {}, not '{}'", option, kMaxParallel, text);
-    return false;
-  }
-  out = static_cast<std::size_t>(value);
-  return true;
+  return parse_count(option, text, kMaxParallel, out, error);
+}
+
+bool parse_address_limit(std::string_view option, std::string_view text, std::size_t& out,
+                         std::string& error) {
+  return parse_count(option, text, kMaxAddressLimit, out, error);
 }
 
 bool parse_size(std::string_view option, std::string_view text, std::uint64_t& out,

@@ -15,6 +15,9 @@ namespace smtpsend::cli {
 inline constexpr long long kMaxTimeoutSeconds = 86400;
 // More simultaneous destinations than this would only exhaust file descriptors.
 inline constexpr std::size_t kMaxParallel = 1000;
+// --max-addresses: past this many addresses one destination would hold a mailing for hours at
+// the default connect timeout; Postfix's default is 5.
+inline constexpr std::size_t kMaxAddressLimit = 1000;
 
 // Each returns false with `error` set ("--mx-port must be a port number from 1 to 65535, not
 // 'x'"). `option` is the option's long name (or config key), quoted in the sentence.
@@ -29,6 +32,8 @@ bool parse_parallel(std::string_view option, std::string_view text, std::size_t&
 // "10k", "1048576". Zero, a sign, a space, another suffix or more than 2^64 - 1 bytes is refused.
 bool parse_size(std::string_view option, std::string_view text, std::uint64_t& out,
                 std::string& error);
+bool parse_address_limit(std::string_view option, std::string_view text, std::size_t& out,
+                         std::string& error);
 // IP[:PORT]: "192.0.2.1", "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353".
 bool check_dns_server(std::string_view option, std::string_view text, std::string& error);
 // --helo: an ASCII domain (letters, digits, '-', '.'; no empty label) or an address literal in

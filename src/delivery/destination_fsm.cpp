@@ -22,6 +22,7 @@ struct SkippedHost {
   std::string name;
   SkipReason reason = SkipReason::no_such_host;
   dns::LookupStatus status = dns::LookupStatus::ok;
+  std::string failure;  // dns::AddressAnswer::failure
 };
 
 // One recipient of the destination, tracked across every host tried.
@@ -51,12 +52,10 @@ bool wanted(std::string_view address, dns::AddressFamily family) {
   return true;
 }
 
-bool is_temporary(dns::LookupStatus status) {
-  return status != dns::LookupStatus::ok && status != dns::LookupStatus::nxdomain &&
-         status != dns::LookupStatus::nodata;
-}
-
-std::string_view status_phrase(dns::LookupStatus status) {
+// What a failed lookup says in a sentence; a lookup that never reached a server says why
+// (dns::MxAnswer::failure), so that a local failure is not blamed on the server.
+std::string status_phrase(dns::LookupStatus status, const std::string& failure) {
+  if (!failure.empty()) return failure;
   switch (status) {
     case dns::LookupStatus::servfail:
       return "SERVFAIL";
@@ -70,6 +69,10 @@ std::string_view status_phrase(dns::LookupStatus status) {
       return "no records";
     case dns::LookupStatus::ok:
       return "ok";
+    case dns::LookupStatus::unreachable:
+      return "no DNS server could be reached";
+    case dns::LookupStatus::local_error:
+      return "the query could not be sent";
     case dns::LookupStatus::error:
       break;
   }
@@ -128,6 +131,8 @@ struct DestinationFsm::State {
   std::string last_connect_detail;
   std::size_t sessions_run = 0;
   bool retry_in_clear = false;  // the next Connect/RunSession repeats this address without TLS
+  std::size_t addresses_tried = 0;  // counted against options.max_addresses
+  bool gave_up = false;             // stopped by max_addresses with addresses left untried
 
   State(Destination d, FsmOptions o) : destination(std::move(d)), options(std::move(o)) {
     for (std::size_t t = 0; t < destination.transactions.size(); ++t) {
@@ -204,9 +209,9 @@ struct DestinationFsm::State {
                     domain() + " does not exist (NXDOMAIN)"});
         return;
       case dns::PlanKind::temporary:
-        finish_all(
-            {RecipientStatus::deferred, FailureCause::temporary, dns_errc(plan.status),
-             "DNS lookup of " + domain() + " failed: " + std::string(status_phrase(plan.status))});
+        finish_all({RecipientStatus::deferred, FailureCause::temporary, dns_errc(plan.status),
+                    "DNS lookup of " + domain() + " failed: " +
+                        status_phrase(plan.status, plan.failure)});
         return;
       case dns::PlanKind::mx:
       case dns::PlanKind::implicit:
@@ -224,7 +229,8 @@ struct DestinationFsm::State {
       if (!host.addresses_known || host.addresses.empty()) continue;
       keep_wanted(host.addresses);
       if (host.addresses.empty()) {
-        skipped.push_back(SkippedHost{host.name, SkipReason::wrong_family, dns::LookupStatus::ok});
+        skipped.push_back(
+            SkippedHost{host.name, SkipReason::wrong_family, dns::LookupStatus::ok, {}});
       }
     }
   }
@@ -245,29 +251,49 @@ struct DestinationFsm::State {
 
   void skip_host(const std::string& name, const dns::AddressAnswer& answer) {
     SkipReason reason = SkipReason::no_such_host;
-    if (is_temporary(answer.status)) reason = SkipReason::lookup_failed;
+    if (dns::is_temporary(answer.status)) reason = SkipReason::lookup_failed;
     if (answer.status == dns::LookupStatus::ok) reason = SkipReason::wrong_family;
-    skipped.push_back(SkippedHost{name, reason, answer.status});
+    skipped.push_back(SkippedHost{name, reason, answer.status, answer.failure});
   }
 
   // Moves to the next thing to do: resolve a host, connect to an address, or finish.
-  // RFC 5321 §5.1: hosts in plan order, and every address of a host before the next host.
+  // RFC 5321 §5.1: hosts in plan order, and every address of a host before the next host; at
+  // most options.max_addresses addresses over all of them (Postfix's smtp_mx_address_limit), so
+  // that a domain publishing many dead addresses costs a bounded time.
   void advance() {
     if (unsettled() == 0 && !options.resolve_only) return finish_settled();
     for (; host < plan.hosts.size(); ++host, address = 0) {
       const dns::PlannedHost& candidate = plan.hosts[host];
       if (!candidate.addresses_known) {
+        if (address_limit_reached()) return give_up();
         phase = Phase::resolve_addrs;
         return;
       }
       if (options.resolve_only) continue;
       if (address < candidate.addresses.size()) {
+        if (address_limit_reached()) return give_up();
         phase = Phase::connect;
         return;
       }
     }
     if (options.resolve_only) return finish_resolution();
     finish_exhausted();
+  }
+
+  // --dry-run shows the whole plan: the limit is about connecting.
+  bool address_limit_reached() const {
+    return !options.resolve_only && addresses_tried >= options.max_addresses;
+  }
+
+  void give_up() {
+    gave_up = true;
+    finish_exhausted();
+  }
+
+  void take_connected() {
+    // The same address again in clear (opportunistic TLS) is not another address.
+    if (!retry_in_clear) ++addresses_tried;
+    phase = Phase::run_session;
   }
 
   // ---- connection attempts ----
@@ -279,6 +305,7 @@ struct DestinationFsm::State {
     hosts_tried.insert(host);
     connect_failures.push_back(kind);
     last_connect_detail = std::move(detail);
+    if (!retry_in_clear) ++addresses_tried;
     retry_in_clear = false;
     ++address;
     advance();
@@ -426,6 +453,7 @@ struct DestinationFsm::State {
 
   // "connection refused by all 2 addresses of 2 MX hosts of example.com"
   std::string connect_sentence() const {
+    if (gave_up) return tried_sentence() + "; " + gave_up_clause();
     const std::size_t n = connect_failures.size();
     const std::string addresses = counted(n, "address", "addresses");
     const bool literal = plan.kind == dns::PlanKind::literal;
@@ -446,6 +474,48 @@ struct DestinationFsm::State {
     if (n == 1)
       return "could not connect to the 1 address of " + where + ": " + last_connect_detail;
     return "could not connect to any of the " + addresses + " of " + where;
+  }
+
+  // The connection failures when the address limit stopped the destination: where they were is
+  // said by gave_up_clause. "connection refused by all 5 addresses tried"
+  std::string tried_sentence() const {
+    const std::size_t n = connect_failures.size();
+    const std::string tried = counted(n, "address", "addresses") + " tried";
+    if (all_failures(ConnectFailure::refused)) {
+      return "connection refused by " + std::string(n == 1 ? "the " : "all ") + tried;
+    }
+    if (all_failures(ConnectFailure::timed_out)) {
+      return last_connect_detail + " from " + std::string(n == 1 ? "the " : "any of the ") + tried;
+    }
+    if (n == 1) return "could not connect to the 1 address tried: " + last_connect_detail;
+    return "could not connect to any of the " + tried;
+  }
+
+  // "gave up after 5 of 100 addresses of 10 MX hosts of example.com"; hosts not reached were not
+  // looked up (that would only cost DNS time), so their addresses cannot be counted.
+  std::string gave_up_clause() const {
+    const std::string after = "gave up after " + std::to_string(addresses_tried) + " of ";
+    std::string where;
+    if (relaying()) {
+      where = "relay host " + domain();
+    } else if (plan.kind == dns::PlanKind::implicit) {
+      where = domain() + " (no MX, using its address records)";
+    } else {
+      where = counted(plan.hosts.size(), "MX host", "MX hosts") + " of " + domain();
+    }
+    const std::size_t not_looked_up = hosts_not_looked_up();
+    if (not_looked_up == 0) {
+      return after + counted(usable_addresses(), "address", "addresses") + " of " + where;
+    }
+    // Only an MX plan has hosts left to look up: the implicit MX and the relay are one host.
+    return after + "the addresses of " + where + " (" + std::to_string(not_looked_up) +
+           " of them not looked up)";
+  }
+
+  std::size_t hosts_not_looked_up() const {
+    std::size_t n = 0;
+    for (const dns::PlannedHost& h : plan.hosts) n += h.addresses_known ? 0 : 1;
+    return n;
   }
 
   std::string tried_where() const {
@@ -478,7 +548,7 @@ struct DestinationFsm::State {
       if (s.reason == SkipReason::lookup_failed) {
         const std::string subject = plan.kind == dns::PlanKind::implicit ? domain() : s.name;
         return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + subject + " failed: " + std::string(status_phrase(s.status))};
+                "DNS lookup of " + subject + " failed: " + status_phrase(s.status, s.failure)};
       }
     }
     if (plan.kind == dns::PlanKind::implicit && !any_skipped(SkipReason::wrong_family)) {
@@ -501,7 +571,7 @@ struct DestinationFsm::State {
     for (const SkippedHost& s : skipped) {
       if (s.reason == SkipReason::lookup_failed) {
         return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + where + " failed: " + std::string(status_phrase(s.status))};
+                "DNS lookup of " + where + " failed: " + status_phrase(s.status, s.failure)};
       }
       if (s.reason == SkipReason::wrong_family) {
         return {RecipientStatus::failed, FailureCause::permanent, Errc::no_mx_nor_address,
@@ -580,7 +650,7 @@ void DestinationFsm::on_addresses(const dns::AddressAnswer& answer) {
 }
 
 void DestinationFsm::on_connected() {
-  if (state_->phase == Phase::connect) state_->phase = Phase::run_session;
+  if (state_->phase == Phase::connect) state_->take_connected();
 }
 
 void DestinationFsm::on_connect_failed(std::error_code error, std::string detail) {

@@ -50,6 +50,7 @@ void note(const DeliveryOptions& options, std::string_view peer, const std::stri
 FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random, bool resolve_only) {
   FsmOptions fsm{options.mx_port, options.family, std::move(random), resolve_only, options.relay};
   if (options.relay) fsm.port = options.relay->port;
+  fsm.max_addresses = options.max_addresses;
   return fsm;
 }
 

@@ -14,6 +14,7 @@
 
 #include "destination_run.hpp"
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/delivery/descriptor_budget.hpp"
 #include "smtpsend/delivery/shared_mx.hpp"
 
 namespace smtpsend::delivery {
@@ -62,8 +63,7 @@ constexpr std::chrono::seconds kSharedMxLookupLimit{10};
 
 // Only answers that will not change on asking again are kept for delivery.
 bool settled(const dns::MxAnswer& answer) {
-  return answer.status == dns::LookupStatus::ok || answer.status == dns::LookupStatus::nxdomain ||
-         answer.status == dns::LookupStatus::nodata;
+  return !dns::is_temporary(answer.status);
 }
 
 asio::awaitable<void> mx_worker(detail::RunContext& context,
@@ -106,6 +106,28 @@ void merge_by_mx(asio::io_context& io, detail::RunContext& context,
   }
 }
 
+// Workers for `destinations`: --max-parallel, lowered when the open-files limit cannot hold that
+// many connections at once (descriptor_budget.hpp); -v says so when it holds a run back.
+std::size_t parallel_destinations(const DeliveryOptions& options, const dns::Resolver& resolver,
+                                  std::size_t destinations) {
+  const std::size_t wanted =
+      std::min(std::max<std::size_t>(options.max_parallel, 1), destinations);
+  const std::optional<DescriptorBudget> budget =
+      current_descriptor_budget(resolver.descriptors_at_most());
+  if (!budget) return wanted;
+  const std::size_t parallel = parallel_within(wanted, *budget);
+  if (parallel < wanted && options.transcript != nullptr) {
+    options.transcript->line(
+        "", TranscriptKind::info,
+        "--max-parallel " + std::to_string(options.max_parallel) + " lowered to " +
+            std::to_string(parallel) + ": the open-files limit (ulimit -n) is " +
+            std::to_string(budget->limit) + " and " + std::to_string(budget->in_use) +
+            " are open already",
+        1);
+  }
+  return parallel;
+}
+
 // Runs every destination to its Finish; an empty vector and `problem` set when the resolver
 // cannot be created. With `share_mx`, destinations sharing MX hosts are merged first, and
 // `destinations` is what was run.
@@ -122,8 +144,7 @@ std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinatio
   if (share_mx) merge_by_mx(io, context, destinations);
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
-  const std::size_t workers =
-      std::min(std::max<std::size_t>(options.max_parallel, 1), destinations.size());
+  const std::size_t workers = parallel_destinations(options, *resolver, destinations.size());
   for (std::size_t i = 0; i < workers; ++i) {
     asio::co_spawn(
         io, worker(context, destinations, resolve_only, queue, runs),

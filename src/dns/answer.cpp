@@ -139,8 +139,17 @@ const char* to_string(LookupStatus status) noexcept {
       return "timeout";
     case LookupStatus::error:
       return "error";
+    case LookupStatus::unreachable:
+      return "unreachable";
+    case LookupStatus::local_error:
+      return "local_error";
   }
   return "unknown";
+}
+
+bool is_temporary(LookupStatus status) noexcept {
+  return status != LookupStatus::ok && status != LookupStatus::nxdomain &&
+         status != LookupStatus::nodata;
 }
 
 std::ostream& operator<<(std::ostream& os, LookupStatus status) {

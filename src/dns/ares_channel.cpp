@@ -2,9 +2,14 @@
 
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <cerrno>
 #include <charconv>
 #include <mutex>
 
@@ -26,6 +31,22 @@ bool parse_port(std::string_view text, std::uint16_t& port) {
   }
   port = static_cast<std::uint16_t>(value);
   return true;
+}
+
+// "192.0.2.1:53" / "[2001:db8::1]:53", as --dns-server spells servers.
+std::string endpoint_text(const sockaddr* address, ares_socklen_t length) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET && length >= sizeof(sockaddr_in)) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+    inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+    return std::string(text) + ":" + std::to_string(ntohs(v4->sin_port));
+  }
+  if (address->sa_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+    return "[" + std::string(text) + "]:" + std::to_string(ntohs(v6->sin6_port));
+  }
+  return {};
 }
 
 int library_init_status() {
@@ -103,6 +124,10 @@ std::shared_ptr<AresChannel> AresChannel::open(const boost::asio::any_io_executo
     detail = std::string("cannot initialise the DNS resolver: ") + ares_strerror(status);
     return nullptr;
   }
+  static const ares_socket_functions kSocketFunctions{
+      &AresChannel::open_socket, &AresChannel::close_socket, &AresChannel::connect_socket,
+      &AresChannel::receive, &AresChannel::send};
+  ares_set_socket_functions(channel->channel_, &kSocketFunctions, channel.get());
   if (!csv.empty()) {
     if (const int status = ares_set_servers_ports_csv(channel->channel_, csv.c_str());
         status != ARES_SUCCESS) {
@@ -121,6 +146,7 @@ AresChannel::~AresChannel() {
 }
 
 void AresChannel::query(const std::string& name, int type, ares_callback callback, void* arg) {
+  evidence_ = {};
   if (channel_ == nullptr) {
     callback(arg, ARES_EDESTRUCTION, 0, nullptr, 0);
     return;
@@ -131,12 +157,25 @@ void AresChannel::query(const std::string& name, int type, ares_callback callbac
 
 void AresChannel::cancel_all() {
   if (channel_ == nullptr) return;
+  evidence_ = {};
   ares_cancel(channel_);
   rearm_timer();
 }
 
+std::size_t AresChannel::descriptors_at_most() const {
+  if (channel_ == nullptr) return 0;
+  ares_addr_port_node* servers = nullptr;
+  std::size_t count = 0;
+  if (ares_get_servers_ports(channel_, &servers) == ARES_SUCCESS) {
+    for (const ares_addr_port_node* node = servers; node != nullptr; node = node->next) ++count;
+  }
+  ares_free_data(servers);
+  return 2 * std::max<std::size_t>(count, 1);
+}
+
 void AresChannel::shutdown() {
   if (channel_ == nullptr) return;
+  evidence_ = {};
   // The socket-state callback runs during ares_destroy and releases the descriptors.
   ares_destroy(channel_);
   channel_ = nullptr;
@@ -198,6 +237,7 @@ void AresChannel::wait_for(const std::shared_ptr<SocketWatch>& watch, bool read)
 
 void AresChannel::process(ares_socket_t read_fd, ares_socket_t write_fd) {
   if (channel_ == nullptr) return;
+  evidence_ = {};
   ares_process_fd(channel_, read_fd, write_fd);
   rearm_timer();
 }
@@ -217,6 +257,82 @@ void AresChannel::rearm_timer() {
     if (ec || !self) return;
     self->process(ARES_SOCKET_BAD, ARES_SOCKET_BAD);
   });
+}
+
+// ---- c-ares' sockets (ares_socket_functions) ----
+// With socket functions set, c-ares 1.18 leaves the options it would set on its own sockets
+// (non-blocking, close-on-exec, TCP_NODELAY) to them; they are set here as c-ares would.
+
+ares_socket_t AresChannel::open_socket(int domain, int type, int protocol, void* self) {
+  auto& channel = *static_cast<AresChannel*>(self);
+  const int fd = ::socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) {
+    channel.evidence_.socket_errno = errno;
+    return ARES_SOCKET_BAD;
+  }
+  if (type == SOCK_STREAM) {
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  }
+  channel.sockets_[fd] = SocketInfo{type == SOCK_DGRAM, {}};
+  return fd;
+}
+
+int AresChannel::close_socket(ares_socket_t fd, void* self) {
+  static_cast<AresChannel*>(self)->sockets_.erase(fd);
+  return ::close(fd);
+}
+
+int AresChannel::connect_socket(ares_socket_t fd, const sockaddr* address, ares_socklen_t length,
+                                void* self) {
+  auto& channel = *static_cast<AresChannel*>(self);
+  if (auto found = channel.sockets_.find(fd); found != channel.sockets_.end()) {
+    found->second.peer = endpoint_text(address, length);
+  }
+  const int result = ::connect(fd, address, length);
+  if (result < 0 && errno == ECONNREFUSED) channel.note_refused(fd);
+  return result;
+}
+
+ares_ssize_t AresChannel::receive(ares_socket_t fd, void* buffer, size_t length, int flags,
+                                  sockaddr* from, ares_socklen_t* from_length, void* self) {
+  auto& channel = *static_cast<AresChannel*>(self);
+  const ares_ssize_t got = ::recvfrom(fd, buffer, length, flags, from, from_length);
+  const int saved = errno;
+  if (got < 0 && saved == ECONNREFUSED) channel.note_refused(fd);
+  if (got > 0) channel.note_response(fd, buffer, got);
+  errno = saved;  // c-ares reads it to tell EAGAIN from a broken socket
+  return got;
+}
+
+// MSG_NOSIGNAL: a TCP server that closed must be an error for c-ares, not a SIGPIPE.
+ares_ssize_t AresChannel::send(ares_socket_t fd, const iovec* data, int count, void* self) {
+  msghdr message{};
+  message.msg_iov = const_cast<iovec*>(data);
+  message.msg_iovlen = static_cast<std::size_t>(count);
+  const ares_ssize_t sent = ::sendmsg(fd, &message, MSG_NOSIGNAL);
+  const int saved = errno;
+  if (sent < 0 && saved == ECONNREFUSED) static_cast<AresChannel*>(self)->note_refused(fd);
+  errno = saved;
+  return sent;
+}
+
+// UDP: the ICMP port unreachable of an earlier datagram; TCP: a reset connect.
+void AresChannel::note_refused(ares_socket_t fd) {
+  const auto found = sockets_.find(fd);
+  evidence_.refused_by = found != sockets_.end() && !found->second.peer.empty()
+                             ? found->second.peer
+                             : std::string("(unknown)");
+}
+
+// RFC 1035 §4.1.1: QR is the top bit of the third octet, RCODE the low nibble of the fourth.
+// Only datagrams are whole messages; TCP arrives in pieces and is used only after truncation.
+void AresChannel::note_response(ares_socket_t fd, const void* buffer, ares_ssize_t length) {
+  const auto found = sockets_.find(fd);
+  if (found == sockets_.end() || !found->second.datagram || length < 4) return;
+  const auto* bytes = static_cast<const unsigned char*>(buffer);
+  if ((bytes[2] & 0x80) == 0) return;
+  evidence_.rcodes_seen |= 1u << (bytes[3] & 0x0F);
 }
 
 }  // namespace smtpsend::dns

@@ -137,6 +137,7 @@ MxPlan plan_from_mx(std::string_view domain, const MxAnswer& answer, const Rando
   MxPlan plan;
   plan.domain = std::string(domain);
   plan.status = answer.status;
+  plan.failure = answer.failure;
   switch (answer.status) {
     case LookupStatus::ok:
       return plan_from_records(std::move(plan), answer, random);
@@ -152,6 +153,8 @@ MxPlan plan_from_mx(std::string_view domain, const MxAnswer& answer, const Rando
     case LookupStatus::refused:
     case LookupStatus::timeout:
     case LookupStatus::error:
+    case LookupStatus::unreachable:
+    case LookupStatus::local_error:
       plan.kind = PlanKind::temporary;
       return plan;
   }

@@ -11,13 +11,14 @@
 
 #include "ares_channel.hpp"
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/dns/unanswered.hpp"
 
 namespace smtpsend::dns {
 namespace {
 
 struct RawReply {
-  int ares_status = ARES_SUCCESS;
   std::vector<unsigned char> response;  // empty when c-ares had no response to hand over
+  Unanswered unanswered;                // what an empty response means (unanswered.hpp)
 };
 
 // One lookup as seen by the coroutine awaiting it. Shared with the c-ares callback so that a
@@ -25,13 +26,15 @@ struct RawReply {
 struct PendingLookup {
   PendingLookup(const boost::asio::any_io_executor& executor,
                 std::chrono::steady_clock::time_point deadline,
-                std::shared_ptr<std::size_t> unsettled_count)
-      : deadline_timer(executor, deadline), unsettled(std::move(unsettled_count)) {}
+                std::shared_ptr<std::size_t> unsettled_count, const AresChannel& ares)
+      : deadline_timer(executor, deadline), unsettled(std::move(unsettled_count)), channel(ares) {}
 
   boost::asio::steady_timer deadline_timer;  // cancelled early when the reply is in
   std::optional<RawReply> reply;
   bool settled = false;                    // answered or given up on; whichever came first decides
   std::shared_ptr<std::size_t> unsettled;  // lookups of this resolver not yet settled
+  // Read only inside on_reply, which runs inside a call on this channel, so it is alive then.
+  const AresChannel& channel;
 };
 
 void settle(PendingLookup& lookup) {
@@ -44,9 +47,14 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int 
   const std::unique_ptr<std::shared_ptr<PendingLookup>> owner(
       static_cast<std::shared_ptr<PendingLookup>*>(arg));
   try {
-    RawReply reply{status, {}};
-    if (abuf != nullptr && alen > 0) reply.response.assign(abuf, abuf + alen);
     std::shared_ptr<PendingLookup> lookup = std::move(*owner);
+    RawReply reply;
+    if (abuf != nullptr && alen > 0) {
+      reply.response.assign(abuf, abuf + alen);
+    } else {
+      // The evidence belongs to the c-ares call running now: read it here, not once posted.
+      reply.unanswered = classify_unanswered(status, lookup->channel.evidence());
+    }
     const auto executor = lookup->deadline_timer.get_executor();
     boost::asio::post(executor, [lookup = std::move(lookup), reply = std::move(reply)]() mutable {
       if (lookup->settled) return;
@@ -59,30 +67,10 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int 
   }
 }
 
-// c-ares gives no response bytes when every server failed or the query never went out. c-ares
-// 1.18 moves on to the next server after SERVFAIL or REFUSED and, when none is left, reports
-// ARES_ECONNREFUSED: no server answered usefully, which resolver.hpp calls servfail.
-LookupStatus status_without_response(int status) {
-  switch (status) {
-    case ARES_ENOTFOUND:
-      return LookupStatus::nxdomain;
-    case ARES_ENODATA:
-      return LookupStatus::nodata;
-    case ARES_ESERVFAIL:
-    case ARES_ECONNREFUSED:
-      return LookupStatus::servfail;
-    case ARES_EREFUSED:
-      return LookupStatus::refused;
-    case ARES_ETIMEOUT:
-      return LookupStatus::timeout;
-    default:
-      return LookupStatus::error;
-  }
-}
-
 std::string describe(const MxAnswer& answer) {
   std::ostringstream text;
   text << answer.status;
+  if (!answer.failure.empty()) text << " (" << answer.failure << ")";
   for (std::size_t i = 0; i < answer.records.size(); ++i) {
     const MxRecord& record = answer.records[i];
     text << (i == 0 ? ": " : ", ") << record.preference << " "
@@ -94,15 +82,11 @@ std::string describe(const MxAnswer& answer) {
 std::string describe(const AddressAnswer& answer) {
   std::ostringstream text;
   text << answer.status;
+  if (!answer.failure.empty()) text << " (" << answer.failure << ")";
   for (std::size_t i = 0; i < answer.addresses.size(); ++i) {
     text << (i == 0 ? ": " : ", ") << answer.addresses[i];
   }
   return text.str();
-}
-
-bool is_temporary(LookupStatus status) {
-  return status != LookupStatus::ok && status != LookupStatus::nxdomain &&
-         status != LookupStatus::nodata;
 }
 
 // See resolver.hpp: records win; both NXDOMAIN is NXDOMAIN; a temporary failure of either
@@ -118,8 +102,10 @@ AddressAnswer combine(const AddressAnswer& first, const AddressAnswer& second) {
     combined.status = LookupStatus::nxdomain;
   } else if (is_temporary(first.status)) {
     combined.status = first.status;
+    combined.failure = first.failure;
   } else if (is_temporary(second.status)) {
     combined.status = second.status;
+    combined.failure = second.failure;
   } else {
     combined.status = LookupStatus::nodata;
   }
@@ -136,7 +122,7 @@ struct Resolver::Impl {
 
   std::shared_ptr<PendingLookup> start(const std::string& name, int type,
                                        std::chrono::steady_clock::time_point deadline) {
-    auto lookup = std::make_shared<PendingLookup>(executor, deadline, unsettled);
+    auto lookup = std::make_shared<PendingLookup>(executor, deadline, unsettled, *channel);
     ++*unsettled;
     channel->query(name, type, &on_reply, new std::shared_ptr<PendingLookup>(lookup));
     return lookup;
@@ -165,7 +151,8 @@ struct Resolver::Impl {
       // c-ares hands over the response for NXDOMAIN and NODATA too; its RCODE is the truth.
       answer = decode_mx_answer(reply->response);
     } else {
-      answer.status = status_without_response(reply->ares_status);
+      answer.status = reply->unanswered.status;
+      answer.failure = reply->unanswered.failure;
     }
     log("MX", domain, describe(answer));
     co_return answer;
@@ -180,7 +167,8 @@ struct Resolver::Impl {
     } else if (!reply->response.empty()) {
       answer = decode_address_answer(reply->response, ipv6);
     } else {
-      answer.status = status_without_response(reply->ares_status);
+      answer.status = reply->unanswered.status;
+      answer.failure = reply->unanswered.failure;
     }
     log(ipv6 ? "AAAA" : "A", host, describe(answer));
     co_return answer;
@@ -212,6 +200,10 @@ std::unique_ptr<Resolver> Resolver::create(boost::asio::any_io_executor executor
 }
 
 Resolver::Resolver(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+std::size_t Resolver::descriptors_at_most() const {
+  return impl_->channel->descriptors_at_most();
+}
 
 // Lookups still awaited complete with `error` (ARES_EDESTRUCTION), posted, never inline.
 Resolver::~Resolver() {

@@ -8,6 +8,11 @@ import random
 from dataclasses import dataclass, field
 
 NULL_MX_RDATA = "000000"  # preference 0, exchange "." (RFC 7505)
+MANY_MX_DOMAIN = "many-mx.test"
+MANY_MX_HOSTS = 10
+BULK_DOMAINS = [f"bulk{i:02d}.test" for i in range(40)]
+BULK_LAST_OCTET = 60
+BULK_HOST = "mx.bulk00.test"  # any of the bulk MX hosts: they share one address
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,14 @@ def build_zone(net=None):
     _mail_domain(zone, "shared-b.test", [(10, "mx.shared.test")])
     # The submission fixture's certificate name, on the address it listens on (--relay by name).
     zone.hosts["mail.example.test"] = "127.0.0.1"
+    # Ten MX hosts on addresses where nothing listens: --max-addresses must stop after a few.
+    _mail_domain(zone, MANY_MX_DOMAIN,
+                 [(10 * (i + 1), h(f"mx{i}.{MANY_MX_DOMAIN}", 40 + i)) for i in range(MANY_MX_HOSTS)])
+    # Many domains, each with an MX host of its own name (so no two share a connection), all on
+    # one address: one listener serves a bulk run over many destinations.
+    for name in BULK_DOMAINS:
+        _mail_domain(zone, name, [(10, f"mx.{name}")])
+        zone.hosts[f"mx.{name}"] = f"{zone.net}.{BULK_LAST_OCTET}"
     return zone
 
 

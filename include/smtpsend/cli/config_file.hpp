@@ -44,6 +44,7 @@ struct ConfigSettings {
   MaybeSetting<std::string> helo;
   MaybeSetting<dns::AddressFamily> family;
   MaybeSetting<std::size_t> max_parallel;
+  MaybeSetting<std::size_t> max_addresses;
   MaybeSetting<std::chrono::seconds> timeout;
   MaybeSetting<std::chrono::seconds> connect_timeout;
   MaybeSetting<std::chrono::seconds> dns_timeout;

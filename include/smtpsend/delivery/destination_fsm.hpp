@@ -8,12 +8,16 @@
 // recipient's result; NXDOMAIN, null MX, and neither MX nor address records -> permanent
 // failure (68) without a connection; SERVFAIL/timeout -> deferred. When every address is used
 // up, unsettled recipients are deferred with one sentence that counts what was tried
-// ("connection refused by all 2 addresses of 2 MX hosts of example.com"). An opportunistic
+// ("connection refused by all 2 addresses of 2 MX hosts of example.com"). At most
+// `max_addresses` addresses are tried, counted over all MX hosts in order (Postfix's
+// smtp_mx_address_limit); stopping there with addresses left says so ("...; gave up after 5 of
+// 100 addresses of 10 MX hosts of example.com"). An opportunistic
 // STARTTLS whose handshake failed -> the same address once more, without TLS. A relay is a
 // destination with one host and no MX lookup; a relay host without address records fails
 // (68), a failed lookup defers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,6 +65,9 @@ struct Finish {
 using DestinationAction = std::variant<ResolveMx, ResolveAddrs, Connect, RunSession, Finish>;
 std::ostream& operator<<(std::ostream& os, const DestinationAction& action);
 
+// SPEC.md --max-addresses: as Postfix's smtp_mx_address_limit.
+inline constexpr std::size_t kDefaultMaxAddresses = 5;
+
 struct FsmOptions {
   std::uint16_t port = 25;                  // --mx-port
   dns::AddressFamily family = dns::AddressFamily::any;  // -4 / -6 filter on known addresses
@@ -69,6 +76,9 @@ struct FsmOptions {
   // --relay: the destination's one host is the relay (its address records, no MX lookup);
   // `port` is then the relay's port.
   std::optional<RelayRoute> relay;
+  // --max-addresses: addresses tried (connected to or failed) per destination, over all its
+  // hosts; a repeat of the same address in clear after a failed TLS handshake is not counted.
+  std::size_t max_addresses = kDefaultMaxAddresses;
 };
 
 class DestinationFsm {

@@ -12,6 +12,7 @@
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/core/progress.hpp"
 #include "smtpsend/core/transcript.hpp"
+#include "smtpsend/delivery/destination_fsm.hpp"
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/dns/resolver.hpp"
 #include "smtpsend/transport/smtp_connection.hpp"
@@ -24,7 +25,10 @@ struct DeliveryOptions {
   dns::AddressFamily family = dns::AddressFamily::any;   // -4 / -6
   std::vector<std::string> dns_servers;                  // --dns-server
   std::chrono::seconds dns_timeout{60};                  // whole resolution of one destination
+  // At most this many destinations at once; lowered further when the open-files limit
+  // (RLIMIT_NOFILE) could not hold that many connections (descriptor_budget.hpp).
   std::size_t max_parallel = 8;
+  std::size_t max_addresses = kDefaultMaxAddresses;     // --max-addresses, per destination
   transport::Timeouts timeouts;
   transport::TlsSettings tls;                            // --tls, --ca-file, ... (MX: opportunistic)
   std::optional<RelayRoute> relay;                       // --relay: one server takes everything

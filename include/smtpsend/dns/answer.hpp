@@ -1,7 +1,8 @@
 // dns/answer: DNS results as values, and pure decoding of raw answers (no I/O).
 //
 // Owns: turning a DNS response (bytes) into MxAnswer / AddressAnswer, telling NXDOMAIN, NODATA,
-// SERVFAIL, REFUSED and timeout apart. Must not: block, or know about SMTP.
+// SERVFAIL, REFUSED and timeout apart, and the one rule saying which statuses are temporary.
+// Must not: block, or know about SMTP.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +22,18 @@ enum class LookupStatus {
   refused,   // RCODE 5: temporary (another server might answer)
   timeout,   // no answer within the deadline: temporary
   error,     // anything else (malformed answer, resolver failure): temporary
+  // No query reached a server: every DNS server refused the connection (ICMP port unreachable
+  // for UDP, RST for TCP): temporary.
+  unreachable,
+  // The query never left this host (no socket: out of file descriptors, ...): temporary.
+  local_error,
 };
 const char* to_string(LookupStatus status) noexcept;
+
+// The one rule for DNS temporariness: only records, NXDOMAIN and NODATA are answers that asking
+// again will not change; every other status may clear up and defers (RFC 5321 §5.1 leaves a
+// failed lookup to be retried later).
+bool is_temporary(LookupStatus status) noexcept;
 
 enum class AddressFamily { any, ipv4, ipv6 };  // -4 / -6
 std::ostream& operator<<(std::ostream& os, LookupStatus status);
@@ -45,12 +56,17 @@ struct MxAnswer {
   std::vector<MxRecord> records;
   // A/AAAA records for MX hosts found in the additional section (saves a round trip).
   std::vector<HostAddresses> additional;
+  // For unreachable / local_error: what happened, in words ("DNS server 127.0.0.1:53 refused the
+  // query", "out of file descriptors"); empty otherwise. Last, with a default, so that answers
+  // written as {status, records, additional} stay valid.
+  std::string failure = {};
   friend bool operator==(const MxAnswer&, const MxAnswer&) = default;
 };
 
 struct AddressAnswer {
   LookupStatus status = LookupStatus::error;
   std::vector<std::string> addresses;
+  std::string failure = {};  // as MxAnswer::failure
   friend bool operator==(const AddressAnswer&, const AddressAnswer&) = default;
 };
 

@@ -31,7 +31,7 @@ enum class PlanKind {
   literal,     // domain literal: one host, address known
   null_mx,     // RFC 7505: permanent failure, no connection
   no_domain,   // NXDOMAIN: permanent failure
-  temporary,   // SERVFAIL, timeout, refused, error: try later
+  temporary,   // SERVFAIL, timeout, refused, unreachable, local or other error: try later
 };
 const char* to_string(PlanKind kind) noexcept;
 
@@ -40,6 +40,7 @@ struct MxPlan {
   std::string domain;       // as looked up (A-label form)
   LookupStatus status = LookupStatus::ok;  // the MX lookup's status
   std::vector<PlannedHost> hosts;
+  std::string failure = {};  // the MX answer's failure text (answer.hpp), for `temporary`
   friend bool operator==(const MxPlan&, const MxPlan&) = default;
 };
 std::ostream& operator<<(std::ostream& os, const MxPlan& plan);

@@ -6,7 +6,8 @@
 // callbacks never resume a coroutine inline: they post to the executor, and tolerate
 // ARES_EDESTRUCTION / ARES_ECANCELLED without touching freed state. Each lookup has its own
 // deadline: when it passes, that lookup completes with LookupStatus::timeout; other lookups
-// are unaffected. Must not: block, or know about SMTP.
+// are unaffected. A lookup that never reached a server says so (unreachable, local_error, with
+// a sentence in `failure`), never SERVFAIL. Must not: block, or know about SMTP.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -48,6 +49,9 @@ class Resolver {
   // both say nxdomain; nodata if neither has records; otherwise the temporary status.
   boost::asio::awaitable<AddressAnswer> query_addresses(
       std::string host, AddressFamily family, std::chrono::steady_clock::time_point deadline);
+
+  // File descriptors lookups may hold at once, however many run (for --max-parallel's cap).
+  std::size_t descriptors_at_most() const;
 
   struct Impl;
 

@@ -46,6 +46,7 @@ TEST(CommandLine, DefaultsWithOneRecipient) {
   EXPECT_TRUE(request.delivery.dns_servers.empty());
   EXPECT_EQ(request.delivery.dns_timeout, std::chrono::seconds(60));
   EXPECT_EQ(request.delivery.max_parallel, 8u);
+  EXPECT_EQ(request.delivery.max_addresses, 5u);
   EXPECT_EQ(request.delivery.timeouts.connect, std::chrono::seconds(30));
   EXPECT_FALSE(request.delivery.timeouts.stages.every_stage.has_value());
   EXPECT_EQ(request.verbosity, 0);
@@ -197,6 +198,17 @@ TEST(CommandLine, MaxParallel) {
                      "--max-parallel must be a number from 1 to 1000, not '0'");
   expect_usage_error({"--max-parallel", "many", "r@x.org"},
                      "--max-parallel must be a number from 1 to 1000, not 'many'");
+}
+
+TEST(CommandLine, MaxAddresses) {
+  EXPECT_EQ(parsed({"--max-addresses", "1", "r@x.org"}).delivery.max_addresses, 1u);
+  EXPECT_EQ(parsed({"--max-addresses", "20", "r@x.org"}).delivery.max_addresses, 20u);
+  expect_usage_error({"--max-addresses", "0", "r@x.org"},
+                     "--max-addresses must be a number from 1 to 1000, not '0'");
+  expect_usage_error({"--max-addresses", "5x", "r@x.org"},
+                     "--max-addresses must be a number from 1 to 1000, not '5x'");
+  expect_usage_error({"--max-addresses", "1001", "r@x.org"},
+                     "--max-addresses must be a number from 1 to 1000, not '1001'");
 }
 
 TEST(CommandLine, Timeouts) {

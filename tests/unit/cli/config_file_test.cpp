@@ -271,6 +271,8 @@ TEST(ConfigErrors, BadValuesWithLine) {
                kPath + ":2: mx-port must be a port number from 1 to 65535, not '70000'");
   expect_error("[defaults]\nmax-parallel = 0\n",
                kPath + ":2: max-parallel must be a number from 1 to 1000, not '0'");
+  expect_error("[defaults]\nmax-addresses = 0\n",
+               kPath + ":2: max-addresses must be a number from 1 to 1000, not '0'");
   expect_error("[defaults]\n\ntimeout = -1\n",
                kPath + ":3: timeout must be a whole number of seconds from 1 to 86400, not '-1'");
   expect_error("[defaults]\nhelo = \"bad name\"\n",
@@ -476,9 +478,11 @@ TEST_F(ConfigFiles, DefaultsApplyWithoutAccount) {
       write("c.toml",
             "[defaults]\nmx-port = 2525\nconnect-timeout = 3\n"
             "dns-timeout = 4\nmax-parallel = 2\nqualify-domain = \"q.example\"\n"
+            "max-addresses = 7\n"
             "[account.work]\nmx-port = 587\n");
   const CommandLine result = run_parse({"--config", path, "r@x.example"});
   ASSERT_TRUE(result.request.has_value()) << result.error;
+  EXPECT_EQ(result.request->delivery.max_addresses, 7u);
   EXPECT_EQ(result.request->delivery.mx_port, 2525);
   EXPECT_EQ(result.request->delivery.timeouts.connect, std::chrono::seconds(3));
   EXPECT_EQ(result.request->delivery.dns_timeout, std::chrono::seconds(4));

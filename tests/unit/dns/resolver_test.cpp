@@ -5,6 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -36,9 +41,8 @@ class UdpResponder {
     receive();
   }
 
-  std::string server() const {
-    return "127.0.0.1:" + std::to_string(socket_.local_endpoint().port());
-  }
+  std::string server() const { return "127.0.0.1:" + std::to_string(port()); }
+  std::uint16_t port() const { return socket_.local_endpoint().port(); }
 
   void on(const std::string& name, std::uint16_t type, Answer answer,
           std::chrono::milliseconds delay = 0ms) {
@@ -200,6 +204,94 @@ TEST_F(ResolverTest, ServfailFromEveryTryIsServfail) {
   run_until(io_, [&] { return mx->value.has_value(); });
   ASSERT_TRUE(mx->value);
   EXPECT_EQ(mx->value->status, LookupStatus::servfail);
+}
+
+// c-ares 1.18 ends this lookup with ARES_ECONNREFUSED, as it does for a closed port: the
+// response the socket saw keeps it the server's REFUSED (unanswered.hpp).
+TEST_F(ResolverTest, RefusedAnswerIsTheServersRefusal) {
+  responder_.on("refusing.test", test::kTypeMx,
+                [](const Query& q) { return reply_to(q).rcode(test::kRefused).build(); });
+  const auto resolver = make_resolver(5000ms, 2);
+  const auto mx = spawn(io_, resolver->query_mx("refusing.test", Clock::now() + 5s));
+  run_until(io_, [&] { return mx->value.has_value(); });
+  ASSERT_TRUE(mx->value);
+  EXPECT_EQ(*mx->value, (MxAnswer{LookupStatus::refused, {}, {}}));
+}
+
+// Answers every MX query over TCP (RFC 1035 §4.2.2: a two-octet length before each message).
+boost::asio::awaitable<void> answer_over_tcp(boost::asio::ip::tcp::acceptor& acceptor) {
+  namespace asio = boost::asio;
+  asio::ip::tcp::socket socket = co_await acceptor.async_accept(asio::use_awaitable);
+  for (;;) {
+    std::array<unsigned char, 2> length{};
+    co_await asio::async_read(socket, asio::buffer(length), asio::use_awaitable);
+    Packet query_bytes(static_cast<std::size_t>(length[0] << 8 | length[1]));
+    co_await asio::async_read(socket, asio::buffer(query_bytes), asio::use_awaitable);
+    const auto query = test::parse_query(query_bytes);
+    if (!query) co_return;
+    const Packet reply =
+        reply_to(*query).mx(Section::answer, query->name, 10, "mx." + query->name).build();
+    const std::array<unsigned char, 2> reply_length{static_cast<unsigned char>(reply.size() >> 8),
+                                                    static_cast<unsigned char>(reply.size())};
+    const std::array<asio::const_buffer, 2> framed{asio::buffer(reply_length),
+                                                   asio::buffer(reply)};
+    co_await asio::async_write(socket, framed, asio::use_awaitable);
+  }
+}
+
+// c-ares asks again over TCP when the UDP answer is truncated: the channel's own socket
+// functions (ares_channel.cpp) must serve a TCP connection as well as datagrams.
+TEST(ResolverTcp, ATruncatedAnswerIsAskedAgainOverTcp) {
+  boost::asio::io_context io;
+  UdpResponder udp(io);
+  udp.on("big.test", test::kTypeMx, [](const Query& q) {
+    Packet truncated = reply_to(q).build();
+    truncated[2] |= 0x02;  // TC (RFC 1035 §4.1.1)
+    return truncated;
+  });
+  boost::asio::ip::tcp::acceptor acceptor(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), udp.port()));
+  boost::asio::co_spawn(io, answer_over_tcp(acceptor), boost::asio::detached);
+  std::error_code ec;
+  std::string detail;
+  const auto resolver = Resolver::create(io.get_executor(), {{udp.server()}, 2000ms, 2}, ec, detail);
+  ASSERT_TRUE(resolver) << detail;
+  const auto mx = spawn(io, resolver->query_mx("big.test", Clock::now() + 5s));
+  run_until(io, [&] { return mx->value.has_value(); });
+  ASSERT_TRUE(mx->value);
+  EXPECT_EQ(*mx->value, (MxAnswer{LookupStatus::ok, {{10, "mx.big.test"}}, {}}));
+}
+
+TEST(ResolverLocalFailure, AClosedDnsPortIsReportedAsSuchNotAsServfail) {
+  boost::asio::io_context io;
+  std::string server;
+  {
+    udp::socket probe(io, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    server = "127.0.0.1:" + std::to_string(probe.local_endpoint().port());
+  }  // closed: the kernel answers queries to it with ICMP port unreachable
+  std::error_code ec;
+  std::string detail;
+  const auto resolver = Resolver::create(io.get_executor(), {{server}, 1000ms, 2}, ec, detail);
+  ASSERT_TRUE(resolver) << detail;
+  const auto mx = spawn(io, resolver->query_mx("example.test", Clock::now() + 5s));
+  const auto a =
+      spawn(io, resolver->query_addresses("host.test", AddressFamily::any, Clock::now() + 5s));
+  run_until(io, [&] { return mx->value && a->value; });
+  ASSERT_TRUE(mx->value && a->value);
+  const std::string sentence = "DNS server " + server + " refused the query";
+  EXPECT_EQ(*mx->value, (MxAnswer{LookupStatus::unreachable, {}, {}, sentence}));
+  EXPECT_EQ(*a->value, (AddressAnswer{LookupStatus::unreachable, {}, sentence}));
+  EXPECT_TRUE(is_temporary(mx->value->status));
+}
+
+TEST(ResolverLocalFailure, TwoDescriptorsPerServer) {
+  boost::asio::io_context io;
+  std::error_code ec;
+  std::string detail;
+  const auto resolver =
+      Resolver::create(io.get_executor(), {{"192.0.2.1", "192.0.2.2:5353"}}, ec, detail);
+  ASSERT_TRUE(resolver) << detail;
+  EXPECT_EQ(resolver->descriptors_at_most(), 4u);
 }
 
 TEST_F(ResolverTest, DeadlineEndsALookupTheServerNeverAnswers) {
