@@ -336,9 +336,9 @@ struct DestinationFsm::State {
     }
     retry_in_clear = false;
     // A per-connection message limit (421 after some messages, RFC 5321 §3.8): the rest go to
-    // a new connection to the same address first. Each such connection delivered something,
-    // so this ends.
-    if (channel_closed_after_progress && unsettled() > 0) {
+    // a new connection to the same address first. Each such connection delivered something and
+    // counts against --max-addresses, so this ends.
+    if (channel_closed_after_progress && unsettled() > 0 && !address_limit_reached()) {
       phase = Phase::connect;
       return;
     }

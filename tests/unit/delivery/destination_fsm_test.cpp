@@ -514,6 +514,31 @@ TEST(DestinationFsm, A421AfterDeliveriesReconnectsToTheSameAddress) {
                       delivered("a@example.com", 2).result}});
 }
 
+TEST(DestinationFsm, ReconnectsAfterA421CountAgainstTheAddressLimit) {
+  FsmOptions limited = options();
+  limited.max_addresses = 2;
+  DestinationFsm fsm(
+      destination("example.com", {transaction(0, {"a@example.com"}), transaction(1, {"a@example.com"}),
+                                  transaction(2, {"a@example.com"})}),
+      limited);
+  resolve_one_host(fsm, "mx1.example.com", {"192.0.2.1"});
+  fsm.on_connected();
+  smtp::RecipientOutcome second = not_settled("a@example.com", 421);
+  second.result.message_index = 1;
+  smtp::RecipientOutcome third = second;
+  third.result.message_index = 2;
+  fsm.on_session(session({delivered("a@example.com", 0), second, third}));
+  expect_next(fsm, Connect{"mx1.example.com", "192.0.2.1", 25});
+  fsm.on_connected();
+  fsm.on_session(session({delivered("a@example.com", 1), third}));
+  const DestinationAction finish = fsm.next_action();
+  ASSERT_TRUE(std::holds_alternative<Finish>(finish));
+  const std::vector<RecipientResult>& results = std::get<Finish>(finish).results;
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[2].status, RecipientStatus::deferred);
+  EXPECT_EQ(results[2].diag.reply->code, 421);
+}
+
 TEST(DestinationFsm, MessageThatMayHaveBeenDeliveredIsNeverSentToAnotherHost) {
   DestinationFsm fsm(example({"a@example.com"}), options());
   resolve_one_host(fsm, "mx1.example.com", {"192.0.2.1", "192.0.2.2"});
