@@ -32,8 +32,6 @@ class SmtpsendCategory final : public std::error_category {
         return "SMTP reply lines with different codes";
       case Errc::unexpected_reply:
         return "unexpected SMTP reply";
-      case Errc::bytes_before_tls:
-        return "server sent data before the TLS handshake";
       case Errc::reply_before_end_of_data:
         return "server replied before the end of the message data";
       case Errc::connection_refused:

@@ -238,7 +238,7 @@ void Session::Impl::on_bytes(std::string_view bytes) {
   if (close_handed_out_ || closing_) return;  // e.g. the 221 to a pipelined QUIT
   while (!bytes.empty()) {
     if (start_tls_due_) {
-      bytes_before_handshake();
+      bytes_before_handshake(bytes.size());
       return;
     }
     if (!replies_welcome()) {

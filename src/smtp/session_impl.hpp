@@ -132,7 +132,7 @@ struct Session::Impl {
   void on_starttls(const Reply& reply);
   void on_tls_established();
   void on_tls_failed(std::error_code ec);
-  void bytes_before_handshake();
+  void bytes_before_handshake(std::size_t count);
   void refuse_for_policy(Errc error, std::string detail, const Reply* reply);
 
   // ---- session_auth.cpp: SMTP AUTH (RFC 4954) ----

@@ -75,13 +75,14 @@ void Session::Impl::on_tls_failed(std::error_code ec) {
 }
 
 // CVE-2011-0411: bytes that arrive after the 220 but before the handshake were sent in clear
-// and could be a man-in-the-middle's commands replayed as if protected. They are never parsed.
-void Session::Impl::bytes_before_handshake() {
-  start_tls_due_ = false;
-  last_stage_ = Stage::starttls;
-  violation(make_error_code(Errc::bytes_before_tls),
-            "the server sent data after its 220 reply to STARTTLS, before the TLS handshake (" +
-                where() + "); possible command injection (CVE-2011-0411)");
+// and could be a man-in-the-middle's commands replayed as if protected. They are never parsed:
+// dropped, said in -v, and the session goes on under TLS with a new EHLO (RFC 3207 §4.2, as
+// Postfix does; SPEC.md "Protocol duties").
+void Session::Impl::bytes_before_handshake(std::size_t count) {
+  transcript(TranscriptKind::info,
+             "discarded " + std::to_string(count) +
+                 " bytes the server sent after its 220 reply to STARTTLS, before the TLS "
+                 "handshake (CVE-2011-0411)");
 }
 
 // The TLS policy cannot be met on this connection: final, cause policy (exit 77), before any

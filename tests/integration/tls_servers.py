@@ -104,6 +104,8 @@ class RawSmtp:
     """One listener; connection k follows modes[k] (the last mode repeats).
 
     inject    offers STARTTLS, answers it with "220 go ahead" and "250 injected" in one write
+    inject_then_tls  the same, then does the server side of the handshake and goes on over TLS
+              as `plain` (needs cert and key)
     bad_tls   offers STARTTLS, answers 220, then sends garbage instead of a TLS ServerHello
     plain     no STARTTLS; accepts one message (MAIL, RCPT, DATA) and QUIT
     tls1_1    offers STARTTLS, answers 220, then does the server side of a handshake capped at
@@ -119,10 +121,13 @@ class RawSmtp:
         self.messages = []
         self.handshakes = []  # (connection number, TLS version or the server's error)
         self._tls = None
+        self._modern_tls = None
         if cert is not None:
             self._tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             self._tls.load_cert_chain(str(cert), str(key))
             _allow_old_versions(self._tls, ssl.TLSVersion.TLSv1_1)
+            self._modern_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self._modern_tls.load_cert_chain(str(cert), str(key))
         self._sock = socket.create_server((host, port), reuse_port=False)
         self._sock.settimeout(0.2)
         self._stop = threading.Event()
@@ -194,6 +199,13 @@ class RawSmtp:
             elif verb == "STARTTLS" and mode == "inject":
                 client.sendall(b"220 go ahead\r\n250 injected\r\n")
                 self._drain(client, conn)
+                return
+            elif verb == "STARTTLS" and mode == "inject_then_tls":
+                client.sendall(b"220 go ahead\r\n250 injected\r\n")
+                with self._modern_tls.wrap_socket(client, server_side=True) as tls:
+                    self.handshakes.append((conn, tls.version()))
+                    with tls.makefile("rb") as tls_reader:
+                        self._converse(tls, tls_reader, conn, "plain")
                 return
             elif verb == "STARTTLS" and mode == "tls1_1":
                 client.sendall(b"220 go ahead\r\n")

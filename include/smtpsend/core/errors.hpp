@@ -25,7 +25,6 @@ enum class Errc {
   reply_too_many_lines,
   reply_code_mismatch,
   unexpected_reply,
-  bytes_before_tls,
   reply_before_end_of_data,  // a reply to end of data before the message data was all written
   // Transport.
   connection_refused = 40,

@@ -6,8 +6,8 @@
 // 452 splitting, RSET only when needed, QUIT; CHUNKING (RFC 3030): one BDAT LAST per message,
 // pipelined with MAIL and RCPT when it fits one write.
 // STARTTLS (RFC 3207) under a TlsPolicy: StartTls action, on_tls_established/on_tls_failed;
-// bytes after the 220 to STARTTLS are a violation (CVE-2011-0411), and after the handshake the
-// capabilities are forgotten and EHLO is sent again (RFC 3207 §4.2). Implicit TLS (RFC 8314):
+// bytes after the 220 to STARTTLS are discarded unparsed (CVE-2011-0411), and after the
+// handshake the capabilities are forgotten and EHLO is sent again (RFC 3207 §4.2). Implicit TLS (RFC 8314):
 // StartTls before the greeting. AUTH (RFC 4954) with the SASL clients of sasl.hpp, refused
 // without TLS unless allowed; its secrets appear in the transcript only as "<redacted>".
 //
