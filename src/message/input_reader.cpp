@@ -199,27 +199,6 @@ bool tail_in_spool(int input, std::string_view first, const std::string& name, R
   return true;
 }
 
-// An 8-bit message may need its 7-bit form (RFC 6152 §3), which is made in memory from the
-// whole message: such a message is held whole, large or not (docs/decisions.md).
-bool hold_tail(RawMessage& out, LoadError& error) {
-  const SpooledBody& tail = *out.tail;
-  const std::size_t held = out.head.size();
-  out.head.resize(held + static_cast<std::size_t>(tail.raw_size()));
-  for (std::uint64_t at = 0; at < tail.raw_size();) {
-    std::size_t got = 0;
-    const std::span<char> into(out.head.data() + held + at,
-                               static_cast<std::size_t>(tail.raw_size() - at));
-    if (const std::error_code ec = tail.read_raw(at, into, got)) {
-      return fail(tail.source(), ec.value(), error);
-    }
-    if (got == 0) return fail(tail.source(), ESPIPE, error);
-    at += got;
-  }
-  out.tail.reset();
-  out.tail_eight_bit = false;
-  return true;
-}
-
 }  // namespace
 
 bool read_input(const std::string& path, std::string& out, LoadError& error) {
@@ -269,7 +248,7 @@ bool read_message_input(const std::string& path, RawMessage& out, LoadError& err
       sized ? tail_in_file(fd, static_cast<std::uint64_t>(start) + cut,
                            static_cast<std::uint64_t>(st.st_size - start) - cut, name, out, error)
             : tail_in_spool(fd.get(), rest, name, out, error);
-  return ok && (!out.tail_eight_bit || hold_tail(out, error));
+  return ok;
 }
 
 }  // namespace smtpsend::message

@@ -1,9 +1,11 @@
-"""A large message is sent from its file, or from a spool of stdin, not held in memory.
+"""A large message is sent from its file, or from a spool of stdin, not held in memory: 7-bit,
+8-bit as it is (8BITMIME) or converted to 7 bits while it is sent (no 8BITMIME).
 
 Each run's peak RSS is GNU time's %M for the real binary; the bound is relative to the same
 binary sending a small message, so it holds for the sanitizer build too (its quarantine is
 kept small for these runs: freed blocks held back by ASan are not smtpsend's memory).
 """
+import binascii
 import os
 import subprocess
 import tempfile
@@ -119,3 +121,49 @@ def test_a_header_section_that_never_ends_is_65_before_anything_is_sent(smtpsend
     assert result.returncode == 65, result
     assert "the header section does not end within 1048576" in result.stderr, result.stderr
     assert server.connections() == []
+
+
+def large_eight_bit_message(megabytes):
+    """UTF-8 text in every line, dot lines, a line ending in a blank: the 7-bit form has soft
+    line breaks, encoded octets and an encoded trailing space."""
+    head = b"From: Alice <alice@client.test>\nTo: user@example.test\nSubject: large 8-bit\n\n"
+    line = "caf\u00e9 na\u00efve \u20ac ".encode("utf-8") * 5
+    block = b"".join((b".dot line %d \n" % i) if i % 1000 == 0 else line + b"%d\n" % i for i in range(10000))
+    body = block * (megabytes * 1024 * 1024 // len(block) + 1)
+    return head + body
+
+
+def test_an_eight_bit_message_to_a_server_with_8bitmime_is_sent_from_its_file(smtpsend, sink, zone, tmp_path):
+    big = tmp_path / "big.eml"
+    message = large_eight_bit_message(MESSAGE_MB)
+    big.write_bytes(message)
+    server = sink("mx1.example.test")
+    small_rss = baseline_rss(smtpsend, tmp_path)
+    code, big_rss = measured_send(smtpsend, ["-m", str(big), "user@example.test"])
+    assert code == 0
+    assert big_rss - small_rss < ALLOWED_GROWTH_MIB * 1024, (small_rss, big_rss)
+    envelope, content = server.messages(expected=2, timeout=60)[1]
+    assert "BODY=8BITMIME" in envelope["X-Mail-Args"], envelope
+    assert content.partition(b"\n\n")[2] == message.partition(b"\n\n")[2]
+
+
+def test_an_eight_bit_message_to_a_server_without_8bitmime_is_converted_while_sent(smtpsend, sink, zone, tmp_path):
+    """RFC 6152 §3: quoted-printable, made slice by slice from the file; it decodes to the
+    bytes written."""
+    big = tmp_path / "big.eml"
+    message = large_eight_bit_message(MESSAGE_MB)
+    big.write_bytes(message)
+    server = sink("mx1.example.test", "-8")
+    small_rss = baseline_rss(smtpsend, tmp_path)
+    code, big_rss = measured_send(smtpsend, ["-m", str(big), "user@example.test"])
+    assert code == 0
+    assert big_rss - small_rss < ALLOWED_GROWTH_MIB * 1024, (small_rss, big_rss)
+    envelope, content = server.messages(expected=2, timeout=60)[1]
+    assert "BODY=" not in envelope["X-Mail-Args"], envelope
+    header, _, body = content.partition(b"\n\n")
+    assert max(content) < 0x80
+    assert b"\nContent-Transfer-Encoding: quoted-printable" in b"\n" + header, header
+    assert b"\nContent-Type: text/plain; charset=utf-8" in b"\n" + header, header
+    assert max(len(line) for line in body.split(b"\n")) <= 76
+    assert binascii.a2b_qp(body) == message.partition(b"\n\n")[2]
+
