@@ -8,6 +8,7 @@
 #include "smtpsend/message/seven_bit_stream.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "mime_entity.hpp"
 #include "smtpsend/message/message.hpp"
@@ -400,11 +401,26 @@ class SevenBitCursor final : public ContentCursor {
   bool done_ = false;
 };
 
+// The size is counted at the first size() call, which a session makes only for a server
+// without 8BITMIME (SIZE=, BDAT, before MAIL FROM): where the message goes as it is, its 7-bit
+// form costs only the survey. Sessions run on one thread, so the cache needs no lock.
 class SevenBitSource final : public ContentSource {
  public:
-  SevenBitSource(OwnedContent message, SevenBitPlan plan, std::uint64_t size)
-      : message_(std::move(message)), plan_(std::move(plan)), size_(size) {}
-  std::uint64_t size() const noexcept override { return size_; }
+  SevenBitSource(OwnedContent message, SevenBitPlan plan)
+      : message_(std::move(message)), plan_(std::move(plan)) {}
+
+  // A message that can no longer be read counts as empty: the session then refuses it before
+  // MAIL FROM (as it does a message without a 7-bit form) instead of announcing a wrong size.
+  std::uint64_t size() const noexcept override {
+    if (!size_) {
+      std::uint64_t counted = 0;
+      std::string scratch;
+      std::string error;
+      SevenBitStream counter(plan_);
+      size_ = run(message_, counter, scratch, &counted, error) ? counted : 0;
+    }
+    return *size_;
+  }
   std::unique_ptr<ContentCursor> open() const override {
     return std::make_unique<SevenBitCursor>(message_, plan_);
   }
@@ -412,7 +428,7 @@ class SevenBitSource final : public ContentSource {
  private:
   OwnedContent message_;
   SevenBitPlan plan_;
-  std::uint64_t size_;
+  mutable std::optional<std::uint64_t> size_;
 };
 
 }  // namespace
@@ -427,11 +443,7 @@ StreamedSevenBitForm streamed_seven_bit_form(OwnedContent message) {
     form.error = std::move(plan.error);
     return form;
   }
-  std::uint64_t size = 0;
-  SevenBitStream counter(plan);
-  std::string scratch;
-  if (!run(message, counter, scratch, &size, form.error)) return form;
-  form.content = std::make_shared<const SevenBitSource>(std::move(message), std::move(plan), size);
+  form.content = std::make_shared<const SevenBitSource>(std::move(message), std::move(plan));
   return form;
 }
 

@@ -64,8 +64,8 @@ struct StreamedSevenBitForm {
   std::string error;  // "5.6.3 ..." or why the message could not be read
 };
 
-// Reads `message` twice (the survey, then a pass counting the 7-bit form's size without
-// keeping it); the source it returns reads it a third time, when sent.
+// Reads `message` once now (the survey); the source it returns reads it again for its size (a
+// pass counting the 7-bit form without keeping it, at the first size() call) and when sent.
 StreamedSevenBitForm streamed_seven_bit_form(OwnedContent message);
 
 }  // namespace smtpsend::message
