@@ -31,7 +31,8 @@ class Utf8Check {
   void add(std::string_view bytes) {
     for (char ch : bytes) {
       if (!valid_) return;
-      byte(static_cast<unsigned char>(ch));
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x80 || need_ != 0) byte(c);
     }
   }
   bool finish() const noexcept { return valid_ && need_ == 0; }
@@ -63,37 +64,56 @@ class Utf8Check {
 
 // quoted_printable() over pieces of canonical lines: whether an octet ends its line (white
 // space there is encoded, RFC 2045 §6.7 rule 3) is known only at the next one, so one waits.
+// Written straight into `out`'s storage: this loop is most of a large message's conversion.
 class QpStream {
  public:
   void feed(std::string_view bytes, std::string& out) {
+    if (bytes.empty()) return;
+    const std::size_t start = out.size();
+    out.resize(start + room_for(bytes.size()));
+    char* at = out.data() + start;
     for (char ch : bytes) {
-      if (pending_ >= 0) put(static_cast<unsigned char>(pending_), false, out);
+      if (pending_ >= 0) at = put(static_cast<unsigned char>(pending_), false, at);
       pending_ = static_cast<unsigned char>(ch);
     }
+    out.resize(static_cast<std::size_t>(at - out.data()));
   }
   void end_line(std::string& out) {
-    if (pending_ >= 0) put(static_cast<unsigned char>(pending_), true, out);
+    const std::size_t start = out.size();
+    out.resize(start + room_for(1) + kCrlf.size());
+    char* at = out.data() + start;
+    if (pending_ >= 0) at = put(static_cast<unsigned char>(pending_), true, at);
+    *at++ = '\r';
+    *at++ = '\n';
+    out.resize(static_cast<std::size_t>(at - out.data()));
     pending_ = -1;
     column_ = 0;
-    out += kCrlf;
   }
 
  private:
-  void put(unsigned char u, bool last, std::string& out) {
+  // At most three characters per octet and a three-character soft break per line of output.
+  static std::size_t room_for(std::size_t octets) {
+    return 3 * octets + 3 * (3 * octets / (kQpLineLimit - 3) + 1);
+  }
+
+  char* put(unsigned char u, bool last, char* at) {
     const bool literal = (u >= 33 && u <= 126 && u != '=') || ((u == ' ' || u == '\t') && !last);
     const std::size_t width = literal ? 1 : 3;
     if (column_ + width > kQpLineLimit - 1) {
-      out += "=\r\n";  // rule 5: soft line break
+      *at++ = '=';  // rule 5: soft line break
+      *at++ = '\r';
+      *at++ = '\n';
       column_ = 0;
     }
     if (literal) {
-      out += static_cast<char>(u);
+      *at++ = static_cast<char>(u);
     } else {
-      out += '=';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
+      *at++ = '=';
+      *at++ = kHex[u >> 4];
+      *at++ = kHex[u & 0xF];
     }
     column_ += width;
+    return at;
   }
 
   int pending_ = -1;
