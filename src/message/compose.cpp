@@ -135,7 +135,8 @@ bool compose_message(const ComposeInput& input, ComposedMessage& out, LoadError&
   writer.text("Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "\"\r\n\r\n");
   writer.text("This is a message in MIME format.\r\n");
   if (!input.body.empty()) {
-    writer.text("\r\n--" + boundary + "\r\n" + text_part(input.body, encode || body_holds_boundary));
+    writer.text("\r\n--" + boundary + "\r\n" +
+                text_part(input.body, encode || body_holds_boundary));
   }
   for (const Attachment& attachment : input.attachments) {
     writer.text("\r\n--" + boundary + "\r\n" + attachment_header(attachment));

@@ -77,8 +77,7 @@ AttachedFile::~AttachedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::error_code AttachedFile::read(std::uint64_t at, std::span<char> into,
-                                   std::size_t& got) const {
+std::error_code AttachedFile::read(std::uint64_t at, std::span<char> into, std::size_t& got) const {
   got = 0;
   for (;;) {
     const ssize_t n = ::pread(fd_, into.data(), into.size(), static_cast<off_t>(at));

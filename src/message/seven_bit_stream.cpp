@@ -21,7 +21,7 @@ using detail::ContentType;
 using detail::Delimiter;
 
 constexpr std::string_view kCrlf = "\r\n";
-constexpr std::size_t kQpLineLimit = 76;     // RFC 2045 §6.7 rule 5, "=" included
+constexpr std::size_t kQpLineLimit = 76;       // RFC 2045 §6.7 rule 5, "=" included
 constexpr std::size_t kReadSlice = 64 * 1024;  // canonical bytes read per step when sent
 constexpr char kHex[] = "0123456789ABCDEF";
 
@@ -139,7 +139,9 @@ struct Frame {
   QpStream qp;
 };
 
-bool is_blank_line(std::string_view line) { return line == kCrlf; }
+bool is_blank_line(std::string_view line) {
+  return line == kCrlf;
+}
 
 std::string_view trim_crlf(std::string_view line) {
   return line.ends_with(kCrlf) ? line.substr(0, line.size() - 2) : line;
@@ -251,7 +253,8 @@ struct SevenBitStream::Walker {
   // The outermost open multipart that `line` is a delimiter of, or npos.
   std::size_t delimiter_level(std::string_view whole_line, Delimiter& kind) const {
     const std::string_view bare = trim_crlf(whole_line);
-    if (bare.size() > detail::kMaxDelimiterLine || !bare.starts_with("--")) return std::string::npos;
+    if (bare.size() > detail::kMaxDelimiterLine || !bare.starts_with("--"))
+      return std::string::npos;
     for (std::size_t i = 0; i < frames.size(); ++i) {
       const Frame& frame = frames[i];
       if (frame.kind != Kind::multipart || frame.closed) continue;
@@ -351,7 +354,9 @@ struct SevenBitStream::Walker {
   }
 };
 
-SevenBitStream::SevenBitStream() : walker_(std::make_unique<Walker>()) { walker_->push(0, true); }
+SevenBitStream::SevenBitStream() : walker_(std::make_unique<Walker>()) {
+  walker_->push(0, true);
+}
 
 SevenBitStream::SevenBitStream(const SevenBitPlan& plan) : walker_(std::make_unique<Walker>()) {
   walker_->plan = &plan;
@@ -372,7 +377,9 @@ void SevenBitStream::finish(std::string& out) {
   walker_->finish();
 }
 
-SevenBitPlan SevenBitStream::take_plan() { return std::move(walker_->survey); }
+SevenBitPlan SevenBitStream::take_plan() {
+  return std::move(walker_->survey);
+}
 
 namespace {
 

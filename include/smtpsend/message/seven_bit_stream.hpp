@@ -23,9 +23,9 @@
 namespace smtpsend::message {
 
 struct SevenBitPlan {
-  std::string error;             // "5.6.3 ..." when the message cannot be converted
-  std::vector<bool> eight_bit;   // per entity, in document order (parts nested in any entity)
-  std::vector<bool> body_utf8;   // per entity: its body is valid UTF-8 (leaves needing a charset)
+  std::string error;            // "5.6.3 ..." when the message cannot be converted
+  std::vector<bool> eight_bit;  // per entity, in document order (parts nested in any entity)
+  std::vector<bool> body_utf8;  // per entity: its body is valid UTF-8 (leaves needing a charset)
 };
 
 // Survey (default) or encoder (given the survey's plan without an error). Input: one canonical
@@ -61,7 +61,7 @@ struct OwnedContent {
 
 struct StreamedSevenBitForm {
   std::shared_ptr<const ContentSource> content;  // null when `error` is set
-  std::string error;  // "5.6.3 ..." or why the message could not be read
+  std::string error;                             // "5.6.3 ..." or why the message could not be read
 };
 
 // Reads `message` once now (the survey); the source it returns reads it again for its size (a

@@ -59,9 +59,9 @@ TEST(Base64LinesSize, IsTheSizeOfBase64Lines) {
 
 TEST(ComposedContent, FileAttachmentsMakeTheBytesOfTheInMemoryMessage) {
   // Sizes around the 57-octet line and the encoder's slice of 57 * 2048 octets.
-  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{57}, std::size_t{58},
-                           std::size_t{57 * 2048}, std::size_t{57 * 2048 + 1},
-                           std::size_t{300000}}) {
+  for (std::size_t size :
+       {std::size_t{0}, std::size_t{1}, std::size_t{57}, std::size_t{58}, std::size_t{57 * 2048},
+        std::size_t{57 * 2048 + 1}, std::size_t{300000}}) {
     const std::string first = bytes_of(size);
     const std::string second = bytes_of(size / 3 + 5);
     std::string expected;

@@ -41,9 +41,15 @@ class Generator {
     for (int i = 0; i < edits && !text.empty(); ++i) {
       const std::size_t at = rng_() % text.size();
       switch (rng_() % 3) {
-        case 0: text.erase(at, 1 + rng_() % 8); break;
-        case 1: text.insert(at, text.substr(at, 1 + rng_() % 30)); break;
-        default: text[at] = "\n-=\xc3 \xa9"[rng_() % 7]; break;
+        case 0:
+          text.erase(at, 1 + rng_() % 8);
+          break;
+        case 1:
+          text.insert(at, text.substr(at, 1 + rng_() % 30));
+          break;
+        default:
+          text[at] = "\n-=\xc3 \xa9"[rng_() % 7];
+          break;
       }
     }
     return text;
@@ -55,8 +61,8 @@ class Generator {
   bool chance(int in) { return rng_() % in == 0; }
 
   std::string text_line() {
-    static const char* const words[] = {"text", "=", " ", "\t", "\xc3\xa9", "\xff", "--",
-                                        "abc",  ".", "\xe2\x82\xac", "x\t", "\xc3"};
+    static const char* const words[] = {"text", "=",   " ", "\t",           "\xc3\xa9", "\xff",
+                                        "--",   "abc", ".", "\xe2\x82\xac", "x\t",      "\xc3"};
     std::string line;
     const int n = static_cast<int>(rng_() % 12);
     for (int i = 0; i < n; ++i) line += words[rng_() % std::size(words)];
@@ -105,7 +111,8 @@ class Generator {
                                      ? parent_boundary
                                      : "b" + std::to_string(depth) + (chance(2) ? "=_x" : "");
     std::string type = "multipart/mixed";
-    if (!chance(10)) type += chance(2) ? "; boundary=\"" + boundary + "\"" : "; boundary=" + boundary;
+    if (!chance(10))
+      type += chance(2) ? "; boundary=\"" + boundary + "\"" : "; boundary=" + boundary;
     std::string out = header_fields(type) + "\n" + lines(2);
     const int parts = static_cast<int>(rng_() % 4);
     for (int i = 0; i < parts; ++i) {
@@ -154,7 +161,8 @@ TEST(SevenBitStream, RandomMessagesInRandomSlicesComeOutAsTheWholeBufferForm) {
     if (round % 3 == 0) raw = gen.mangle(raw);
     const std::string canonical = canonicalize_crlf(raw);
     expect_same_as_whole(canonical, gen);
-    if (has_eight_bit(canonical)) (seven_bit_downgrade(canonical).error.empty() ? converted : refused)++;
+    if (has_eight_bit(canonical))
+      (seven_bit_downgrade(canonical).error.empty() ? converted : refused)++;
   }
   // The generator reaches both outcomes often, or the comparison above proves little.
   EXPECT_GT(converted, 300);
