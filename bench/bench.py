@@ -13,6 +13,8 @@ that is installed (msmtp, swaks, curl, Postfix's smtp-source):
                  trace, with 25 ms injected in each direction (wall time shown beside it);
   msg/s          one process per message, and many messages in one process;
   big message    peak RSS (wait4 rusage) and wall time for a 200 MiB message, file and stdin;
+  big 8-bit      smtpsend's peak RSS and wall time for a 200 MiB 8-bit message to a server with
+                 and without 8BITMIME, and for a composed message with a 200 MiB attachment;
   start-up       instructions (callgrind total Ir) per small send;
   hot paths      the Google Benchmark figures of bench_hot_paths (MB/s).
 
@@ -141,6 +143,10 @@ class Bench:
         # No -d: the sink discards, so the bulk and 200 MiB runs measure the clients, not a disk.
         self._add(Server([SMTP_SINK, *user, "-h", "sink.bench.test", f"127.0.0.1:{self.sink_port}", "256"],
                          self.dir, "smtp-sink", tcp=("127.0.0.1", self.sink_port)))
+        # The same sink without 8BITMIME (-8): an 8-bit message goes in its 7-bit form.
+        self.sink7_port = free_port()
+        self._add(Server([SMTP_SINK, *user, "-8", "-h", "sink7.bench.test", f"127.0.0.1:{self.sink7_port}", "16"],
+                         self.dir, "smtp-sink-7bit", tcp=("127.0.0.1", self.sink7_port)))
         # aiosmtpd for the TLS modes and for every mode whose server offers CHUNKING; each logs
         # DATA or BDAT per message so the table can say which one the client used.
         self.aiosmtpd = {}
@@ -205,6 +211,53 @@ def write_big_message(path, size):
             f.write(block)
             written += len(block)
         f.write(line * ((size - written) // len(line)))
+
+
+def write_big_eight_bit_message(path, size):
+    """Headers, then UTF-8 text lines (every one with 8-bit bytes) up to `size` bytes."""
+    line = ("Gr\u00fc\u00dfe aus K\u00f6ln, caf\u00e9 cr\u00e8me br\u00fbl\u00e9e \u20ac 12,50 "
+            "na\u00efve \u00e5ngstr\u00f6m").encode("utf-8") + b"\r\n"
+    head = (b"From: sender@client.test\r\nTo: user@rt.test\r\nSubject: big 8-bit\r\n"
+            b"Date: Tue, 24 Nov 2026 01:00:00 +0000\r\nMessage-ID: <bench.big8@client.test>\r\n\r\n")
+    block = line * (1024 * 1024 // len(line))
+    with open(path, "wb") as f:
+        f.write(head)
+        written = len(head)
+        while written + len(block) <= size:
+            f.write(block)
+            written += len(block)
+        f.write(line * ((size - written) // len(line)))
+
+
+def measure_big_eight_bit(bench):
+    """smtpsend only: a 200 MiB 8-bit message to a sink with and without 8BITMIME, and a
+    composed message with a 200 MiB attachment."""
+    big8, data, body = (os.path.join(bench.dir, name) for name in ("big8.eml", "data.bin", "body.txt"))
+    write_big_eight_bit_message(big8, BIG_SIZE)
+    with open(data, "wb") as f:
+        block = bytes(range(256)) * 4096
+        for _ in range(BIG_SIZE // len(block)):
+            f.write(block)
+    with open(body, "wb") as f:
+        f.write(b"The data is attached.\n")
+    dns = bench.dns.port
+    runs = [("8-bit message, server offers 8BITMIME (sent as it is)",
+             smtpsend_argv(bench, "default", bench.sink_port, dns, RCPT_LITERAL, big8), None),
+            ("8-bit message, server without 8BITMIME (quoted-printable while sent)",
+             smtpsend_argv(bench, "default", bench.sink7_port, dns, RCPT_LITERAL, big8), None),
+            ("composed, `-a` a 200 MiB file (base64 while sent)",
+             smtpsend_argv(bench, "default", bench.sink_port, dns, RCPT_LITERAL)[:-1]
+             + ["-s", "data", "-a", data, RCPT_LITERAL], body)]
+    rows = ["| smtpsend, 200 MiB | peak RSS, wall |", "|---|---|"]
+    raw = {}
+    for name, argv, stdin_path in runs:
+        status, wall, rss, err = run_client(argv, stdin_path)
+        raw[name] = (status, wall, rss)
+        cell = f"{rss / 1024:.1f} MiB, {wall:.2f} s" if status == 0 else f"failed (exit {status}: {err.strip()[-60:]})"
+        rows.append(f"| {name} | {cell} |")
+    for path in (big8, data, body):
+        os.unlink(path)
+    return rows, raw
 
 
 def make_certificate(directory, ip):
@@ -668,7 +721,7 @@ def main():
     parser.add_argument("--tools", default="smtpsend,msmtp,swaks,curl")
     parser.add_argument("--per-process", type=int, default=200, help="sends for the one-process-per-message rate")
     parser.add_argument("--batched", type=int, default=1000, help="messages in one process")
-    parser.add_argument("--skip", default="", help="comma list of: rt,bulk,big,startup,hot")
+    parser.add_argument("--skip", default="", help="comma list of: rt,bulk,big,big8,startup,hot")
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--smoke", action="store_true", help="only smtpsend's round trips (plain, BDAT, STARTTLS, implicit TLS); exit 1 if not minimal")
     args = parser.parse_args()
@@ -694,6 +747,8 @@ def main():
              lambda: measure_bulk(bench, tools, args.per_process, args.batched)),
             ("big", "A 200 MiB message to smtp-sink (loopback): peak RSS (GNU time %M) and wall time",
              lambda: measure_big(bench, tools)),
+            ("big8", "A 200 MiB 8-bit message and a 200 MiB attachment to smtp-sink (loopback): "
+                     "peak RSS (GNU time %M) and wall time", lambda: measure_big_eight_bit(bench)),
             ("startup", "Start-up: instructions per small send", lambda: measure_startup(bench, tools)),
             ("hot", "Hot paths", lambda: measure_hot_paths(bench)),
         ]

@@ -1,6 +1,12 @@
 // Composing (SPEC.md "Composing"): the body from stdin or --body, the attachments from their
 // files, then the composer and the same completion a message read as it is gets.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 
 #include "mime_type.hpp"
@@ -19,28 +25,70 @@ struct InputBudget {
   std::uint64_t left;
 };
 
+Stop too_large(const InputBudget& budget) {
+  return Stop{ExitCode::data_error, "composed message: body and attachments are more than " +
+                                        std::to_string(budget.max_size) + " bytes (--max-size)"};
+}
+
 std::optional<Stop> read_file(const std::string& path, InputBudget& budget, std::string& out) {
   message::LoadError error;
   if (message::read_input(path, out, error, budget.left)) {
     budget.left -= out.size();
     return std::nullopt;
   }
-  if (error.error == Errc::input_too_large) {
-    return Stop{ExitCode::data_error, "composed message: body and attachments are more than " +
-                                          std::to_string(budget.max_size) +
-                                          " bytes (--max-size)"};
-  }
+  if (error.error == Errc::input_too_large) return too_large(budget);
   return Stop{ExitCode::no_input, error.detail};
+}
+
+// The first bytes of an attachment are typed: libmagic judges text or binary from at most
+// 64 KiB (MAGIC_PARAM_ENCODING_MAX), and its magic numbers sit near the start (ISO 9660's at
+// 32 KiB is among the farthest). More would only add to the peak memory of every send.
+constexpr std::size_t kMagicBytes = 64 * 1024;
+
+std::optional<Stop> unreadable(const std::string& path, int err) {
+  return Stop{ExitCode::no_input, "cannot read " + path + ": " + std::strerror(err)};
+}
+
+// A regular file stays where it is and is base64-encoded while the message is sent, so its
+// size does not count against memory (issue 9); anything else (a pipe from <(...)) can be
+// read only once, so it is read whole.
+std::optional<Stop> open_attachment(const std::string& path, InputBudget& budget,
+                                    message::Attachment& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return unreadable(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return read_file(path, budget, out.content);  // a directory: EISDIR, 66
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > budget.left) {
+    ::close(fd);
+    return too_large(budget);
+  }
+  budget.left -= static_cast<std::uint64_t>(st.st_size);
+  auto file = std::make_shared<const message::AttachedFile>(
+      fd, static_cast<std::uint64_t>(st.st_size), path);
+  std::string first(static_cast<std::size_t>(std::min<std::uint64_t>(file->size(), kMagicBytes)),
+                    '\0');
+  for (std::size_t filled = 0; filled < first.size();) {
+    std::size_t got = 0;
+    const std::error_code ec = file->read(filled, std::span<char>(first).subspan(filled), got);
+    if (ec) return unreadable(path, ec.value());
+    if (got == 0) return unreadable(path, ESPIPE);  // shorter than it was a moment ago
+    filled += got;
+  }
+  out.mime_type = mime_type_of(first);
+  out.file = std::move(file);
+  return std::nullopt;
 }
 
 std::optional<Stop> read_attachments(const cli::Composition& compose, InputBudget& budget,
                                      std::vector<message::Attachment>& out) {
   for (const std::string& path : compose.attachments) {
     message::Attachment attachment;
-    // A directory opens but cannot be read: read_input reports it (EISDIR), 66.
-    if (auto stop = read_file(path, budget, attachment.content)) return stop;
+    if (auto stop = open_attachment(path, budget, attachment)) return stop;
     attachment.file_name = std::filesystem::path(path).filename().string();
-    attachment.mime_type = mime_type_of(attachment.content);
+    if (!attachment.file) attachment.mime_type = mime_type_of(attachment.content);
     out.push_back(std::move(attachment));
   }
   return std::nullopt;
@@ -96,13 +144,13 @@ std::optional<Stop> compose_message(const cli::Request& request, const cli::Host
                                            unique_text()};
   input.boundary_unique = unique_text();
   message::LoadError error;
-  std::string text;
+  message::ComposedMessage text;
   // A -H value the composer cannot write (non-ASCII in a structured field, a word too long to
   // fold) is the user's option: 64, before anything is sent.
   if (!message::compose_message(input, text, error)) return Stop{ExitCode::usage, error.detail};
   message::Message composed;
-  if (!message::prepare_owned_message(std::move(text), "composed message", context, composed,
-                                      error)) {
+  if (!message::prepare_composed_message(std::move(text), "composed message", context, composed,
+                                         error)) {
     return Stop{ExitCode::software, error.detail};  // the composer wrote a bad header: our bug
   }
   messages.push_back(std::move(composed));

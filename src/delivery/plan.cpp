@@ -40,7 +40,7 @@ smtp::Transaction& transaction_for(Destination& destination, std::size_t message
     if (const message::Message* message = outgoing.message) {
       transaction.content = message->wire_content();
       transaction.eight_bit = message->eight_bit;
-      transaction.seven_bit_content = message->seven_bit.content;
+      transaction.seven_bit_content = message->seven_bit_content();
       transaction.seven_bit_error = message->seven_bit.error;
       transaction.needs_smtputf8 |= header_needs_smtputf8(*message);
     }

@@ -23,6 +23,8 @@ Message addressed_copy(const Message& original, std::string_view recipient,
   Message copy;
   copy.source = original.source;
   copy.spooled = original.spooled;
+  copy.spooled_eight_bit = original.spooled_eight_bit;
+  copy.rest = original.rest;
   copy.facts = original.facts;
   copy.facts.message_id = new_message_id(ctx);
   copy.facts.has_message_id = true;

@@ -62,13 +62,39 @@ std::string text_part(std::string_view body, bool encode) {
 
 // RFC 2183 Content-Disposition with the file name; the Content-Type "name" parameter is kept
 // for readers that predate RFC 2183.
-std::string attachment_part(const Attachment& attachment) {
+std::string attachment_header(const Attachment& attachment) {
   return "Content-Type: " + attachment.mime_type + ";\r\n " +
          mime_parameter("name", attachment.file_name) +
          "\r\nContent-Disposition: attachment;\r\n " +
          mime_parameter("filename", attachment.file_name) +
-         "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(attachment.content);
+         "\r\nContent-Transfer-Encoding: base64\r\n\r\n";
 }
+
+// The message as written: text into the head until the first attachment left in its file,
+// then parts of the rest.
+class Writer {
+ public:
+  explicit Writer(ComposedMessage& out) : out_(out) {}
+  void text(std::string_view bytes) {
+    if (parts_.empty()) {
+      out_.head += bytes;
+    } else {
+      if (parts_.back().file) parts_.emplace_back();
+      parts_.back().text += bytes;
+    }
+  }
+  void attachment_body(const Attachment& attachment) {
+    if (!attachment.file) return text(base64_lines(attachment.content));
+    parts_.push_back({{}, attachment.file});
+  }
+  void finish() {
+    if (!parts_.empty()) out_.rest = std::make_shared<const ComposedContent>(std::move(parts_));
+  }
+
+ private:
+  ComposedMessage& out_;
+  std::vector<ComposedPart> parts_;
+};
 
 bool header_fields(const ComposeInput& input, std::string& out, LoadError& error) {
   if (!has_extra(input, "From")) {
@@ -92,12 +118,12 @@ bool header_fields(const ComposeInput& input, std::string& out, LoadError& error
 
 }  // namespace
 
-bool compose_message(const ComposeInput& input, std::string& out, LoadError& error) {
+bool compose_message(const ComposeInput& input, ComposedMessage& out, LoadError& error) {
   const bool encode = needs_transfer_encoding(input.body);
-  out.clear();
-  if (!header_fields(input, out, error)) return false;
+  out = ComposedMessage{};
+  if (!header_fields(input, out.head, error)) return false;
   if (input.attachments.empty()) {
-    out += text_part(input.body, encode);
+    out.head += text_part(input.body, encode);
     return true;
   }
 
@@ -105,15 +131,35 @@ bool compose_message(const ComposeInput& input, std::string& out, LoadError& err
   // happens to hold the boundary is sent quoted-printable instead, which encodes its "=".
   const std::string boundary = "=_smtpsend_" + input.boundary_unique;
   const bool body_holds_boundary = input.body.find(boundary) != std::string::npos;
-  out += "Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
-  out += "This is a message in MIME format.\r\n";
+  Writer writer(out);
+  writer.text("Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "\"\r\n\r\n");
+  writer.text("This is a message in MIME format.\r\n");
   if (!input.body.empty()) {
-    out += "\r\n--" + boundary + "\r\n" + text_part(input.body, encode || body_holds_boundary);
+    writer.text("\r\n--" + boundary + "\r\n" +
+                text_part(input.body, encode || body_holds_boundary));
   }
   for (const Attachment& attachment : input.attachments) {
-    out += "\r\n--" + boundary + "\r\n" + attachment_part(attachment);
+    writer.text("\r\n--" + boundary + "\r\n" + attachment_header(attachment));
+    writer.attachment_body(attachment);
   }
-  out += "\r\n--" + boundary + "--\r\n";
+  writer.text("\r\n--" + boundary + "--\r\n");
+  writer.finish();
+  return true;
+}
+
+bool compose_message(const ComposeInput& input, std::string& out, LoadError& error) {
+  ComposedMessage composed;
+  if (!compose_message(input, composed, error)) return false;
+  out = std::move(composed.head);  // no attachment is a file: there is no rest
+  return true;
+}
+
+bool prepare_composed_message(ComposedMessage&& composed, std::string source,
+                              const CompletionContext& ctx, Message& out, LoadError& error) {
+  if (!prepare_owned_message(std::move(composed.head), std::move(source), ctx, out, error)) {
+    return false;
+  }
+  out.rest = std::move(composed.rest);
   return true;
 }
 

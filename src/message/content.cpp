@@ -50,6 +50,7 @@ bool ContentReader::next(std::size_t max, std::string_view& slice, std::string& 
     head_pos_ += slice.size();
     return true;
   }
+  if (content_.source != nullptr) return next_made(max, slice, error);
   if (content_.tail == nullptr) return true;
   if (buffer_pos_ == buffer_.size() && !refill(error)) return false;
   const std::size_t n = std::min(max, buffer_.size() - buffer_pos_);
@@ -58,6 +59,26 @@ bool ContentReader::next(std::size_t max, std::string_view& slice, std::string& 
   if (produced_ + n > content_.tail->wire_size() ||
       (n == 0 && produced_ != content_.tail->wire_size())) {
     error = content_.tail->source() + " changed while it was being sent";
+    return false;
+  }
+  slice = std::string_view(buffer_).substr(buffer_pos_, n);
+  buffer_pos_ += n;
+  produced_ += n;
+  return true;
+}
+
+// A cursor making more or fewer bytes than its source said would break the SIZE and BDAT
+// counts already sent: that is an error, like a spooled tail changing size.
+bool ContentReader::next_made(std::size_t max, std::string_view& slice, std::string& error) {
+  const ContentSource& source = *content_.source;
+  if (!cursor_) cursor_ = source.open();
+  if (buffer_pos_ == buffer_.size()) {
+    buffer_pos_ = 0;
+    if (!cursor_->next(buffer_, error)) return false;
+  }
+  const std::size_t n = std::min(max, buffer_.size() - buffer_pos_);
+  if (produced_ + n > source.size() || (n == 0 && produced_ != source.size())) {
+    error = "the message's size changed while it was being sent";
     return false;
   }
   slice = std::string_view(buffer_).substr(buffer_pos_, n);

@@ -330,27 +330,6 @@ bool tail_in_spool(InputStream& input, std::string_view first, std::uint64_t hel
   return true;
 }
 
-// An 8-bit message may need its 7-bit form (RFC 6152 §3), which is made in memory from the
-// whole message: such a message is held whole, large or not (docs/decisions.md).
-bool hold_tail(RawMessage& out, LoadError& error) {
-  const SpooledBody& tail = *out.tail;
-  const std::size_t held = out.head.size();
-  out.head.resize(held + static_cast<std::size_t>(tail.raw_size()));
-  for (std::uint64_t at = 0; at < tail.raw_size();) {
-    std::size_t got = 0;
-    const std::span<char> into(out.head.data() + held + at,
-                               static_cast<std::size_t>(tail.raw_size() - at));
-    if (const std::error_code ec = tail.read_raw(at, into, got)) {
-      return fail(tail.source(), ec.value(), error);
-    }
-    if (got == 0) return fail(tail.source(), ESPIPE, error);
-    at += got;
-  }
-  out.tail.reset();
-  out.tail_eight_bit = false;
-  return true;
-}
-
 }  // namespace
 
 std::string too_large_sentence(std::string_view source, std::uint64_t max_size) {
@@ -422,7 +401,7 @@ bool read_message_input(const std::string& path, RawMessage& out, LoadError& err
   const bool ok = sized ? tail_in_file(fd, static_cast<std::uint64_t>(start) + cut,
                                        file_size() - cut, name, out, error)
                         : tail_in_spool(in, rest, cut, name, options.max_size, out, error);
-  return ok && (!out.tail_eight_bit || hold_tail(out, error));
+  return ok;
 }
 
 }  // namespace smtpsend::message

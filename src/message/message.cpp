@@ -2,6 +2,7 @@
 #include "smtpsend/message/message.hpp"
 
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/message/seven_bit_stream.hpp"
 
 namespace smtpsend::message {
 namespace {
@@ -68,7 +69,8 @@ bool prepare_large_message(RawMessage&& raw, std::string source, const Completio
   }
   add_missing_headers(out.content, out.facts, ctx);
   out.spooled = std::move(raw.tail);
-  out.eight_bit = has_eight_bit(out.content);  // the tail is 7-bit (read_message_input)
+  out.spooled_eight_bit = raw.tail_eight_bit;
+  out.eight_bit = raw.tail_eight_bit || has_eight_bit(out.content);
   return true;
 }
 
@@ -101,8 +103,18 @@ std::string default_envelope_sender(const HeaderFacts& facts, std::string_view u
 }
 
 void prepare_seven_bit_form(Message& message) {
-  message.eight_bit = has_eight_bit(message.content);
-  message.seven_bit = message.eight_bit ? seven_bit_downgrade(message.content) : SevenBitForm{};
+  message.eight_bit = message.spooled_eight_bit || has_eight_bit(message.content);
+  message.seven_bit = {};
+  message.seven_bit_stream.reset();
+  if (!message.eight_bit) return;
+  if (!message.spooled && !message.rest) {
+    message.seven_bit = seven_bit_downgrade(message.content);
+    return;
+  }
+  StreamedSevenBitForm form =
+      streamed_seven_bit_form({message.content, message.spooled, message.rest});
+  message.seven_bit.error = std::move(form.error);
+  message.seven_bit_stream = std::move(form.content);
 }
 
 }  // namespace smtpsend::message

@@ -42,8 +42,9 @@ def mx_port(zone):
 def sink(zone, mx_port):
     started = []
 
-    def start(host):
-        server = SmtpSink(zone.ip(host), mx_port)
+    def start(host, *options):
+        """options: smtp-sink's own, e.g. "-8" (no 8BITMIME)."""
+        server = SmtpSink(zone.ip(host), mx_port, options)
         started.append(server)
         return server.start()
 

@@ -127,8 +127,8 @@ class SmtpSink:
     ending in LF (its dump format), after its own X-*/Received header block.
     """
 
-    def __init__(self, host, port):
-        self.host, self.port = host, port
+    def __init__(self, host, port, options=()):
+        self.host, self.port, self.options = host, port, list(options)
         self.dir = shared_tempdir("smtpsend-sink-")
         self.proc = None
 
@@ -137,7 +137,7 @@ class SmtpSink:
         user = ["-u", "nobody"] if os.geteuid() == 0 else []
         with _stderr_file(self.dir) as stderr:
             self.proc = subprocess.Popen(
-                [binary, *user, "-h", f"sink-{self.host}", "-d", f"{self.dir}/%M.", f"{self.host}:{self.port}", "16"],
+                [binary, *user, *self.options, "-h", f"sink-{self.host}", "-d", f"{self.dir}/%M.", f"{self.host}:{self.port}", "16"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
         wait_for_tcp(self.host, self.port, self.proc)
         self._probe_files = set(self._files())  # the readiness probe may leave nothing, but be sure

@@ -1,9 +1,14 @@
-"""A large message is sent from its file, or from a spool of stdin, not held in memory.
+"""A large message is sent from its file, or from a spool of stdin, not held in memory: 7-bit,
+8-bit as it is (8BITMIME) or converted to 7 bits while it is sent (no 8BITMIME), or composed
+with an attachment base64-encoded from its file while it is sent.
 
 Each run's peak RSS is GNU time's %M for the real binary; the bound is relative to the same
 binary sending a small message, so it holds for the sanitizer build too (its quarantine is
 kept small for these runs: freed blocks held back by ASan are not smtpsend's memory).
 """
+import binascii
+import email
+import email.policy
 import os
 import subprocess
 import tempfile
@@ -119,3 +124,68 @@ def test_a_header_section_that_never_ends_is_65_before_anything_is_sent(smtpsend
     assert result.returncode == 65, result
     assert "the header section does not end within 1048576" in result.stderr, result.stderr
     assert server.connections() == []
+
+
+def large_eight_bit_message(megabytes):
+    """UTF-8 text in every line, dot lines, a line ending in a blank: the 7-bit form has soft
+    line breaks, encoded octets and an encoded trailing space."""
+    head = b"From: Alice <alice@client.test>\nTo: user@example.test\nSubject: large 8-bit\n\n"
+    line = "caf\u00e9 na\u00efve \u20ac ".encode("utf-8") * 5
+    block = b"".join((b".dot line %d \n" % i) if i % 1000 == 0 else line + b"%d\n" % i for i in range(10000))
+    body = block * (megabytes * 1024 * 1024 // len(block) + 1)
+    return head + body
+
+
+def test_an_eight_bit_message_to_a_server_with_8bitmime_is_sent_from_its_file(smtpsend, sink, zone, tmp_path):
+    big = tmp_path / "big.eml"
+    message = large_eight_bit_message(MESSAGE_MB)
+    big.write_bytes(message)
+    server = sink("mx1.example.test")
+    small_rss = baseline_rss(smtpsend, tmp_path)
+    code, big_rss = measured_send(smtpsend, ["-m", str(big), "user@example.test"])
+    assert code == 0
+    assert big_rss - small_rss < ALLOWED_GROWTH_MIB * 1024, (small_rss, big_rss)
+    envelope, content = server.messages(expected=2, timeout=60)[1]
+    assert "BODY=8BITMIME" in envelope["X-Mail-Args"], envelope
+    assert content.partition(b"\n\n")[2] == message.partition(b"\n\n")[2]
+
+
+def test_an_eight_bit_message_to_a_server_without_8bitmime_is_converted_while_sent(smtpsend, sink, zone, tmp_path):
+    """RFC 6152 §3: quoted-printable, made slice by slice from the file; it decodes to the
+    bytes written."""
+    big = tmp_path / "big.eml"
+    message = large_eight_bit_message(MESSAGE_MB)
+    big.write_bytes(message)
+    server = sink("mx1.example.test", "-8")
+    small_rss = baseline_rss(smtpsend, tmp_path)
+    code, big_rss = measured_send(smtpsend, ["-m", str(big), "user@example.test"])
+    assert code == 0
+    assert big_rss - small_rss < ALLOWED_GROWTH_MIB * 1024, (small_rss, big_rss)
+    envelope, content = server.messages(expected=2, timeout=60)[1]
+    assert "BODY=" not in envelope["X-Mail-Args"], envelope
+    header, _, body = content.partition(b"\n\n")
+    assert max(content) < 0x80
+    assert b"\nContent-Transfer-Encoding: quoted-printable" in b"\n" + header, header
+    assert b"\nContent-Type: text/plain; charset=utf-8" in b"\n" + header, header
+    assert max(len(line) for line in body.split(b"\n")) <= 76
+    assert binascii.a2b_qp(body) == message.partition(b"\n\n")[2]
+
+
+def test_a_composed_message_s_attachment_is_encoded_from_its_file_while_sent(smtpsend, sink, zone, tmp_path):
+    attachment = tmp_path / "data.bin"
+    data = bytes(range(256)) * (MESSAGE_MB * 1024 * 1024 // 256)
+    attachment.write_bytes(data)
+    server = sink("mx1.example.test")
+    small_rss = baseline_rss(smtpsend, tmp_path)
+    body = tmp_path / "body.txt"
+    body.write_bytes(b"The data is attached.\n")
+    code, big_rss = measured_send(smtpsend, ["-s", "data", "-a", str(attachment), "user@example.test"],
+                                  stdin_path=body)
+    assert code == 0
+    assert big_rss - small_rss < ALLOWED_GROWTH_MIB * 1024, (small_rss, big_rss)
+    _, content = server.messages(expected=2, timeout=60)[1]
+    parsed = email.message_from_bytes(content, policy=email.policy.default)
+    text, part = parsed.iter_parts()
+    assert text.get_content().replace("\r\n", "\n") == "The data is attached.\n"
+    assert (part.get_filename(), part["content-transfer-encoding"]) == ("data.bin", "base64")
+    assert part.get_payload(decode=True) == data

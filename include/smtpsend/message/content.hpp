@@ -3,8 +3,9 @@
 //
 // Owns: the streaming CRLF canonicaliser (RFC 5321 §2.3.8); a large message's body left in its
 // file, or in a spool file when it came through a pipe (SpooledBody); the view the session is
-// given (ContentView: an in-memory head, then the spooled part); and the reader that hands the
-// session bounded slices of it (ContentReader). A small message is all head.
+// given (ContentView: an in-memory head, then the spooled part or a part made while it is sent,
+// ContentSource); and the reader that hands the session bounded slices of it (ContentReader).
+// A small message is all head.
 // Must not: know about servers. Errors: a spooled part that cannot be read, or that no longer
 // has the size it had when the message was loaded (the file changed while being sent), is one
 // sentence from ContentReader::next; nothing is then sent past that point.
@@ -77,8 +78,30 @@ class SpooledBody {
   std::string source_;
 };
 
+// Bytes made while they are sent: a message's 7-bit form (seven_bit_stream.hpp), a composed
+// message's attachments base64-encoded from their files (compose.hpp). One cursor hands them
+// out front to back; its source is immutable, so one source serves every destination, each
+// reading with a cursor of its own.
+class ContentCursor {
+ public:
+  virtual ~ContentCursor() = default;
+  // Replaces `out` with the next bytes; empty once everything was handed out. False with one
+  // sentence in `error` when what they are made from cannot be read.
+  virtual bool next(std::string& out, std::string& error) = 0;
+};
+
+class ContentSource {
+ public:
+  virtual ~ContentSource() = default;
+  // Known before the first byte is made (SIZE=, BDAT): a cursor that makes more or fewer
+  // bytes fails the reader instead.
+  virtual std::uint64_t size() const noexcept = 0;
+  virtual std::unique_ptr<ContentCursor> open() const = 0;
+};
+
 // What the session sends for one message: `head` (in memory), then `tail` when the message is
-// large. The caller keeps both alive until the session is done.
+// large, or `source` when its rest is made while it is sent (never both). The caller keeps all
+// of them alive until the session is done.
 struct ContentView {
   ContentView() = default;
   // An in-memory message converts implicitly: most messages are nothing else.
@@ -86,18 +109,24 @@ struct ContentView {
   ContentView(const std::string& whole) : head(whole) {}  // NOLINT(google-explicit-constructor)
   ContentView(const char* whole) : head(whole) {}         // NOLINT(google-explicit-constructor)
   ContentView(std::string_view first, const SpooledBody* rest) : head(first), tail(rest) {}
+  ContentView(std::string_view first, const ContentSource* rest) : head(first), source(rest) {}
 
   std::string_view head;
   const SpooledBody* tail = nullptr;
+  const ContentSource* source = nullptr;
 
-  std::uint64_t size() const noexcept { return head.size() + (tail ? tail->wire_size() : 0); }
+  std::uint64_t size() const noexcept {
+    return head.size() + (tail ? tail->wire_size() : 0) + (source ? source->size() : 0);
+  }
+  bool empty() const noexcept { return size() == 0; }
   friend bool operator==(const ContentView& a, const ContentView& b) noexcept {
-    return a.head == b.head && a.tail == b.tail;
+    return a.head == b.head && a.tail == b.tail && a.source == b.source;
   }
 };
 
 // Hands out a ContentView front to back in slices. The head is handed out as views of itself
-// (no copy); the tail is read and canonicalised into the reader's own buffer.
+// (no copy); the tail is read and canonicalised into the reader's own buffer; a source's bytes
+// are made by the reader's own cursor.
 class ContentReader {
  public:
   ContentReader() = default;
@@ -110,8 +139,10 @@ class ContentReader {
 
  private:
   bool refill(std::string& error);
+  bool next_made(std::size_t max, std::string_view& slice, std::string& error);
 
   ContentView content_;
+  std::unique_ptr<ContentCursor> cursor_;  // opened at the source's first byte
   std::size_t head_pos_ = 0;
   std::uint64_t raw_pos_ = 0;
   std::uint64_t produced_ = 0;  // tail bytes handed out

@@ -66,17 +66,28 @@ struct Message {
   // `spooled` is set, its first part: the whole header section and the start of the body.
   std::string content;
   // A large message's body past `content`, left in its file or spooled (message/content.hpp).
-  // Never 8-bit: an 8-bit message is held whole (its 7-bit form is made in memory).
   std::shared_ptr<const SpooledBody> spooled;
+  // A composed message's rest past `content`, attachments encoded from their files while it is
+  // sent (compose.hpp); never 8-bit. Never set with `spooled`.
+  std::shared_ptr<const ContentSource> rest;
+  bool spooled_eight_bit = false;  // `spooled` has a byte >= 0x80 (found while it was read)
   HeaderFacts facts;
   bool eight_bit = false;  // any byte >= 0x80
   // eight_bit only: the 7-bit form for servers without 8BITMIME, or why there is none
-  // (seven_bit_downgrade.hpp); made once the content is final (prepare_seven_bit_form).
+  // (seven_bit_downgrade.hpp); made once the content is final (prepare_seven_bit_form). Of a
+  // message held whole, made in memory (`seven_bit.content`); of a large one, made while it
+  // is sent (`seven_bit_stream`, seven_bit_stream.hpp), so it is never held whole either.
   SevenBitForm seven_bit;
+  std::shared_ptr<const ContentSource> seven_bit_stream;
   // -t: the recipients its header names (read_recipients.hpp), as written; empty without -t.
   std::vector<std::string> header_recipients;
 
-  ContentView wire_content() const noexcept { return {content, spooled.get()}; }
+  ContentView wire_content() const noexcept {
+    return rest ? ContentView(content, rest.get()) : ContentView(content, spooled.get());
+  }
+  ContentView seven_bit_content() const noexcept {
+    return seven_bit_stream ? ContentView({}, seven_bit_stream.get()) : seven_bit.content;
+  }
   std::uint64_t size() const noexcept { return wire_content().size(); }
 };
 
@@ -98,7 +109,7 @@ std::string too_large_sentence(std::string_view source, std::uint64_t max_size);
 
 // A message's bytes as read: all of them in `head`, or, over kHeldWhole bytes, the header
 // section (see kHeldWhole) and the rest in `tail` (left in a regular file, else spooled to an
-// unlinked file in $TMPDIR or /tmp). A tail with 8-bit bytes is read into `head` after all.
+// unlinked file in $TMPDIR or /tmp).
 struct RawMessage {
   std::string head;
   std::shared_ptr<const SpooledBody> tail;
@@ -155,8 +166,9 @@ bool prepare_owned_message(std::string&& raw, std::string source, const Completi
 // True when every line of `bytes` ends in CRLF and no CR or LF stands alone.
 bool is_canonical_crlf(std::string_view bytes) noexcept;
 
-// Sets eight_bit from the content and, for an 8-bit message, its 7-bit form. Called after the
-// last change to the content.
+// Sets eight_bit from the content and, for an 8-bit message, its 7-bit form (a large one's is
+// surveyed and counted now, reading its body twice). Called after the last change to the
+// content.
 void prepare_seven_bit_form(Message& message);
 
 // SPEC.md: -f wins; else From:'s address, else Sender:'s, else $USER@qualify_domain.

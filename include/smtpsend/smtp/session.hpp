@@ -58,9 +58,10 @@ struct Transaction {
   message::ContentView content;
   bool eight_bit = false;  // content has bytes >= 0x80: needs BODY=8BITMIME
   // eight_bit only: the message converted to 7 bits (RFC 6152 §3, message/seven_bit_downgrade)
-  // for a server without 8BITMIME, kept alive like `content`. Empty when it cannot be
-  // converted; `seven_bit_error` then says why ("5.6.3 ..."), and such a server fails it.
-  std::string_view seven_bit_content = {};
+  // for a server without 8BITMIME, kept alive like `content`: in memory, or made while it is
+  // sent (message/seven_bit_stream). Empty when it cannot be converted; `seven_bit_error` then
+  // says why ("5.6.3 ..."), and such a server fails it.
+  message::ContentView seven_bit_content = {};
   std::string seven_bit_error = {};
   // RFC 6531 §3.2: the message needs SMTPUTF8 whoever gets it (a UTF-8 sender, raw UTF-8 in
   // the header section). A recipient needs it when its wire address is not ASCII; then only

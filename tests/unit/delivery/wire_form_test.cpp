@@ -111,7 +111,7 @@ TEST(WireFormInPlan, RawUtf8HeaderOrLocalPartNeedsSmtpUtf8) {
           .transactions[0]
           .needs_smtputf8);
   // The 7-bit form rides along as a view of the message's own bytes.
-  EXPECT_EQ(plain.transactions[0].seven_bit_content.data(), body8.seven_bit.content.data());
+  EXPECT_EQ(plain.transactions[0].seven_bit_content.head.data(), body8.seven_bit.content.data());
   EXPECT_TRUE(plain.transactions[0].seven_bit_error.empty());
 }
 
