@@ -2,72 +2,24 @@
 // spooled from a pipe, and what the session reads back is exactly what loading the whole
 // message in memory gives.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <csignal>
-#include <cstdio>
-#include <fstream>
 #include <random>
 #include <string>
-#include <thread>
 
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/content.hpp"
 #include "smtpsend/message/message.hpp"
+#include "support/piped_input.hpp"
 
 namespace smtpsend::message {
 namespace {
 
+using test::PipedStdin;
+using test::TempFile;
+
 CompletionContext context() {
   return {"host.example.org", std::chrono::system_clock::from_time_t(1795471980), "u1"};
 }
-
-class TempFile {
- public:
-  explicit TempFile(const std::string& content) {
-    path_ = ::testing::TempDir() + "smtpsend_large_" + std::to_string(::getpid()) + "_" +
-            std::to_string(counter_++) + ".eml";
-    std::ofstream(path_, std::ios::binary) << content;
-  }
-  ~TempFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  std::string path_;
-};
-
-// stdin replaced by a pipe that a thread fills, for input larger than a pipe's buffer.
-class PipedStdin {
- public:
-  explicit PipedStdin(std::string content) {
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    ::signal(SIGPIPE, SIG_IGN);  // the writer sees EPIPE when the reader stops early
-    saved_ = ::dup(STDIN_FILENO);
-    ::dup2(fds[0], STDIN_FILENO);
-    ::close(fds[0]);
-    writer_ = std::thread([fd = fds[1], content = std::move(content)] {
-      std::string_view left(content);
-      while (!left.empty()) {
-        const ssize_t n = ::write(fd, left.data(), left.size());
-        if (n <= 0) break;
-        left.remove_prefix(static_cast<std::size_t>(n));
-      }
-      ::close(fd);
-    });
-  }
-  // stdin is restored first: a reader that gave up early must not leave the writer blocked.
-  ~PipedStdin() {
-    ::dup2(saved_, STDIN_FILENO);
-    ::close(saved_);
-    writer_.join();
-  }
-
- private:
-  int saved_ = -1;
-  std::thread writer_;
-};
 
 // LF line ends, a dot line now and then: what people pipe into sendmail.
 std::string large_message(std::size_t body_bytes, char filler = 'b') {

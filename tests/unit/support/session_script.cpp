@@ -263,25 +263,28 @@ EndOfData expect_read(Run& run, const std::string& bytes, bool& ok) {
 
 enum class Feed { whole, byte_by_byte, split };
 
+void feed_bytes(Run& run, std::string_view bytes, Feed feed, std::size_t split_at) {
+  switch (feed) {
+    case Feed::whole:
+      run.session.on_bytes(bytes);
+      break;
+    case Feed::byte_by_byte:
+      for (std::size_t i = 0; i < bytes.size(); ++i) run.session.on_bytes(bytes.substr(i, 1));
+      break;
+    case Feed::split: {
+      const std::size_t at = std::min(split_at, bytes.size());
+      run.session.on_bytes(bytes.substr(0, at));
+      run.session.on_bytes(bytes.substr(at));
+      break;
+    }
+  }
+}
+
 bool play_reply(Run& run, const std::string& bytes, Feed feed, std::size_t split_at) {
   bool ok = false;
   const EndOfData end = expect_read(run, bytes, ok);
   if (!ok) return false;
-  const std::string_view view = bytes;
-  switch (feed) {
-    case Feed::whole:
-      run.session.on_bytes(view);
-      break;
-    case Feed::byte_by_byte:
-      for (std::size_t i = 0; i < view.size(); ++i) run.session.on_bytes(view.substr(i, 1));
-      break;
-    case Feed::split: {
-      const std::size_t at = std::min(split_at, view.size());
-      run.session.on_bytes(view.substr(0, at));
-      run.session.on_bytes(view.substr(at));
-      break;
-    }
-  }
+  feed_bytes(run, bytes, feed, split_at);
   tell_ledger(run.ledger, end);
   return true;
 }
@@ -298,14 +301,7 @@ bool play_reply_during_write(Run& run, const std::string& bytes, Feed feed,
     return false;
   }
   EXPECT_TRUE(run.session.write_pending());
-  const std::string_view view = bytes;
-  if (feed == Feed::byte_by_byte) {
-    for (std::size_t i = 0; i < view.size(); ++i) run.session.on_bytes(view.substr(i, 1));
-  } else {
-    const std::size_t at = feed == Feed::whole ? view.size() : std::min(split_at, view.size());
-    run.session.on_bytes(view.substr(0, at));
-    if (at < view.size()) run.session.on_bytes(view.substr(at));
-  }
+  feed_bytes(run, bytes, feed, split_at);
   if (run.session.write_pending()) {
     run.ledger.observe(*write);
     run.session.on_written();
@@ -319,14 +315,7 @@ bool play_reply_between_writes(Run& run, const std::string& bytes, Feed feed,
                                std::size_t split_at) {
   EXPECT_FALSE(run.session.write_pending());
   if (holds_complete_reply(bytes) && bytes[0] == '2') run.ledger.end_of_data_accepted();
-  const std::string_view view = bytes;
-  if (feed == Feed::byte_by_byte) {
-    for (std::size_t i = 0; i < view.size(); ++i) run.session.on_bytes(view.substr(i, 1));
-  } else {
-    const std::size_t at = feed == Feed::whole ? view.size() : std::min(split_at, view.size());
-    run.session.on_bytes(view.substr(0, at));
-    if (at < view.size()) run.session.on_bytes(view.substr(at));
-  }
+  feed_bytes(run, bytes, feed, split_at);
   return true;
 }
 
