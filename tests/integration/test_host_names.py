@@ -49,6 +49,19 @@ def test_relay_name_from_the_hosts_file(smtpsend, zone, mx_port, sink, tmp_path)
     assert len(server.messages(expected=1)) == 1
 
 
+def test_mx_host_name_from_the_hosts_file_wins_over_dns(smtpsend, zone, sink, tmp_path):
+    """example.test's MX host mx1.example.test is put on mx.other.test's address by the hosts
+    file: the message arrives there, so neither its A record nor the MX answer's additional
+    section was used. MX records themselves still come from DNS."""
+    server = sink("mx.other.test")
+    hosts = tmp_path / "hosts"
+    hosts.write_text(f"{zone.ip('mx.other.test')} mx1.example.test\n")
+    result = smtpsend.run("bob@example.test", stdin=MESSAGE, env={"CARES_HOSTS": str(hosts)})
+    assert result.returncode == 0, result
+    [(envelope, _)] = server.messages(expected=1)
+    assert envelope["rcpt"] == ["<bob@example.test>"]
+
+
 def test_without_the_hosts_entry_the_name_is_unknown(smtpsend, mx_port, tmp_path):
     """The control: dnsmasq does not know myrelay.test, so the hosts file made the difference."""
     hosts = tmp_path / "hosts"
