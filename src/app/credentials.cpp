@@ -34,8 +34,9 @@ std::optional<Stop> prepare_auth(const cli::Request& request, delivery::Delivery
   // RFC 4616 §2 (PLAIN) separates fields with NUL and every other mechanism sends text: such a
   // secret cannot be sent, which is known now, before any connection (66, like an empty one).
   if (secret.secret->reveal().find('\0') != std::string_view::npos) {
-    return Stop{ExitCode::no_input, std::string(auth.oauth_token_cmd ? "the OAuth token" : "the password") +
-                                        " holds a NUL byte, which SMTP AUTH cannot send"};
+    return Stop{ExitCode::no_input,
+                std::string(auth.oauth_token_cmd ? "the OAuth token" : "the password") +
+                    " holds a NUL byte, which SMTP AUTH cannot send"};
   }
   static const transport::OpensslCrypto crypto;
   auto settings = std::make_shared<smtp::AuthSettings>();

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "option_values.hpp"
-#include "smtpsend/cli/host_identity.hpp"
 #include "smtpsend/cli/command_line.hpp"
+#include "smtpsend/cli/host_identity.hpp"
 
 namespace smtpsend::cli {
 namespace {

@@ -85,8 +85,7 @@ int spawn(const std::vector<std::string>& words, int stdout_fd, bool own_group, 
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attributes, 0);
   }
-  const int error =
-      ::posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
+  const int error = ::posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   return error;
@@ -210,9 +209,10 @@ PasswordOutcome run_password_command(const std::string& command, std::string_vie
   const std::optional<int> status = wait_for(pid, own_group, deadline);
   PasswordOutcome outcome;
   if (read == Read::too_long || !status) {
-    outcome = failure(ExitCode::no_perm,
-                      fmt::format("{} command '{}' did not finish within {} seconds; it was stopped",
-                                  what, command, kPasswordCommandTimeout.count()));
+    outcome =
+        failure(ExitCode::no_perm,
+                fmt::format("{} command '{}' did not finish within {} seconds; it was stopped",
+                            what, command, kPasswordCommandTimeout.count()));
   } else {
     outcome = judge(command, what, *status, read == Read::done, output);
   }

@@ -42,9 +42,12 @@ void collect(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) noe
 
 int family_code(AddressFamily family) {
   switch (family) {
-    case AddressFamily::ipv4: return AF_INET;
-    case AddressFamily::ipv6: return AF_INET6;
-    case AddressFamily::any: break;
+    case AddressFamily::ipv4:
+      return AF_INET;
+    case AddressFamily::ipv6:
+      return AF_INET6;
+    case AddressFamily::any:
+      break;
   }
   return AF_UNSPEC;
 }
@@ -66,8 +69,9 @@ std::vector<std::string> hosts_file_addresses(const std::string& host, AddressFa
   // With "f" as the only source the callback has run when this returns (no query is sent).
   ares_getaddrinfo(channel.get(), host.c_str(), nullptr, &hints, &collect, &addresses);
   // Family any: IPv4 first, as the DNS path orders them (resolver.hpp).
-  std::stable_partition(addresses.begin(), addresses.end(),
-                        [](const std::string& text) { return text.find(':') == std::string::npos; });
+  std::stable_partition(addresses.begin(), addresses.end(), [](const std::string& text) {
+    return text.find(':') == std::string::npos;
+  });
   return addresses;
 }
 

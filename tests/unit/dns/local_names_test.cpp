@@ -15,8 +15,8 @@ TEST(LocalNames, LocalhostAndNamesUnderIt) {
 }
 
 TEST(LocalNames, OtherNamesAreNotLocal) {
-  for (const char* name : {"", ".", "notlocalhost", "localhost.example", "localhostx",
-                           ".localhost", "localhost..", "localdomain", "localhost.localdomain"}) {
+  for (const char* name : {"", ".", "notlocalhost", "localhost.example", "localhostx", ".localhost",
+                           "localhost..", "localdomain", "localhost.localdomain"}) {
     SCOPED_TRACE(name);
     EXPECT_FALSE(is_localhost_name(name));
   }
