@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "core_dumps.hpp"
 #include "smtpsend/cli/password_source.hpp"
 #include "smtpsend/transport/openssl_crypto.hpp"
 #include "steps.hpp"
@@ -21,6 +22,7 @@ cli::PasswordOutcome obtain_secret(const cli::AuthRequest& auth) {
 std::optional<Stop> prepare_auth(const cli::Request& request, delivery::DeliveryOptions& options) {
   if (!request.auth) return std::nullopt;
   const cli::AuthRequest& auth = *request.auth;
+  forbid_core_dumps();  // before the secret is in memory, not after
   cli::PasswordOutcome secret = obtain_secret(auth);
   if (secret.exit_code != ExitCode::ok) return Stop{secret.exit_code, std::move(secret.error)};
   if (!secret.secret) {
@@ -29,9 +31,19 @@ std::optional<Stop> prepare_auth(const cli::Request& request, delivery::Delivery
                     " needs a password: --password-file, --password-cmd, SMTPSEND_PASSWORD or "
                     "'password' in the configuration file"};
   }
+  // RFC 4616 §2 (PLAIN) separates fields with NUL and every other mechanism sends text: such a
+  // secret cannot be sent, which is known now, before any connection (66, like an empty one).
+  if (secret.secret->reveal().find('\0') != std::string_view::npos) {
+    return Stop{ExitCode::no_input,
+                std::string(auth.oauth_token_cmd ? "the OAuth token" : "the password") +
+                    " holds a NUL byte, which SMTP AUTH cannot send"};
+  }
   static const transport::OpensslCrypto crypto;
   auto settings = std::make_shared<smtp::AuthSettings>();
-  settings->credentials = smtp::SaslCredentials(auth.user, std::string(secret.secret->reveal()));
+  // Assigned in place: a temporary std::string moved along would leave the bytes of a short
+  // password behind in its inline buffer, unwiped.
+  settings->credentials.user = auth.user;
+  settings->credentials.secret.assign(secret.secret->reveal());
   settings->preference = auth.preference;
   settings->allow_plaintext = auth.allow_plaintext;
   settings->crypto = &crypto;

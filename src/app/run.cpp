@@ -21,8 +21,11 @@ int stop(const app::Stop& stop, std::ostream& err) {
   return status(stop.code);
 }
 
-int run_request(const cli::Request& request, const cli::HostIdentity& host, std::ostream& out,
+int run_request(const cli::Request& request, const cli::HostIdentity& this_host, std::ostream& out,
                 std::ostream& err) {
+  // Generated Message-IDs take a domain the user chose over a guessed one (host_identity.hpp).
+  const cli::HostIdentity host{cli::message_id_domain(request, this_host), this_host.user,
+                               this_host.qualified};
   std::vector<message::Message> messages;
   if (auto early = request.compose.active() ? app::compose_message(request, host, messages)
                                             : app::load_messages(request, host.fqdn, messages)) {

@@ -270,7 +270,9 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   request.from = raw.from;
   request.qualify_domain = raw.qualify_domain.value_or(host.fqdn);
   request.recipients_file = raw.recipients_file.value_or("");
-  request.delivery.helo_name = raw.helo.value_or(host.fqdn);
+  // Empty: no dotted name is known, so each session greets with its local address literal
+  // (RFC 5321 §4.1.4) rather than a made-up name (delivery/helo_name.hpp).
+  request.delivery.helo_name = raw.helo.value_or(host.qualified ? host.fqdn : "");
   request.verbosity = raw.verbosity;
   request.each = raw.each;
   request.json = raw.json;

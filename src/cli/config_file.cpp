@@ -160,10 +160,16 @@ bool read_tables(const toml::table& root, const std::string& path,
 
 ConfigLoad settle(const std::string& path, unsigned mode, const std::optional<std::string>& account,
                   Tables& tables) {
+  // Readable: others can read the password. Writable: others can point `relay` at a server of
+  // their own and have the password sent there (docs/decisions.md). The sentence names what is
+  // true of the file; read permission is the one to name when both are.
   if (tables.holds_password && (mode & 077) != 0) {
-    return refuse(path, fmt::format("{}: holds a password but is readable by group or others "
+    const char* const how = (mode & 044) != 0   ? "readable"
+                            : (mode & 022) != 0 ? "writable"
+                                                 : "executable";
+    return refuse(path, fmt::format("{}: holds a password but is {} by group or others "
                                     "(chmod 600 {})",
-                                    path, path));
+                                    path, how, path));
   }
   if (account && !tables.account) {
     return refuse(

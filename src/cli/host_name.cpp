@@ -4,6 +4,8 @@
 #include <climits>
 #include <memory>
 
+#include "option_values.hpp"
+#include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/host_identity.hpp"
 
 namespace smtpsend::cli {
@@ -44,7 +46,18 @@ std::string this_host_fqdn() {
 }
 
 HostIdentity this_host_identity() {
-  return {this_host_fqdn(), login_name()};
+  const std::string fqdn = this_host_fqdn();
+  return {fqdn, login_name(), fqdn != kFallbackFqdn};
+}
+
+// A chosen name differs from the guessed FQDN; one equal to it gives the same answer anyway.
+std::string message_id_domain(const Request& request, const HostIdentity& host) {
+  if (request.qualify_domain != host.fqdn && is_ldh_domain(request.qualify_domain)) {
+    return request.qualify_domain;
+  }
+  const std::string& helo = request.delivery.helo_name;
+  if (helo != host.fqdn && has_dot(helo) && is_ldh_domain(helo)) return helo;
+  return host.fqdn;
 }
 
 }  // namespace smtpsend::cli

@@ -38,21 +38,6 @@ bool is_port(std::string_view text) {
   return to_number(text, value) && value >= 1 && value <= 65535;
 }
 
-bool is_ldh_domain(std::string_view text) {
-  if (text.empty() || text.size() > 253) return false;
-  std::size_t label = 0;
-  for (char c : text) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    const bool ldh =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-    if (!ldh || ++label > 63) return false;
-  }
-  return label != 0;
-}
 
 bool is_address_literal(std::string_view text) {
   if (text.size() < 3 || text.front() != '[' || text.back() != ']') return false;
@@ -74,6 +59,22 @@ bool parse_count(std::string_view option, std::string_view text, std::size_t mos
 }
 
 }  // namespace
+
+bool is_ldh_domain(std::string_view text) {
+  if (text.empty() || text.size() > 253) return false;
+  std::size_t label = 0;
+  for (char c : text) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    const bool ldh =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ldh || ++label > 63) return false;
+  }
+  return label != 0;
+}
 
 bool parse_port(std::string_view option, std::string_view text, std::uint16_t& out,
                 std::string& error) {
@@ -158,7 +159,8 @@ bool check_dns_server(std::string_view option, std::string_view text, std::strin
 }
 
 bool check_helo_name(std::string_view option, std::string_view text, std::string& error) {
-  if (is_ldh_domain(text) || is_address_literal(text)) return true;
+  // A bare IPv6 address is taken too: the session sends it as [IPv6:...] (helo_name.hpp).
+  if (is_ldh_domain(text) || is_address_literal(text) || is_ipv6(std::string(text))) return true;
   error = fmt::format(
       "{} must be a host name of letters, digits, '-' and '.', or an address literal such "
       "as [192.0.2.1], not '{}'",
@@ -166,12 +168,30 @@ bool check_helo_name(std::string_view option, std::string_view text, std::string
   return false;
 }
 
+// RFC 5321 §4.1.2 Domain: sub-domains of letters, digits and inner hyphens, dot-separated;
+// bytes from 0x80 pass as parts of UTF-8 U-labels (RFC 6531 §3.3), converted later.
+bool is_mail_domain(std::string_view text) {
+  if (text.empty() || text.size() > 253) return false;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = text.find('.', start);
+    const std::string_view label = text.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (const char c : label) {
+      const auto byte = static_cast<unsigned char>(c);
+      const bool ok = byte >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '-';
+      if (!ok) return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
 bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error) {
-  const bool bad_byte = std::any_of(text.begin(), text.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte <= 0x20 || byte == 0x7f || c == '@';
-  });
-  if (!text.empty() && !bad_byte) return true;
+  if (is_mail_domain(text) || is_address_literal(text)) return true;
   error = fmt::format("{} must be a domain name, not '{}'", option, text);
   return false;
 }

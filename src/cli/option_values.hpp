@@ -36,11 +36,13 @@ bool parse_address_limit(std::string_view option, std::string_view text, std::si
                          std::string& error);
 // IP[:PORT]: "192.0.2.1", "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353".
 bool check_dns_server(std::string_view option, std::string_view text, std::string& error);
-// --helo: an ASCII domain (letters, digits, '-', '.'; no empty label) or an address literal in
-// brackets (RFC 5321 §4.1.1.1, §4.1.2).
+// Letters, digits, '-' and '.', no empty label, at most 253 octets (RFC 1035 §2.3.4).
+bool is_ldh_domain(std::string_view text);
+// --helo: an ASCII domain (letters, digits, '-', '.'; no empty label), an address literal in
+// brackets (RFC 5321 §4.1.1.1, §4.1.2) or a bare IP address (sent as a literal).
 bool check_helo_name(std::string_view option, std::string_view text, std::string& error);
-// --qualify-domain: non-empty, no '@', no white space or control bytes. UTF-8 is allowed; the
-// address parser judges the qualified address as a whole.
+// --qualify-domain: a domain (RFC 5321 §4.1.2; UTF-8 labels allowed) or an address literal,
+// checked up front so that a bad one is a usage error, not a late bad address.
 bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error);
 
 }  // namespace smtpsend::cli

@@ -1,6 +1,7 @@
 // --password-cmd: running the command and taking the first line of its stdout.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -8,6 +9,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -59,9 +61,16 @@ std::vector<char*> child_environment() {
   return kept;
 }
 
+// A terminal to prompt on (gpg's pinentry, pass): the command must stay in the terminal's
+// foreground process group, where reading the terminal does not stop it (SIGTTIN).
+bool may_prompt_on_a_terminal() {
+  return ::isatty(STDIN_FILENO) != 0 || ::isatty(STDERR_FILENO) != 0;
+}
+
 // The child: stdin /dev/null (a password command must never wait for our stdin, which may be
-// the message), stdout into the pipe, stderr inherited.
-int spawn(const std::vector<std::string>& words, int stdout_fd, pid_t& pid) {
+// the message), stdout into the pipe, stderr inherited. Without a terminal it leads a process
+// group of its own, so that giving up on it ends whatever it started too.
+int spawn(const std::vector<std::string>& words, int stdout_fd, bool own_group, pid_t& pid) {
   std::vector<char*> argv;
   for (const auto& word : words) argv.push_back(const_cast<char*>(word.c_str()));
   argv.push_back(nullptr);
@@ -70,17 +79,44 @@ int spawn(const std::vector<std::string>& words, int stdout_fd, pid_t& pid) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
-  const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  if (own_group) {
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+  }
+  const int error = ::posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   return error;
 }
 
-// Reads stdout up to the bound; past it the child is killed (it is ours, by pid) rather than
-// drained forever.
-bool read_output(int fd, pid_t pid, std::string& out) {
+enum class Read { done, too_much, too_long };
+
+// Waits at most until `deadline` for the pipe to be readable (EOF included).
+bool readable_before(int fd, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd watched{fd, POLLIN, 0};
+    const int ready = ::poll(&watched, 1, static_cast<int>(left.count()));
+    if (ready > 0) return true;
+    if (ready < 0 && errno != EINTR) return true;  // let read() report the problem
+  }
+}
+
+// Reads stdout up to the size bound and the time bound; past either the child is killed rather
+// than drained or waited for forever.
+Read read_output(int fd, std::chrono::steady_clock::time_point deadline, std::string& out) {
   out.reserve(kMaxPasswordSourceBytes + 1);
   std::array<char, 4096> chunk{};
+  Read result = Read::done;
   while (out.size() <= kMaxPasswordSourceBytes) {
+    if (!readable_before(fd, deadline)) {
+      result = Read::too_long;
+      break;
+    }
     const ssize_t got = ::read(fd, chunk.data(), chunk.size());
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
@@ -88,16 +124,31 @@ bool read_output(int fd, pid_t pid, std::string& out) {
                std::min(static_cast<std::size_t>(got), kMaxPasswordSourceBytes + 1 - out.size()));
   }
   ::explicit_bzero(chunk.data(), chunk.size());
-  if (out.size() <= kMaxPasswordSourceBytes) return true;
-  ::kill(pid, SIGKILL);
-  return false;
+  if (result == Read::done && out.size() > kMaxPasswordSourceBytes) result = Read::too_much;
+  return result;
 }
 
-int wait_for(pid_t pid) {
+// The child (its group, when it leads one) is ours, known by pid: never a name-based kill.
+void kill_child(pid_t pid, bool own_group) {
+  ::kill(own_group ? -pid : pid, SIGKILL);
+}
+
+// The exit status, or nullopt when the child has not exited by `deadline` (then it is killed
+// and reaped).
+std::optional<int> wait_for(pid_t pid, bool own_group,
+                            std::chrono::steady_clock::time_point deadline) {
   int status = 0;
+  for (;;) {
+    const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
+    if (reaped == pid) return status;
+    if (reaped < 0 && errno != EINTR) return status;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    ::usleep(10'000);  // stdout is closed: only the exit itself is left to wait for
+  }
+  kill_child(pid, own_group);
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  return status;
+  return std::nullopt;
 }
 
 std::string status_problem(int status) {
@@ -142,17 +193,29 @@ PasswordOutcome run_password_command(const std::string& command, std::string_vie
                                                    what, std::strerror(errno)));
   }
   pid_t pid = 0;
-  const int spawn_error = spawn(words, pipe_fds[1], pid);
+  const bool own_group = !may_prompt_on_a_terminal();
+  const int spawn_error = spawn(words, pipe_fds[1], own_group, pid);
   ::close(pipe_fds[1]);
   if (spawn_error != 0) {
     ::close(pipe_fds[0]);
     return failure(ExitCode::no_input, fmt::format("cannot run {} command '{}': {}", what, command,
                                                    std::strerror(spawn_error)));
   }
+  const auto deadline = std::chrono::steady_clock::now() + kPasswordCommandTimeout;
   std::string output;
-  const bool within_bound = read_output(pipe_fds[0], pid, output);
+  const Read read = read_output(pipe_fds[0], deadline, output);
   ::close(pipe_fds[0]);
-  PasswordOutcome outcome = judge(command, what, wait_for(pid), within_bound, output);
+  if (read != Read::done) kill_child(pid, own_group);
+  const std::optional<int> status = wait_for(pid, own_group, deadline);
+  PasswordOutcome outcome;
+  if (read == Read::too_long || !status) {
+    outcome =
+        failure(ExitCode::no_perm,
+                fmt::format("{} command '{}' did not finish within {} seconds; it was stopped",
+                            what, command, kPasswordCommandTimeout.count()));
+  } else {
+    outcome = judge(command, what, *status, read == Read::done, output);
+  }
   wipe(output);
   return outcome;
 }

@@ -78,8 +78,16 @@ bool parse_relay_target(std::string_view text, delivery::RelayRoute& route, std:
     return false;
   }
   if (text.ends_with('/')) text.remove_suffix(1);  // "smtps://host/" as URLs are often written
+  // RFC 3986 §3.2.1 userinfo ("user:password@"): refused without echoing the value, which would
+  // put the password on a terminal, in a cron mail or in a log.
+  if (text.find('@') != std::string_view::npos) {
+    error =
+        "a user name or password does not belong in the relay (not shown): give the user with "
+        "-u and the password with --password-file, --password-cmd or SMTPSEND_PASSWORD";
+    return false;
+  }
   if (text.find_first_of("/@?#") != std::string_view::npos) {
-    error = fmt::format("'{}' is not HOST[:PORT] (no user, path or query belongs here)", text);
+    error = fmt::format("'{}' is not HOST[:PORT] (no path or query belongs here)", text);
     return false;
   }
   std::string host;

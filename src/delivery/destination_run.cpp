@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/delivery/helo_name.hpp"
 #include "smtpsend/transport/smtp_connection.hpp"
 
 namespace smtpsend::delivery::detail {
@@ -117,7 +118,10 @@ class Runner {
     }
     const smtp::TlsPolicy policy = step.without_tls ? smtp::TlsPolicy::none : options_.tls.policy;
     smtp::SessionConfig config;
-    config.helo_name = options_.helo_name;
+    boost::system::error_code local_error;
+    const auto local = socket_->local_endpoint(local_error);
+    config.helo_name =
+        helo_name_for(options_.helo_name, local_error ? "" : local.address().to_string());
     config.peer = step.peer;
     config.max_write = kMaxWrite;
     config.timeouts = options_.timeouts.stages;

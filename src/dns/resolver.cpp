@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "ares_channel.hpp"
+#include "hosts_file.hpp"
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/dns/local_names.hpp"
 #include "smtpsend/dns/unanswered.hpp"
 
 namespace smtpsend::dns {
@@ -112,6 +114,15 @@ AddressAnswer combine(const AddressAnswer& first, const AddressAnswer& second) {
   return combined;
 }
 
+// An MX host named by localhost or the hosts file gets its addresses there, as every host name
+// does (SPEC.md "Routing"), not from the additional section: query_addresses is asked instead.
+void forget_additional_of_local_names(MxAnswer& answer) {
+  std::erase_if(answer.additional, [](const HostAddresses& known) {
+    return is_localhost_name(known.host) ||
+           !hosts_file_addresses(known.host, AddressFamily::any).empty();
+  });
+}
+
 }  // namespace
 
 struct Resolver::Impl {
@@ -150,6 +161,7 @@ struct Resolver::Impl {
     } else if (!reply->response.empty()) {
       // c-ares hands over the response for NXDOMAIN and NODATA too; its RCODE is the truth.
       answer = decode_mx_answer(reply->response);
+      forget_additional_of_local_names(answer);
     } else {
       answer.status = reply->unanswered.status;
       answer.failure = reply->unanswered.failure;
@@ -219,6 +231,17 @@ boost::asio::awaitable<MxAnswer> Resolver::query_mx(
 boost::asio::awaitable<AddressAnswer> Resolver::query_addresses(
     std::string host, AddressFamily family, std::chrono::steady_clock::time_point deadline) {
   const std::shared_ptr<Impl> impl = impl_;
+  // SPEC.md "Routing": as the system's resolver would, localhost first (RFC 6761 §6.3), then
+  // the hosts file, then DNS.
+  if (auto loopback = loopback_answer(host, family)) {
+    impl->log("A/AAAA", host, describe(*loopback) + " (localhost, RFC 6761)");
+    co_return *std::move(loopback);
+  }
+  if (auto listed = hosts_file_addresses(host, family); !listed.empty()) {
+    AddressAnswer answer{LookupStatus::ok, std::move(listed)};
+    impl->log("A/AAAA", host, describe(answer) + " (hosts file)");
+    co_return answer;
+  }
   const bool want_a = family != AddressFamily::ipv6;
   const bool want_aaaa = family != AddressFamily::ipv4;
   // Both queries are sent before either is awaited, so they run in parallel.

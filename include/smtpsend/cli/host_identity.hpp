@@ -11,6 +11,9 @@ namespace smtpsend::cli {
 struct HostIdentity {
   std::string fqdn;  // "mail.example.com"
   std::string user;  // "alice"
+  // False when `fqdn` is the "localhost.localdomain" stand-in: no dotted name was found. EHLO
+  // then uses the connection's address literal instead (RFC 5321 §4.1.4).
+  bool qualified = true;
 };
 
 // gethostname(); when that has no dot, its canonical name from getaddrinfo(AI_CANONNAME);
@@ -21,5 +24,10 @@ std::string this_host_fqdn();
 std::string login_name();
 
 HostIdentity this_host_identity();
+
+struct Request;
+// The right-hand side of generated Message-IDs: a --qualify-domain or a --helo name the user
+// chose (command line or configuration file), else this host's FQDN.
+std::string message_id_domain(const Request& request, const HostIdentity& host);
 
 }  // namespace smtpsend::cli

@@ -9,6 +9,7 @@
 // pipe or process could be made), and one sentence.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ inline constexpr const char* kPasswordEnvironmentVariable = "SMTPSEND_PASSWORD";
 // More than this from a password file or command is not a password; reading stops there so a
 // runaway command cannot exhaust memory.
 inline constexpr std::size_t kMaxPasswordSourceBytes = 64 * 1024;
+// A password command still running after this long is stopped (with its process group): it
+// waits on something that will not come, and a cron job must not hang on it forever. Long
+// enough to type a passphrase into a prompt.
+inline constexpr std::chrono::seconds kPasswordCommandTimeout{60};
 
 struct PasswordOutcome {
   std::optional<Secret> secret;  // set on success; unset with exit_code ok: no source was set
@@ -49,7 +54,9 @@ PasswordOutcome read_password_file(const std::string& path);
 // stdout. Without shell metacharacters
 // (needs_shell) the command is split on spaces and tabs and run directly; otherwise by
 // /bin/sh -c. A non-zero exit or a signal is an error naming the status. `what` names the secret
-// in error sentences ("password", or "OAuth token" for --oauth-token-cmd).
+// in error sentences ("password", or "OAuth token" for --oauth-token-cmd). A command not done
+// within kPasswordCommandTimeout is killed (its process group, when no terminal is attached:
+// with one it stays in ours so it can prompt) and fails with 77.
 PasswordOutcome run_password_command(const std::string& command,
                                      std::string_view what = "password");
 bool needs_shell(std::string_view command) noexcept;

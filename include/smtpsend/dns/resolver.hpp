@@ -44,7 +44,9 @@ class Resolver {
   // MX lookup of `domain` (A-label form). Never throws for DNS outcomes.
   boost::asio::awaitable<MxAnswer> query_mx(std::string domain,
                                             std::chrono::steady_clock::time_point deadline);
-  // A and/or AAAA of `host`, queried in parallel when both are wanted; IPv6 first in the
+  // Addresses of `host`: localhost names are loopback without a lookup (local_names.hpp); a
+  // name in the hosts file takes its addresses from there; otherwise A and/or AAAA of `host`,
+  // queried in parallel when both are wanted; IPv6 first in the
   // result only if `family` is ipv6. Status: ok if either family has records; nxdomain if
   // both say nxdomain; nodata if neither has records; otherwise the temporary status.
   boost::asio::awaitable<AddressAnswer> query_addresses(

@@ -124,6 +124,42 @@ TEST(CommandLine, QualifyDomainAndHelo) {
   EXPECT_EQ(request.delivery.helo_name, "mta.example.net");
 }
 
+// RFC 5321 §4.1.4: with no dotted name for this host, no EHLO name is made up; the session
+// greets with its local address literal (delivery/helo_name.hpp). --helo still wins.
+TEST(CommandLine, NoQualifiedHostNameLeavesHeloToTheConnection) {
+  const HostIdentity unqualified{"localhost.localdomain", "alice", false};
+  const std::vector<std::string> plain_args{"r@x.org"};
+  const CommandLine plain = parse_command_line(plain_args, unqualified, kNoConfigFiles);
+  ASSERT_TRUE(plain.request.has_value());
+  EXPECT_EQ(plain.request->delivery.helo_name, "");
+  EXPECT_EQ(plain.request->qualify_domain, "localhost.localdomain");
+  const std::vector<std::string> named_args{"--helo", "mail.example.net", "r@x.org"};
+  const CommandLine named = parse_command_line(named_args, unqualified, kNoConfigFiles);
+  ASSERT_TRUE(named.request.has_value());
+  EXPECT_EQ(named.request->delivery.helo_name, "mail.example.net");
+}
+
+TEST(CommandLine, HeloAcceptsABareIpv6Address) {
+  EXPECT_EQ(parsed({"--helo", "::1", "r@x.org"}).delivery.helo_name, "::1");
+}
+
+// The Message-ID domain: a chosen --qualify-domain, else a chosen dotted --helo, else the FQDN.
+TEST(CommandLine, MessageIdDomainPrefersChosenNames) {
+  const HostIdentity unqualified{"localhost.localdomain", "alice", false};
+  const auto domain = [&](std::vector<std::string> args) {
+    const CommandLine result = parse_command_line(args, unqualified, kNoConfigFiles);
+    EXPECT_TRUE(result.request.has_value());
+    return result.request ? message_id_domain(*result.request, unqualified) : std::string();
+  };
+  EXPECT_EQ(domain({"r@x.org"}), "localhost.localdomain");
+  EXPECT_EQ(domain({"--helo", "mail.example.net", "r@x.org"}), "mail.example.net");
+  EXPECT_EQ(domain({"--qualify-domain", "example.org", "--helo", "mail.example.net", "r@x.org"}),
+            "example.org");
+  EXPECT_EQ(domain({"--helo", "[192.0.2.1]", "r@x.org"}), "localhost.localdomain");
+  EXPECT_EQ(domain({"--helo", "undotted", "r@x.org"}), "localhost.localdomain");
+  EXPECT_EQ(message_id_domain(parsed({"r@x.org"}), kHost), "host.example.org");
+}
+
 TEST(CommandLine, HeloAcceptsAddressLiteral) {
   EXPECT_EQ(parsed({"--helo", "[192.0.2.7]", "r@x.org"}).delivery.helo_name, "[192.0.2.7]");
   EXPECT_EQ(parsed({"--helo", "[IPv6:2001:db8::7]", "r@x.org"}).delivery.helo_name,
@@ -144,6 +180,11 @@ TEST(CommandLine, BadQualifyDomainIsUsageError) {
                      "--qualify-domain must be a domain name, not 'a@b'");
   expect_usage_error({"--qualify-domain", "", "r@x.org"},
                      "--qualify-domain must be a domain name, not ''");
+  // Checked up front (64), not when the first address is qualified (65).
+  for (const char* bad : {"-bad.example", "a..b", "exa_mple.com", "example.com.", "bad-.example"}) {
+    expect_usage_error({"--qualify-domain", bad, "r@x.org"},
+                       std::string("--qualify-domain must be a domain name, not '") + bad + "'");
+  }
 }
 
 TEST(CommandLine, DnsServersRepeatable) {

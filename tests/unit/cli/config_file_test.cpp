@@ -339,6 +339,20 @@ TEST(ConfigPermissions, PasswordInAGroupReadableFileIsRefused) {
   EXPECT_EQ(closed.error, "");  // in an account not chosen: not in use, so not refused
 }
 
+// Writable by others is refused too (they could point `relay` elsewhere), and said as such.
+TEST(ConfigPermissions, GroupWritableIsSaidWritable) {
+  const std::string text = "[defaults]\npassword = \"hunter2\"\n";
+  EXPECT_EQ(
+      parse(text, std::nullopt, 0620).error,
+      kPath + ": holds a password but is writable by group or others (chmod 600 " + kPath + ")");
+  EXPECT_EQ(
+      parse(text, std::nullopt, 0602).error,
+      kPath + ": holds a password but is writable by group or others (chmod 600 " + kPath + ")");
+  EXPECT_EQ(
+      parse(text, std::nullopt, 0660).error,
+      kPath + ": holds a password but is readable by group or others (chmod 600 " + kPath + ")");
+}
+
 TEST(ConfigPermissions, NoPasswordNoPermissionRule) {
   EXPECT_EQ(parse("[defaults]\nmx-port = 25\n", std::nullopt, 0644).error, "");
 }

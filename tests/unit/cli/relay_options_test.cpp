@@ -55,8 +55,7 @@ TEST(RelayTarget, RefusedSpellingsSayWhy) {
            {"host:65536", "'65536' is not a port number (1-65535)"},
            {"host:25x", "'25x' is not a port number (1-65535)"},
            {"imap://host", "'imap://host': the scheme must be smtp:// or smtps://"},
-           {"smtp://user@host", "'user@host' is not HOST[:PORT] (no user, path or query belongs here)"},
-           {"smtp://host/path", "'host/path' is not HOST[:PORT] (no user, path or query belongs here)"},
+           {"smtp://host/path", "'host/path' is not HOST[:PORT] (no path or query belongs here)"},
            {"[::1", "'[::1' has '[' without ']'"},
            {"[127.0.0.1]:25", "'[127.0.0.1]' is not an IPv6 address"},
            {"[::1]x", "unexpected 'x' after ']'"},
@@ -67,6 +66,21 @@ TEST(RelayTarget, RefusedSpellingsSayWhy) {
     std::string error;
     EXPECT_FALSE(parse_relay_target(text, route, error));
     EXPECT_EQ(error, sentence);
+  }
+}
+
+// RFC 3986 userinfo holds a password: refused with the password sources named, never echoed.
+TEST(RelayTarget, UserinfoIsRefusedWithoutEchoingIt) {
+  for (const std::string text : {"smtp://me:hunter2@mail.example:587", "me:hunter2@mail.example",
+                                 "smtps://me:hunter2@mail.example/", "hunter2@mail.example"}) {
+    SCOPED_TRACE(text);
+    delivery::RelayRoute route;
+    std::string error;
+    EXPECT_FALSE(parse_relay_target(text, route, error));
+    EXPECT_EQ(error.find("hunter2"), std::string::npos);
+    EXPECT_NE(error.find("-u"), std::string::npos);
+    EXPECT_NE(error.find("--password-file"), std::string::npos);
+    EXPECT_NE(error.find("SMTPSEND_PASSWORD"), std::string::npos);
   }
 }
 
