@@ -85,7 +85,8 @@ void add_routing_options(CLI::App& app, RawOptions& raw) {
   repeated(app, "--dns-server", raw.dns_servers,
            "DNS servers to use instead of the system's (repeatable)", "IP[:PORT]");
   single(app, "--mx-port", raw.mx_port, "port for MX hosts (default 25)", "PORT");
-  single(app, "--helo", raw.helo, "EHLO name (default: this host's FQDN)", "NAME");
+  single(app, "--helo", raw.helo,
+         "EHLO name (default: this host's FQDN, else the local address as [literal])", "NAME");
   app.add_flag("-4", raw.ipv4_only, "IPv4 only");
   app.add_flag("-6", raw.ipv6_only, "IPv6 only");
   single(app, "--max-parallel", raw.max_parallel,

@@ -396,7 +396,8 @@ TEST(CommandLine, HelpUsesTheContractsWording) {
                              "one recipient a line (blank lines and # comments ignored)",
                              "DNS servers to use instead of the system's (repeatable)",
                              "port for MX hosts (default 25)",
-                             "EHLO name (default: this host's FQDN)",
+                             "EHLO name (default: this host's FQDN, else the local address as "
+                             "[literal])",
                              "IPv4 only",
                              "IPv6 only",
                              "destinations delivered at the same time (default 8)",
