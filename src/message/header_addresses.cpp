@@ -24,15 +24,15 @@ bool is_qualified_field(std::string_view name) {
                      [&](std::string_view known) { return same_field_name(name, known); });
 }
 
-// The offset in `field` of the unfolded body's offset `at` (§2.2.3 unfolding removes only the
-// CR and LF of each fold, so the bytes map one to one otherwise).
-std::size_t raw_offset(std::string_view field, std::size_t body_start, std::size_t at) {
-  std::size_t i = body_start;
-  for (std::size_t seen = 0; i < field.size(); ++i) {
+// The offset in `field` just past the unfolded body's first `count` octets (§2.2.3 unfolding
+// removes only the CR and LF of each fold, so the other bytes map one to one).
+std::size_t raw_offset(std::string_view field, std::size_t body_start, std::size_t count) {
+  std::size_t seen = 0;
+  for (std::size_t i = body_start; i < field.size(); ++i) {
     if (field[i] == '\r' || field[i] == '\n') continue;
-    if (seen++ == at) break;
+    if (++seen == count) return i + 1;
   }
-  return i;
+  return field.size();
 }
 
 }  // namespace

@@ -113,7 +113,9 @@ def test_each_with_resent_recipients_names_only_that_recipient_in_the_resent_blo
         assert mail.get_all("Message-ID") == ["<original@client.test>"]
         assert len(mail.get_all("Resent-Message-ID")) == 1
         # The Resent block stays one block, before the original fields.
-        assert header_of(m).startswith(b"Resent-From: list@client.test\r\nResent-To: "), header_of(m)
+        block = b"Resent-From: list@client.test\r\nResent-To: " + rcpt[len("TO:<"):-1].encode() + b"\r\n"
+        assert block in header_of(m), header_of(m)
+        assert header_of(m).index(block) < header_of(m).index(b"From: author@client.test"), header_of(m)
 
 
 # ---- 4: A-labels in generated fields ----
@@ -149,7 +151,8 @@ def test_a_bidi_override_in_a_recipient_is_65_before_anything_is_sent(smtpsend, 
         result = smtpsend.run("ok@example.test", bad, stdin=b"Subject: x\n\nhi\n")
         assert result.returncode == 65, result
         [line] = result.stderr_lines()
-        assert shown in line and "a" + shown + "@example.test" in line, line
+        hidden = next(c for c in bad if ord(c) > 0x7f)
+        assert f"'{bad.replace(hidden, shown)}'" in line, line
     result = smtpsend.run("ok@example.test", stdin=b"Subject: x\n\nhi\n", sender="me\u202e@client.test")
     assert result.returncode == 65, result
     assert server.connections() == []
