@@ -34,6 +34,7 @@ class ProgressLine final : public ProgressSink {
   void erase();
 
  private:
+  void draw_if_due();
   void draw();
 
   std::ostream& out_;

@@ -196,7 +196,7 @@ namespace {
 // Issue 10: a header line of 10 MB after the first line was reported as a header section that
 // does not end; it is a line over 998 octets, and the error says so.
 TEST(HeaderLineLimit, AHugeLineAfterTheFirstIsNamedAsTooLong) {
-  for (const std::size_t length : {kHeldWhole, 10u * 1024 * 1024}) {
+  for (const std::size_t length : {kHeldWhole, std::size_t{10} * 1024 * 1024}) {
     test::TempFile file("From: a@example.test\nSubject: " + std::string(length, 'x') +
                         "\n\nbody\n");
     Message msg;
