@@ -214,3 +214,32 @@ def test_dry_run_with_an_empty_stdin_has_resolutions_status(smtpsend):
     assert "--dry-run" in line, line
     result = smtpsend.run("--dry-run", "user@nothing.test", stdin=b"")
     assert result.returncode == 68, result
+
+
+# ---- 9: small things ----
+
+def test_a_second_message_id_header_option_is_a_usage_error(smtpsend, scripted):
+    server = scripted({HOST: {}})
+    result = smtpsend.run("-s", "hi", "-H", "Message-ID: <one@client.test>", "-H", "message-id: <two@client.test>",
+                          "user@example.test", stdin=b"hi\n")
+    assert result.returncode == 64, result
+    [line] = result.stderr_lines()
+    assert "-H Message-ID: given twice" in line, line
+    assert server.connections() == []
+    # Fields that may repeat still do.
+    result = smtpsend.run("-s", "hi", "-H", "X-Tag: a", "-H", "X-Tag: b", "user@example.test", stdin=b"hi\n")
+    assert result.returncode == 0, result
+    assert parsed(server.messages()[0]).get_all("X-Tag") == ["a", "b"]
+
+
+def test_a_ten_megabyte_header_line_is_named_as_too_long(smtpsend, scripted, tmp_path):
+    server = scripted({HOST: {}})
+    message = tmp_path / "long.eml"
+    message.write_bytes(b"From: a@client.test\nSubject: " + b"x" * 10_000_000 + b"\n\nbody\n")
+    for source in (["-m", str(message)], []):
+        result = smtpsend.run(*source, "user@example.test",
+                              stdin=b"" if source else message.read_bytes())
+        assert result.returncode == 65, result
+        [line] = result.stderr_lines()
+        assert "header line 2 (Subject) is longer than 998 octets" in line, line
+    assert server.connections() == []
