@@ -35,6 +35,21 @@ std::size_t raw_offset(std::string_view field, std::size_t body_start, std::size
   return field.size();
 }
 
+// RFC 5322 §2.1.1: qualifying must not make a line of more than 998 octets; such a field is
+// left as written (the rest of the header stays the sender's, and is not refolded).
+bool within_line_limit(std::string_view field) {
+  std::size_t start = 0;
+  while (start < field.size()) {
+    const std::size_t lf = field.find('\n', start);
+    const std::size_t end = lf == std::string_view::npos ? field.size() : lf + 1;
+    std::string_view line = field.substr(start, end - start);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.size() > kMaxHeaderLine) return false;
+    start = end;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string qualified_field(std::string_view field, std::string_view qualify_domain) {
@@ -53,7 +68,7 @@ std::string qualified_field(std::string_view field, std::string_view qualify_dom
   for (auto it = ends.rbegin(); it != ends.rend(); ++it) {
     out.insert(raw_offset(field, colon + 1, *it), suffix);
   }
-  return out;
+  return within_line_limit(out) ? out : std::string(field);
 }
 
 void qualify_header_addresses(Message& message, std::string_view qualify_domain) {

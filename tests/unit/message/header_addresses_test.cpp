@@ -34,6 +34,13 @@ TEST(QualifiedField, FoldedFieldKeepsItsFolds) {
             "Cc: a@x.test,\r\n\t\"Ops\" <ops@client.test>,\r\n root@client.test\r\n");
 }
 
+TEST(QualifiedField, ALineThatWouldPass998OctetsIsLeftAsWritten) {
+  const std::string fits = "To: " + std::string(980, 'a') + "\r\n";
+  EXPECT_EQ(qualified_field(fits, "c.test"), "To: " + std::string(980, 'a') + "@c.test\r\n");
+  const std::string too_long = "To: " + std::string(990, 'a') + "\r\n";
+  EXPECT_EQ(qualified_field(too_long, "client.test"), too_long);
+}
+
 TEST(QualifiedField, QualifiedOrMalformedFieldsAreUnchanged) {
   for (const char* field : {"To: a@x.test, B <b@y.test>\r\n", "To: undisclosed-recipients:;\r\n",
                             "To: <broken\r\n", "To:\r\n"}) {
