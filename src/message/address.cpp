@@ -295,13 +295,20 @@ Reason parse(std::string_view input, std::string_view qualify_domain, EnvelopeAd
 
 }  // namespace
 
+// An address built field by field rather than parsed has no ascii_domain: its domain is then
+// compared lower-cased (ASCII) as written.
 std::string EnvelopeAddress::domain_key() const {
   if (domain_literal) return domain;
-  return ascii_domain;
+  if (!ascii_domain.empty()) return ascii_domain;
+  std::string key = domain;
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
 }
 
 std::string EnvelopeAddress::header_text() const {
-  if (domain_literal || has_non_ascii(local)) return text;
+  if (domain_literal || ascii_domain.empty() || has_non_ascii(local)) return text;
   return local + "@" + ascii_domain;
 }
 

@@ -15,7 +15,8 @@ struct EnvelopeAddress {
   std::string local;   // local part as written (quotes kept)
   std::string domain;  // domain as written, or the literal with brackets
   bool domain_literal = false;
-  // The domain as lower-cased A-labels (RFC 5890 §2.3.2.1); empty for a literal.
+  // The domain as lower-cased A-labels (RFC 5890 §2.3.2.1), set by parse_envelope_address();
+  // empty for a literal.
   std::string ascii_domain;
   // Grouping and deduplication key: ascii_domain, so x@bücher.example, x@BÜCHER.example and
   // x@xn--bcher-kva.example are one mailbox; a literal as written.
