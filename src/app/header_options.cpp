@@ -18,11 +18,10 @@ namespace {
 std::optional<Stop> added_from_address(const cli::Request& request, const cli::HostIdentity& host,
                                        const message::Message& message, std::string& out) {
   const bool null_sender = request.from && (request.from->empty() || *request.from == "<>");
-  const std::string text =
-      null_sender    ? std::string("MAILER-DAEMON")
-      : request.from ? *request.from
-                     : message::default_envelope_sender(message.facts, host.user,
-                                                        request.qualify_domain);
+  const std::string text = null_sender    ? std::string("MAILER-DAEMON")
+                           : request.from ? *request.from
+                                          : message::default_envelope_sender(
+                                                message.facts, host.user, request.qualify_domain);
   message::EnvelopeAddress parsed;
   std::string detail;
   if (!message::parse_envelope_address(text, request.qualify_domain, parsed, detail)) {

@@ -54,8 +54,7 @@ bool load_one(const cli::Request& request, const std::string& path,
 bool planned_anyway(const cli::Request& request, const std::string& path,
                     const message::LoadError& error, std::ostream& err, message::Message& out) {
   if (!request.dry_run || exit_code_for_load(error.error) != ExitCode::data_error) return false;
-  err << report::fatal_line(error.detail +
-                            " (--dry-run plans without it; sending would exit 65)")
+  err << report::fatal_line(error.detail + " (--dry-run plans without it; sending would exit 65)")
       << '\n';
   out = message::Message{};
   out.source = path == cli::kStdinPath ? "stdin" : path;

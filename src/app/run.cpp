@@ -24,8 +24,9 @@ int stop(const app::Stop& stop, std::ostream& err) {
 int run_request(const cli::Request& request, const cli::HostIdentity& host, std::ostream& out,
                 std::ostream& err) {
   std::vector<message::Message> messages;
-  if (auto early = request.compose.active() ? app::compose_message(request, host, messages)
-                                            : app::load_messages(request, host.fqdn, messages, err)) {
+  if (auto early = request.compose.active()
+                       ? app::compose_message(request, host, messages)
+                       : app::load_messages(request, host.fqdn, messages, err)) {
     return stop(*early, err);
   }
   if (auto early = app::apply_header_options(request, host, messages)) return stop(*early, err);

@@ -21,7 +21,8 @@ constexpr std::size_t kMaxLabel = 63;  // RFC 1035 §2.3.4
 using Reason = std::optional<std::string>;  // empty when the part is fine
 
 bool has_non_ascii(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 bool is_ascii_alnum(unsigned char u) {
@@ -78,7 +79,8 @@ char32_t code_point_at(std::string_view s, std::size_t i, std::size_t& length) {
   if (i + length > s.size()) length = 1;
   if (length == 1) return b0;
   char32_t cp = b0 & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  for (std::size_t k = 1; k < length; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
   return cp;
 }
 

@@ -55,16 +55,16 @@ Message addressed_copy(const Message& original, std::string_view recipient,
   copy.facts.has_message_id = true;
   const bool resent = is_resent(parser.fields());
   const Replaced& replaced = resent ? kResent : kOriginal;
-  const std::string added = std::string(replaced.recipient_field) + ": " +
-                            std::string(recipient) + "\r\n" + std::string(replaced.id_field) +
-                            ": " + copy.facts.message_id + "\r\n";
+  const std::string added = std::string(replaced.recipient_field) + ": " + std::string(recipient) +
+                            "\r\n" + std::string(replaced.id_field) + ": " + copy.facts.message_id +
+                            "\r\n";
   // A resent copy's fields stand where the first replaced one stood, inside the newest Resent
   // block (the first, §3.6.6); otherwise, or when it has none, at the top.
   bool placed = !resent;
   if (placed) copy.content = added;
   for (const HeaderField& field : parser.fields()) {
-    const bool replaces = named(field, replaced.recipients) ||
-                          same_field_name(field.name, replaced.id_field);
+    const bool replaces =
+        named(field, replaced.recipients) || same_field_name(field.name, replaced.id_field);
     if (replaces && !placed) {
       copy.content += added;
       placed = true;

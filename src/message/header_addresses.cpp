@@ -16,7 +16,7 @@ namespace {
 
 // RFC 5322 §3.6.2, §3.6.3, §3.6.6.
 constexpr std::array<std::string_view, 11> kQualifiedFields{
-    "From",      "Sender",        "Reply-To",  "To",        "Cc",        "Bcc",
+    "From",        "Sender",        "Reply-To",  "To",        "Cc",        "Bcc",
     "Resent-From", "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc"};
 
 bool is_qualified_field(std::string_view name) {

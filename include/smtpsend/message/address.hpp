@@ -1,8 +1,9 @@
 // message/address: envelope addresses (RFC 5321 §4.1.2 Mailbox).
 //
-// Owns: parsing one envelope address (and converting its domain to A-labels, dns/mx_plan.hpp) "local@domain", "local@[192.0.2.1]",
-// "local@[IPv6:2001:db8::1]", a quoted local part, UTF-8 allowed; qualifying a bare local part
-// with the qualify domain. Errors: Errc::message_malformed with a one-sentence detail (65).
+// Owns: parsing one envelope address (and converting its domain to A-labels, dns/mx_plan.hpp)
+// "local@domain", "local@[192.0.2.1]", "local@[IPv6:2001:db8::1]", a quoted local part, UTF-8
+// allowed; qualifying a bare local part with the qualify domain. Errors: Errc::message_malformed
+// with a one-sentence detail (65).
 #pragma once
 
 #include <string>

@@ -4,8 +4,9 @@
 // its own (RFC 5322 §3.6.4: an id names one message instance, and each copy is one); for a
 // resent message (any Resent- address, date or id field, §3.6.6), Resent-To:, no Resent-Cc:
 // and a Resent-Message-ID: instead, in the Resent block, the original To:, Cc: and Message-ID:
-// kept (facts.message_id is then the copy's Resent-Message-ID); every other byte as it was. A large message's spooled body is shared by the copies, not copied.
-// Must not: know about servers or envelopes. Errors: none; the message was parsed when loaded.
+// kept (facts.message_id is then the copy's Resent-Message-ID); every other byte as it was. A large
+// message's spooled body is shared by the copies, not copied. Must not: know about servers or
+// envelopes. Errors: none; the message was parsed when loaded.
 #pragma once
 
 #include <string_view>

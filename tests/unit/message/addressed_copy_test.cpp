@@ -57,12 +57,11 @@ TEST(AddressedCopy, AResentMessageIsAddressedInItsResentBlock) {
       "From: a@example.org\nTo: orig@example.net\nCc: c@example.net\n"
       "Message-ID: <orig@example.org>\nSubject: news\n\nbody\n");
   const Message copy = addressed_copy(original, "bob@example.com", context("c1"));
-  EXPECT_EQ(copy.content,
-            "Date: " + std::string(date_of(original)) +
-                "\r\nResent-From: list@example.org\r\nResent-To: bob@example.com\r\n"
-                "Resent-Message-ID: <20261123221300.c1@host.example.org>\r\n"
-                "From: a@example.org\r\nTo: orig@example.net\r\nCc: c@example.net\r\n"
-                "Message-ID: <orig@example.org>\r\nSubject: news\r\n\r\nbody\r\n");
+  EXPECT_EQ(copy.content, "Date: " + std::string(date_of(original)) +
+                              "\r\nResent-From: list@example.org\r\nResent-To: bob@example.com\r\n"
+                              "Resent-Message-ID: <20261123221300.c1@host.example.org>\r\n"
+                              "From: a@example.org\r\nTo: orig@example.net\r\nCc: c@example.net\r\n"
+                              "Message-ID: <orig@example.org>\r\nSubject: news\r\n\r\nbody\r\n");
   EXPECT_EQ(copy.facts.header_end, copy.content.find("\r\n\r\n") + 2);
 }
 

@@ -70,7 +70,8 @@ TEST(QualifiedField, AFoldAtEveryWhiteSpaceQualifiesTheSame) {
 
 TEST(QualifyHeaderAddresses, OnlyAddressFieldsAndHeaderEndFollows) {
   Message message;
-  message.content = "From: root (Cron Daemon)\r\nX-Note: root\r\nResent-To: postmaster\r\n\r\nroot\r\n";
+  message.content =
+      "From: root (Cron Daemon)\r\nX-Note: root\r\nResent-To: postmaster\r\n\r\nroot\r\n";
   message.facts.header_end = message.content.find("\r\n\r\n") + 2;
   qualify_header_addresses(message, "client.test");
   EXPECT_EQ(message.content,
