@@ -4,15 +4,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
+#include <string_view>
 
 #include "mime_type.hpp"
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/address.hpp"
 #include "smtpsend/message/compose.hpp"
+#include "smtpsend/message/header_parser.hpp"
 #include "steps.hpp"
 
 namespace smtpsend::app {
@@ -101,7 +106,7 @@ std::optional<Stop> qualified(const std::string& text, const std::string& qualif
   if (!message::parse_envelope_address(text, qualify_domain, parsed, detail)) {
     return Stop{ExitCode::data_error, detail};
   }
-  out = parsed.text;
+  out = parsed.header_text();  // A-labels unless the local part needs SMTPUTF8 anyway
   return std::nullopt;
 }
 
@@ -115,9 +120,32 @@ std::optional<Stop> from_address(const cli::Request& request, const cli::HostIde
   return qualified(host.user, request.qualify_domain, out);
 }
 
+// RFC 5322 §3.6: these fields occur at most once. A second -H for one is a usage error (64)
+// rather than a silent choice between the two (docs/decisions.md "Composing and -t").
+std::optional<Stop> check_single_fields(const std::vector<std::string>& lines) {
+  static constexpr std::array<std::string_view, 11> kOnce{
+      "Date", "From",       "Sender",      "Reply-To",   "To",     "Cc",
+      "Bcc",  "Message-ID", "In-Reply-To", "References", "Subject"};
+  std::set<std::string_view> seen;
+  for (const std::string& line : lines) {
+    const std::string_view name = std::string_view(line).substr(0, line.find(':'));
+    const auto once = std::find_if(kOnce.begin(), kOnce.end(), [&](std::string_view known) {
+      return message::same_field_name(name, known);
+    });
+    if (once == kOnce.end()) continue;
+    if (!seen.insert(*once).second) {
+      return Stop{ExitCode::usage, "-H " + std::string(*once) +
+                                       ": given twice; RFC 5322 §3.6 allows one " +
+                                       std::string(*once) + ": field"};
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Stop> compose_input(const cli::Request& request, const cli::HostIdentity& host,
                                   message::ComposeInput& input) {
   const cli::Composition& compose = request.compose;
+  if (auto stop = check_single_fields(compose.headers)) return stop;
   if (auto stop = from_address(request, host, input.from_address)) return stop;
   input.from_name = request.from_name.value_or("");
   for (const std::string& recipient : request.recipients) {

@@ -20,7 +20,9 @@ void address_each_recipient(const std::string& fqdn, std::vector<message::Messag
     for (const message::EnvelopeAddress& recipient : item.recipients) {
       const message::CompletionContext context{fqdn, std::chrono::system_clock::now(),
                                                unique_text()};
-      copies.push_back(message::addressed_copy(*item.message, recipient.text, context));
+      // A-labels in the header: a U-label domain alone must not make the copy need SMTPUTF8,
+      // which the same recipient without --each does not (its envelope goes as A-labels).
+      copies.push_back(message::addressed_copy(*item.message, recipient.header_text(), context));
       addressed.push_back({&copies.back(), item.mail_from, {recipient}, item.dsn});
     }
   }

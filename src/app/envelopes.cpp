@@ -16,15 +16,20 @@ std::optional<Stop> parse_address(const std::string& text, const std::string& qu
 // Sender:, or $USER@qualify-domain.
 std::optional<Stop> envelope_sender(const cli::Request& request, const cli::HostIdentity& host,
                                     const message::Message& message, std::string& sender) {
+  message::EnvelopeAddress parsed;
   if (!request.from) {
-    sender = message::default_envelope_sender(message.facts, host.user, request.qualify_domain);
+    // Parsed too: an address from the header goes through the same checks (controls, IDNA)
+    // before anything is sent.
+    const std::string text =
+        message::default_envelope_sender(message.facts, host.user, request.qualify_domain);
+    if (auto stop = parse_address(text, request.qualify_domain, parsed)) return stop;
+    sender = parsed.text;
     return std::nullopt;
   }
   if (request.from->empty() || *request.from == "<>") {
     sender.clear();
     return std::nullopt;
   }
-  message::EnvelopeAddress parsed;
   if (auto stop = parse_address(*request.from, request.qualify_domain, parsed)) return stop;
   sender = parsed.text;
   return std::nullopt;

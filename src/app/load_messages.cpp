@@ -2,6 +2,7 @@
 #include <random>
 
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/report/failure_lines.hpp"
 #include "steps.hpp"
 
 namespace smtpsend::app {
@@ -48,14 +49,28 @@ bool load_one(const cli::Request& request, const std::string& path,
 
 }  // namespace
 
+// --dry-run's status is what resolution alone determines (SPEC.md): an empty or malformed
+// message is said in one line and planned as an empty message, so the plan is still shown.
+bool planned_anyway(const cli::Request& request, const std::string& path,
+                    const message::LoadError& error, std::ostream& err, message::Message& out) {
+  if (!request.dry_run || exit_code_for_load(error.error) != ExitCode::data_error) return false;
+  err << report::fatal_line(error.detail + " (--dry-run plans without it; sending would exit 65)")
+      << '\n';
+  out = message::Message{};
+  out.source = path == cli::kStdinPath ? "stdin" : path;
+  out.facts.has_header_section = false;
+  return true;
+}
+
 std::optional<Stop> load_messages(const cli::Request& request, const std::string& fqdn,
-                                  std::vector<message::Message>& messages) {
+                                  std::vector<message::Message>& messages, std::ostream& err) {
   messages.reserve(request.message_paths.size());
   for (const std::string& path : request.message_paths) {
     const message::CompletionContext context{fqdn, std::chrono::system_clock::now(), unique_text()};
     message::Message loaded;
     message::LoadError error;
-    if (!load_one(request, path, context, loaded, error)) {
+    if (!load_one(request, path, context, loaded, error) &&
+        !planned_anyway(request, path, error, err, loaded)) {
       return Stop{exit_code_for_load(error.error), error.detail};
     }
     messages.push_back(std::move(loaded));

@@ -27,8 +27,9 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   const cli::HostIdentity host{cli::message_id_domain(request, this_host), this_host.user,
                                this_host.qualified};
   std::vector<message::Message> messages;
-  if (auto early = request.compose.active() ? app::compose_message(request, host, messages)
-                                            : app::load_messages(request, host.fqdn, messages)) {
+  if (auto early = request.compose.active()
+                       ? app::compose_message(request, host, messages)
+                       : app::load_messages(request, host.fqdn, messages, err)) {
     return stop(*early, err);
   }
   if (auto early = app::apply_header_options(request, host, messages)) return stop(*early, err);

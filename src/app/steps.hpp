@@ -21,17 +21,19 @@ struct Stop {
   std::string sentence;
 };
 
-// Reads every -m message (66 unreadable, 65 malformed), completing Date and Message-ID.
+// Reads every -m message (66 unreadable, 65 malformed), completing Date and Message-ID. With
+// --dry-run an empty or malformed message is one line on `err` and planned as empty.
 std::optional<Stop> load_messages(const cli::Request& request, const std::string& fqdn,
-                                  std::vector<message::Message>& messages);
+                                  std::vector<message::Message>& messages, std::ostream& err);
 
 // Composing (SPEC.md "Composing"): builds the one message from the body (stdin or --body) and
 // the -a files (66 when one cannot be read), completed like a loaded message.
 std::optional<Stop> compose_message(const cli::Request& request, const cli::HostIdentity& host,
                                     std::vector<message::Message>& messages);
 
-// -t (recipients from the header, Bcc removed; 65 for a malformed recipient field) and -F
-// (From: added to a message without one), on every loaded or composed message.
+// Bare local names in the address fields qualified, -t (recipients from the header, Bcc
+// removed; 65 for a malformed recipient field) and From: added to a message without one (-F
+// its display name), on every loaded or composed message.
 std::optional<Stop> apply_header_options(const cli::Request& request, const cli::HostIdentity& host,
                                          std::vector<message::Message>& messages);
 

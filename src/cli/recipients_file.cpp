@@ -31,6 +31,10 @@ bool read_all(std::FILE* file, std::string& text, int& error_number) {
 
 std::vector<std::string> parse_recipients_text(std::string_view text) {
   std::vector<std::string> recipients;
+  // Editors on Windows start a UTF-8 file with a byte order mark (U+FEFF); it is not part of
+  // the first address (which would then be refused as holding an invisible character).
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
   while (!text.empty()) {
     const auto newline = text.find('\n');
     const std::string_view line = trimmed(text.substr(0, newline));

@@ -4,6 +4,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <exception>
 #include <map>
@@ -41,6 +44,23 @@ asio::awaitable<void> worker(detail::RunContext& context,
                              WorkQueue& queue, std::vector<detail::DestinationRun>& runs) {
   while (std::optional<std::size_t> index = queue.next()) {
     runs[*index] = co_await detail::run_destination(context, destinations[*index], resolve_only);
+  }
+}
+
+// The progress line is redrawn by the clock, not only when a destination finishes: the first
+// recipients of a slow run may settle only after minutes (report/progress_line.hpp).
+struct ProgressClock {
+  explicit ProgressClock(asio::io_context& io) : timer(io) {}
+  asio::steady_timer timer;
+  std::size_t workers_left = 0;
+};
+
+asio::awaitable<void> tick_progress(ProgressClock& clock, ProgressSink& sink) {
+  while (clock.workers_left > 0) {
+    clock.timer.expires_after(kProgressTick);
+    boost::system::error_code ignored;  // cancelled when the last worker ends
+    co_await clock.timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    if (clock.workers_left > 0) sink.tick();
   }
 }
 
@@ -145,10 +165,17 @@ std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinatio
   std::vector<detail::DestinationRun> runs(destinations.size());
   WorkQueue queue(destinations.size());
   const std::size_t workers = parallel_destinations(options, *resolver, destinations.size());
+  ProgressClock clock(io);
+  clock.workers_left = workers;
   for (std::size_t i = 0; i < workers; ++i) {
-    asio::co_spawn(
-        io, worker(context, destinations, resolve_only, queue, runs),
-        [](std::exception_ptr) {});  // run_destination already turned errors into results
+    // run_destination already turned errors into results.
+    asio::co_spawn(io, worker(context, destinations, resolve_only, queue, runs),
+                   [&clock](std::exception_ptr) {
+                     if (--clock.workers_left == 0) clock.timer.cancel();
+                   });
+  }
+  if (options.progress != nullptr && !resolve_only && workers > 0) {
+    asio::co_spawn(io, tick_progress(clock, *options.progress), [](std::exception_ptr) {});
   }
   try {
     io.run();

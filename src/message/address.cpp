@@ -5,7 +5,10 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
+
+#include "smtpsend/dns/mx_plan.hpp"
 
 namespace smtpsend::message {
 namespace {
@@ -16,6 +19,11 @@ constexpr std::size_t kMaxAddress = 254;
 constexpr std::size_t kMaxLabel = 63;  // RFC 1035 §2.3.4
 
 using Reason = std::optional<std::string>;  // empty when the part is fine
+
+bool has_non_ascii(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
 
 bool is_ascii_alnum(unsigned char u) {
   return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
@@ -64,12 +72,58 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-// The address as it may appear in an error: control bytes would break the one-line report.
+// The code point of the well-formed UTF-8 sequence at s[i], and its length.
+char32_t code_point_at(std::string_view s, std::size_t i, std::size_t& length) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  length = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+  if (i + length > s.size()) length = 1;
+  if (length == 1) return b0;
+  char32_t cp = b0 & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return cp;
+}
+
+// Characters no mailbox may hold: C0 and C1 controls, the line and paragraph separators
+// (U+2028/2029, which some programs take for line breaks), the byte order mark, and the
+// bidirectional controls (U+200E/F, U+202A-202E, U+2066-2069), which make an address display
+// as another one (Unicode TR #36 §2.2; RFC 8264 §9.13). RFC 6531 §3.3 allows UTF-8, not these.
+const char* forbidden_kind(char32_t cp) {
+  if (cp < 0x20 || cp == 0x7F) return "a control character";
+  if (cp >= 0x80 && cp <= 0x9F) return "a control character";
+  if (cp == 0x2028 || cp == 0x2029) return "a line or paragraph separator";
+  if (cp == 0xFEFF) return "a byte order mark";
+  if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+      (cp >= 0x2066 && cp <= 0x2069)) {
+    return "a bidirectional control";
+  }
+  return nullptr;
+}
+
+std::string code_point_name(char32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+  return buf;
+}
+
+// The address as it may appear in an error: every character forbidden_kind() names is written
+// as <U+XXXX>, so the report stays one line and shows what is hidden.
 std::string printable(std::string_view s) {
   std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  const bool utf8 = is_valid_utf8(s);
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t length = 1;
+    const char32_t cp = utf8 ? code_point_at(s, i, length) : static_cast<unsigned char>(s[i]);
+    if (!utf8 && cp >= 0x80) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "\\x%02X", static_cast<unsigned>(cp));
+      out += byte;
+    } else if (forbidden_kind(cp) != nullptr) {
+      out += "<" + code_point_name(cp) + ">";
+    } else {
+      out.append(s.substr(i, length));
+    }
+    i += length;
   }
   return out;
 }
@@ -159,6 +213,22 @@ Reason check_characters(std::string_view s) {
     if (u < 0x20 || u == 0x7f) return "contains a control character";
   }
   if (!is_valid_utf8(s)) return "invalid UTF-8";
+  for (std::size_t i = 0, length = 1; i < s.size(); i += length) {
+    const char32_t cp = code_point_at(s, i, length);
+    if (const char* kind = forbidden_kind(cp)) {
+      return "contains " + code_point_name(cp) + ", " + kind;
+    }
+  }
+  return std::nullopt;
+}
+
+// RFC 5891 §4: a U-label domain must convert to A-labels before anything is sent, so a name
+// IDNA2008 refuses stops the run up front instead of failing after other domains got the mail.
+Reason to_a_labels(std::string_view domain, std::string& ascii) {
+  if (domain.front() == '[') return std::nullopt;
+  if (!dns::to_ascii_domain(domain, ascii)) {
+    return "the domain is not a valid internationalised domain name (IDNA2008)";
+  }
   return std::nullopt;
 }
 
@@ -217,6 +287,7 @@ Reason parse(std::string_view input, std::string_view qualify_domain, EnvelopeAd
     return why;
   }
   if (local.size() + 1 + domain.size() > kMaxAddress) return "longer than 254 octets";
+  if (auto why = to_a_labels(domain, out.ascii_domain)) return why;
   out.local.assign(local);
   out.domain.assign(domain);
   out.domain_literal = domain.front() == '[';
@@ -226,13 +297,21 @@ Reason parse(std::string_view input, std::string_view qualify_domain, EnvelopeAd
 
 }  // namespace
 
+// An address built field by field rather than parsed has no ascii_domain: its domain is then
+// compared lower-cased (ASCII) as written.
 std::string EnvelopeAddress::domain_key() const {
+  if (domain_literal) return domain;
+  if (!ascii_domain.empty()) return ascii_domain;
   std::string key = domain;
-  if (domain_literal) return key;
   for (char& c : key) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return key;
+}
+
+std::string EnvelopeAddress::header_text() const {
+  if (domain_literal || ascii_domain.empty() || has_non_ascii(local)) return text;
+  return local + "@" + ascii_domain;
 }
 
 bool parse_envelope_address(std::string_view input, std::string_view qualify_domain,

@@ -124,6 +124,12 @@ class ListParser {
              std::vector<AddressListItem>* items = nullptr)
       : t_(tokens), out_(out), items_(items) {}
 
+  // Also records where each bare local part ends, as an offset into `body` (the tokens' text).
+  void record_bare_ends(std::string_view body, std::vector<std::size_t>& ends) {
+    body_ = body;
+    bare_ends_ = &ends;
+  }
+
   // address-list, with obs-addr-list's empty elements (§4.4).
   bool run(std::string& why) {
     while (i_ < t_.size()) {
@@ -244,7 +250,13 @@ class ListParser {
       why = "'" + address + " " + std::string(t_[i_].text) + "' is not an address";
       return false;
     }
-    if (!at('@')) return true;  // a bare local part: the caller qualifies it
+    if (!at('@')) {  // a bare local part: the caller qualifies it
+      if (bare_ends_ != nullptr) {
+        const std::string_view last = t_[i_ - 1].text;
+        bare_ends_->push_back(static_cast<std::size_t>(last.data() + last.size() - body_.data()));
+      }
+      return true;
+    }
     ++i_;
     address += '@';
     return domain(address, why);
@@ -276,6 +288,8 @@ class ListParser {
   const std::vector<Token>& t_;
   std::vector<Mailbox>& out_;
   std::vector<AddressListItem>* items_;  // also the elements, when asked for
+  std::string_view body_;
+  std::vector<std::size_t>* bare_ends_ = nullptr;  // also the bare local parts' ends
   std::size_t i_ = 0;
 };
 
@@ -298,6 +312,19 @@ bool parse_address_items(std::string_view field_body, std::vector<AddressListIte
   std::vector<AddressListItem> found;
   if (!ListParser(tokens, mailboxes, &found).run(why)) return false;
   out.insert(out.end(), found.begin(), found.end());
+  return true;
+}
+
+bool bare_local_part_ends(std::string_view field_body, std::vector<std::size_t>& ends,
+                          std::string& why) {
+  std::vector<Token> tokens;
+  if (!Tokenizer(field_body).run(tokens, why)) return false;
+  std::vector<Mailbox> mailboxes;
+  std::vector<std::size_t> found;
+  ListParser parser(tokens, mailboxes);
+  parser.record_bare_ends(field_body, found);
+  if (!parser.run(why)) return false;
+  ends.insert(ends.end(), found.begin(), found.end());
   return true;
 }
 

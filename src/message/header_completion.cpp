@@ -94,8 +94,8 @@ void add_missing_headers(std::string& canonical, HeaderFacts& facts, const Compl
   facts.header_end += added.size();
 }
 
-// RFC 5322 §3.6 requires From:. Postfix's cleanup adds one to every message lacking it; smtpsend
-// adds it only when -F names the sender, so a message sent as it is stays as it was written.
+// RFC 5322 §3.6 requires From:. Like Postfix's cleanup, msmtp and dma, smtpsend adds one to
+// every message lacking it, naming the envelope sender (app/header_options.cpp).
 void add_missing_from(std::string& canonical, HeaderFacts& facts, std::string_view address,
                       std::string_view display_name) {
   if (facts.has_from) return;

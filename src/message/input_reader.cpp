@@ -216,7 +216,14 @@ std::size_t body_start(std::string_view held) {
   const std::size_t lines = head_cut(held);
   HeaderParser parser;
   const HeaderParseStatus status = parser.feed(canonicalize_crlf(held.substr(0, lines)));
-  if (status == HeaderParseStatus::need_more) return std::string::npos;
+  if (status == HeaderParseStatus::need_more) {
+    // A header line already past 998 octets (RFC 5322 §2.1.1) and not ended: the held bytes
+    // keep it, so the scanner names that line rather than a section that "does not end".
+    const std::string_view open_line = held.substr(lines);
+    const bool too_long = lines > 0 && open_line.size() > kMaxHeaderLine + 2;
+    if (too_long) return held.ends_with('\r') ? held.size() - 1 : held.size();
+    return std::string::npos;
+  }
   if (status == HeaderParseStatus::error || !parser.has_header_section()) return lines;
   return raw_length_of(held, parser.body_offset());
 }

@@ -25,6 +25,14 @@ void ProgressLine::settled(std::size_t message_index, std::string_view address,
       ++failed_;
       break;
   }
+  draw_if_due();
+}
+
+void ProgressLine::tick() {
+  draw_if_due();
+}
+
+void ProgressLine::draw_if_due() {
   const auto now = clock_();
   if (now - start_ < kProgressDelay || (drawn_ && now - last_draw_ < kProgressRedraw)) return;
   last_draw_ = now;

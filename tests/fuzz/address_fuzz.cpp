@@ -33,7 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(!address.local.empty() && !address.domain.empty());
   check(address.text.find_first_of("\r\n") == std::string::npos);
   check(address.domain_literal == (address.domain.front() == '['));
-  check(address.domain_key().size() == address.domain.size());
+  // The key is the A-labels (ASCII); an ASCII domain keeps its length, only lower-cased.
+  check(address.domain_literal ? address.domain_key() == address.domain
+                               : address.domain_key() == address.ascii_domain);
+  for (char c : address.domain_key())
+    check(address.domain_literal || static_cast<unsigned char>(c) < 0x80);
 
   EnvelopeAddress again;
   std::string again_detail;

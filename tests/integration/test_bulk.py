@@ -105,3 +105,32 @@ def test_progress_line_on_a_terminal_and_never_otherwise(smtpsend, scripted, zon
     result = smtpsend.run("--each", *recipients[:8], stdin=MAILING)
     assert result.returncode == 0 and result.stderr == "", result
     assert result.seconds > 1.2, "slow enough that a terminal would have shown the line"
+
+
+def test_progress_line_appears_after_a_second_before_any_recipient_settles(smtpsend, scripted, zone):
+    """Issue 10: the clock draws the line; the one recipient settles only after about 2.5 s."""
+    import os
+    import pty
+    import subprocess
+    import time
+    scripted({"mx1.example.test": {"reply_delay": 0.5}})  # five replies before the first 250 after DATA
+    argv = [smtpsend.binary, *smtpsend.base_args(10), "-f", "news@client.test", "r@example.test"]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    proc.stdin.write(MAILING)
+    proc.stdin.close()
+    seen = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=10) == 0
+    assert b"\r\x1b[Ksmtpsend: 0 of 1 recipients: 0 delivered, 0 deferred, 0 failed" in seen, seen
+    assert seen.endswith(b"\r\x1b[K"), seen

@@ -38,4 +38,10 @@ struct AddressListItem {
 bool parse_address_items(std::string_view field_body, std::vector<AddressListItem>& out,
                          std::string& why);
 
+// Same grammar and errors as parse_address_list(); appends, in order, the offset in
+// `field_body` just past each bare local part ("root" in "root (Cron Daemon)"), where
+// qualifying it inserts "@domain" (header_addresses.hpp).
+bool bare_local_part_ends(std::string_view field_body, std::vector<std::size_t>& ends,
+                          std::string& why);
+
 }  // namespace smtpsend::message

@@ -30,10 +30,14 @@ class ProgressLine final : public ProgressSink {
 
   void settled(std::size_t message_index, std::string_view address,
                RecipientStatus status) override;
+  // Draws the line once the run has lasted kProgressDelay, even if nothing settled since (the
+  // runner calls it every kProgressTick, core/progress.hpp).
+  void tick() override;
   // Clears the line if it was drawn; call before printing anything else.
   void erase();
 
  private:
+  void draw_if_due();
   void draw();
 
   std::ostream& out_;

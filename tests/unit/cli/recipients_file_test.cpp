@@ -50,6 +50,22 @@ TEST(RecipientsText, CrLfLinesAndHashInsideAddress) {
             (std::vector<std::string>{"a#b@x.org", "root"}));
 }
 
+// Issue 10: a UTF-8 byte order mark at the start of the file is not part of the first address;
+// one anywhere else is left for the address parser to refuse.
+TEST(RecipientsText, AByteOrderMarkAtTheStartIsDropped) {
+  EXPECT_EQ(parse_recipients_text("\xEF\xBB\xBF"
+                                  "a@x.org\nb@y.org\n"),
+            (std::vector<std::string>{"a@x.org", "b@y.org"}));
+  EXPECT_EQ(parse_recipients_text("\xEF\xBB\xBF"
+                                  "# list\na@x.org\n"),
+            (std::vector<std::string>{"a@x.org"}));
+  EXPECT_EQ(parse_recipients_text("a@x.org\n\xEF\xBB\xBF"
+                                  "b@y.org\n"),
+            (std::vector<std::string>{"a@x.org",
+                                      "\xEF\xBB\xBF"
+                                      "b@y.org"}));
+}
+
 TEST(RecipientsText, EmptyTextHasNoRecipients) {
   EXPECT_TRUE(parse_recipients_text("").empty());
   EXPECT_TRUE(parse_recipients_text("\n# only a comment\n").empty());

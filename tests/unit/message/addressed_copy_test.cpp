@@ -48,6 +48,23 @@ TEST(AddressedCopy, ToNamesOnlyTheRecipientCcIsGoneAndTheIdIsNew) {
   EXPECT_EQ(rescanned.message_id, copy.facts.message_id);
 }
 
+// Issue 10: a resent message (-t read its Resent-To/Cc) keeps its original To:, Cc: and
+// Message-ID:; the copy's recipient and id go into the Resent block, where Resent-To: stood.
+TEST(AddressedCopy, AResentMessageIsAddressedInItsResentBlock) {
+  const Message original = loaded(
+      "Resent-From: list@example.org\nResent-To: x@example.net,\n y@example.net\n"
+      "Resent-Cc: z@example.net\nResent-Message-ID: <resent@example.org>\n"
+      "From: a@example.org\nTo: orig@example.net\nCc: c@example.net\n"
+      "Message-ID: <orig@example.org>\nSubject: news\n\nbody\n");
+  const Message copy = addressed_copy(original, "bob@example.com", context("c1"));
+  EXPECT_EQ(copy.content, "Date: " + std::string(date_of(original)) +
+                              "\r\nResent-From: list@example.org\r\nResent-To: bob@example.com\r\n"
+                              "Resent-Message-ID: <20261123221300.c1@host.example.org>\r\n"
+                              "From: a@example.org\r\nTo: orig@example.net\r\nCc: c@example.net\r\n"
+                              "Message-ID: <orig@example.org>\r\nSubject: news\r\n\r\nbody\r\n");
+  EXPECT_EQ(copy.facts.header_end, copy.content.find("\r\n\r\n") + 2);
+}
+
 TEST(AddressedCopy, TwoCopiesHaveDifferentIds) {
   const Message original = loaded("Subject: s\n\nb\n");
   const Message one = addressed_copy(original, "a@example.com", context("1"));

@@ -189,3 +189,24 @@ TEST(DotLineInput, AnEndlessStreamWithoutADotLineStopsAtTheLimit) {
 
 }  // namespace
 }  // namespace smtpsend::message
+
+namespace smtpsend::message {
+namespace {
+
+// Issue 10: a header line of 10 MB after the first line was reported as a header section that
+// does not end; it is a line over 998 octets, and the error says so.
+TEST(HeaderLineLimit, AHugeLineAfterTheFirstIsNamedAsTooLong) {
+  for (const std::size_t length : {kHeldWhole, std::size_t{10} * 1024 * 1024}) {
+    test::TempFile file("From: a@example.test\nSubject: " + std::string(length, 'x') +
+                        "\n\nbody\n");
+    Message msg;
+    LoadError error;
+    EXPECT_FALSE(load_message(file.path(), context(), msg, error));
+    EXPECT_NE(error.detail.find("header line 2 (Subject) is longer than 998 octets"),
+              std::string::npos)
+        << length << ": " << error.detail;
+  }
+}
+
+}  // namespace
+}  // namespace smtpsend::message

@@ -66,3 +66,22 @@ TEST(ProgressLine, RedrawsAtMostEveryHundredMilliseconds) {
 
 }  // namespace
 }  // namespace smtpsend::report
+
+namespace smtpsend::report {
+namespace {
+
+// Issue 10: the line appears after the first second even when no recipient has settled yet.
+TEST(ProgressLine, TheClockDrawsItAfterTheDelayWithoutASettledRecipient) {
+  FakeClock clock;
+  std::ostringstream out;
+  ProgressLine line(out, 3, clock.function());
+  clock.now += 500ms;
+  line.tick();
+  EXPECT_EQ(out.str(), "");
+  clock.now += 500ms;
+  line.tick();
+  EXPECT_EQ(out.str(), "\r\x1b[Ksmtpsend: 0 of 3 recipients: 0 delivered, 0 deferred, 0 failed");
+}
+
+}  // namespace
+}  // namespace smtpsend::report
