@@ -200,15 +200,15 @@ bool Session::Impl::writing_message_data() const noexcept {
 
 // While message data is written the transport reads too (Write::watch_replies), so bytes may
 // come between two writes or before a trailer is out: replies to commands pipelined before a
-// BDAT chunk, the reply to a final dot whose write just completed, or an early one. Whenever a
-// reply is awaited, it is welcome.
+// BDAT chunk, the reply to a final dot whose write just completed, or an early one. A reply is
+// welcome once the command it answers has been written (end of data's from the start).
 bool Session::Impl::replies_welcome() const noexcept {
   return !closing_ && !awaited_.empty() && awaited_.front().written;
 }
 
 // RFC 5321 §4.1.1.4: the reply to end of data is the server's verdict on the whole message, so
-// one that comes before the final dot (or the last BDAT octet, RFC 3030 §2) has been fully
-// written judged something else. A 2xx then proves nothing: the attempt ends without the dot and
+// one that comes before the final dot (or the last BDAT octet, RFC 3030 §2) is fully written
+// cannot be about the whole message. A 2xx then proves nothing: the attempt ends without the dot and
 // nobody is reported delivered. A 4xx or 5xx (a server refusing mid-body) is that reply's verdict.
 void Session::Impl::premature_end_of_data_reply(const Reply& reply) {
   const std::string said = std::to_string(reply.code);
