@@ -166,14 +166,19 @@ Reason check_address_literal(std::string_view literal) {
   if (literal.size() < 2 || literal.back() != ']') return "unterminated address literal";
   const std::string inner(literal.substr(1, literal.size() - 2));
   unsigned char buf[16];
+  // Neither "this network" (RFC 1122 §3.2.1.3) nor the unspecified address (RFC 4291 §2.5.2)
+  // names a host to deliver to; connect() would quietly reach this machine instead.
   if (inner.size() > 5 &&
       (inner.compare(0, 5, "IPv6:") == 0 || inner.compare(0, 5, "ipv6:") == 0)) {
-    if (::inet_pton(AF_INET6, inner.c_str() + 5, buf) == 1) return std::nullopt;
-    return "bad IPv6 address literal";
+    if (::inet_pton(AF_INET6, inner.c_str() + 5, buf) != 1) return "bad IPv6 address literal";
+    const bool unspecified = std::all_of(buf, buf + 16, [](unsigned char b) { return b == 0; });
+    if (unspecified) return "the unspecified address :: is not a destination";
+    return std::nullopt;
   }
   if (inner.find(':') != std::string::npos) return "unsupported address literal";
-  if (::inet_pton(AF_INET, inner.c_str(), buf) == 1) return std::nullopt;
-  return "bad IPv4 address literal";
+  if (::inet_pton(AF_INET, inner.c_str(), buf) != 1) return "bad IPv4 address literal";
+  if (buf[0] == 0) return "0.0.0.0/8 (this network) is not a destination";
+  return std::nullopt;
 }
 
 // RFC 5321 §4.1.2 Domain: sub-domains of letters, digits and inner hyphens; RFC 6531 §3.3

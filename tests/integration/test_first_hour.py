@@ -158,6 +158,18 @@ def test_a_bidi_override_in_a_recipient_is_65_before_anything_is_sent(smtpsend, 
     assert server.connections() == []
 
 
+def test_an_unspecified_address_literal_is_65_before_anything_is_sent(smtpsend, scripted):
+    """a@[0.0.0.0] used to connect to this host (Linux takes 0.0.0.0 for a local address)."""
+    server = scripted({HOST: {}})
+    for bad, why in [("a@[0.0.0.0]", "0.0.0.0/8 (this network) is not a destination"),
+                     ("a@[IPv6:::]", "the unspecified address :: is not a destination")]:
+        result = smtpsend.run("ok@example.test", bad, stdin=b"Subject: x\n\nhi\n")
+        assert result.returncode == 65, result
+        [line] = result.stderr_lines()
+        assert why in line, line
+    assert server.connections() == []
+
+
 def test_a_byte_order_mark_at_the_start_of_a_recipients_file_is_dropped(smtpsend, scripted, tmp_path):
     server = scripted({HOST: {}})
     listing = tmp_path / "list.txt"
