@@ -83,4 +83,4 @@ if [ ${#failures[@]} -ne 0 ]; then
   printf 'FAILED: %s\n' "${failures[@]}"
   exit 1
 fi
-echo "All tests passed (RelWithDebInfo, ASan+UBSan, fuzz ${fuzz_seconds} s per target)."
+echo "All tests passed (RelWithDebInfo, ASan+UBSan, fuzz ${fuzz_seconds} s per target, Release build)."
