@@ -75,30 +75,10 @@ def test_each_with_several_messages_and_a_duplicate_recipient(smtpsend, scripted
 
 def test_progress_line_on_a_terminal_and_never_otherwise(smtpsend, scripted, zone):
     """A slow server: the run lasts well over a second, so the line shows on a terminal."""
-    import os
-    import pty
-    import subprocess
-    import time
     scripted({"mx1.example.test": {"reply_delay": 0.05}})
     recipients = [f"r{i}@example.test" for i in range(12)]  # 0.2 s each
     argv = [smtpsend.binary, *smtpsend.base_args(10), "-f", "news@client.test", "--each", *recipients]
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=slave)
-    os.close(slave)
-    proc.stdin.write(MAILING)
-    proc.stdin.close()
-    seen = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(master)
-    assert proc.wait(timeout=10) == 0
+    seen = run_on_a_terminal(argv, MAILING)
     assert b"\r\x1b[Ksmtpsend: " in seen and b" of 12 recipients: " in seen, seen
     assert seen.endswith(b"\r\x1b[K"), "erased at the end: success leaves the terminal clean"
     # The same run with stderr a pipe (cron, scripts): success is silent.
@@ -109,16 +89,24 @@ def test_progress_line_on_a_terminal_and_never_otherwise(smtpsend, scripted, zon
 
 def test_progress_line_appears_after_a_second_before_any_recipient_settles(smtpsend, scripted, zone):
     """Issue 10: the clock draws the line; the one recipient settles only after about 2.5 s."""
+    scripted({"mx1.example.test": {"reply_delay": 0.5}})  # five replies before the first 250 after DATA
+    argv = [smtpsend.binary, *smtpsend.base_args(10), "-f", "news@client.test", "r@example.test"]
+    seen = run_on_a_terminal(argv, MAILING)
+    assert b"\r\x1b[Ksmtpsend: 0 of 1 recipients: 0 delivered, 0 deferred, 0 failed" in seen, seen
+    assert seen.endswith(b"\r\x1b[K"), seen
+
+
+def run_on_a_terminal(argv, stdin):
+    """Runs argv with stderr a pseudo-terminal (bounded: 60 s); returns what it wrote there.
+    The run must exit 0."""
     import os
     import pty
     import subprocess
     import time
-    scripted({"mx1.example.test": {"reply_delay": 0.5}})  # five replies before the first 250 after DATA
-    argv = [smtpsend.binary, *smtpsend.base_args(10), "-f", "news@client.test", "r@example.test"]
     master, slave = pty.openpty()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
-    proc.stdin.write(MAILING)
+    proc.stdin.write(stdin)
     proc.stdin.close()
     seen = b""
     deadline = time.monotonic() + 60
@@ -132,5 +120,4 @@ def test_progress_line_appears_after_a_second_before_any_recipient_settles(smtps
         seen += chunk
     os.close(master)
     assert proc.wait(timeout=10) == 0
-    assert b"\r\x1b[Ksmtpsend: 0 of 1 recipients: 0 delivered, 0 deferred, 0 failed" in seen, seen
-    assert seen.endswith(b"\r\x1b[K"), seen
+    return seen

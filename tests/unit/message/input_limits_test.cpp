@@ -10,12 +10,14 @@
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/content.hpp"
 #include "smtpsend/message/message.hpp"
+#include "support/message_wire.hpp"
 #include "support/piped_input.hpp"
 
 namespace smtpsend::message {
 namespace {
 
 using test::PipedStdin;
+using test::wire_bytes;
 using test::TempFile;
 
 CompletionContext context() {
@@ -29,18 +31,6 @@ std::string message_of(std::size_t size) {
   raw.resize(size - 1);
   raw += '\n';
   return raw;
-}
-
-std::string wire_bytes(const Message& message) {
-  ContentReader reader(message.wire_content());
-  std::string out;
-  for (;;) {
-    std::string_view slice;
-    std::string error;
-    EXPECT_TRUE(reader.next(64 * 1024, slice, error)) << error;
-    if (slice.empty()) return out;
-    out.append(slice);
-  }
 }
 
 std::string canonical(const std::string& raw) {

@@ -9,12 +9,14 @@
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/content.hpp"
 #include "smtpsend/message/message.hpp"
+#include "support/message_wire.hpp"
 #include "support/piped_input.hpp"
 
 namespace smtpsend::message {
 namespace {
 
 using test::PipedStdin;
+using test::wire_bytes;
 using test::TempFile;
 
 CompletionContext context() {
@@ -27,18 +29,6 @@ std::string large_message(std::size_t body_bytes, char filler = 'b') {
   const std::string line = std::string(75, filler) + "\n";
   for (std::size_t i = 0; raw.size() < body_bytes; ++i) raw += i % 1000 == 0 ? ".dot\n" : line;
   return raw;
-}
-
-std::string wire_bytes(const Message& message) {
-  ContentReader reader(message.wire_content());
-  std::string out;
-  for (;;) {
-    std::string_view slice;
-    std::string error;
-    EXPECT_TRUE(reader.next(64 * 1024, slice, error)) << error;
-    if (slice.empty()) return out;
-    out.append(slice);
-  }
 }
 
 Message loaded_whole(const std::string& raw) {
