@@ -231,7 +231,9 @@ Reason check_characters(std::string_view s) {
 // IDNA2008 refuses stops the run up front instead of failing after other domains got the mail.
 Reason to_a_labels(std::string_view domain, std::string& ascii) {
   if (domain.front() == '[') return std::nullopt;
-  if (!dns::to_ascii_domain(domain, ascii)) {
+  // UTS #46 maps some code points (U+00AD soft hyphen) to nothing, so the converted form is
+  // checked again: "a.\u00ad.example" would otherwise become the empty label of "a..example".
+  if (!dns::to_ascii_domain(domain, ascii) || check_hostname(ascii)) {
     return "the domain is not a valid internationalised domain name (IDNA2008)";
   }
   return std::nullopt;

@@ -217,5 +217,19 @@ TEST(EnvelopeAddress, DomainKeyIsLowerCasedALabels) {
   EXPECT_EQ(out.domain_key(), "[IPv6:2001:DB8::1]");
 }
 
+// Found by address_fuzz: UTS #46 maps U+00AD (soft hyphen) to nothing, so "n@\u00ad" converted
+// to an empty A-label domain and was accepted with no domain to send to. A domain whose
+// A-label form is not a valid host name is refused like any other bad domain.
+TEST(EnvelopeAddress, DomainThatMapsToNothingIsRefused) {
+  EnvelopeAddress out;
+  std::string detail;
+  EXPECT_FALSE(parse_envelope_address("n@\xc2\xad", "", out, detail));
+  EXPECT_EQ(detail, "bad address 'n@\xc2\xad': the domain is not a valid internationalised "
+                    "domain name (IDNA2008)");
+  EXPECT_FALSE(parse_envelope_address("n@a.\xc2\xad.example", "", out, detail));
+  EXPECT_TRUE(parse_envelope_address("n@a\xc2\xad" "b.example", "", out, detail));
+  EXPECT_EQ(out.domain_key(), "ab.example");
+}
+
 }  // namespace
 }  // namespace smtpsend::message
