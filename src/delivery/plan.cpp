@@ -40,6 +40,12 @@ smtp::Transaction& transaction_for(Destination& destination, std::size_t message
     if (const message::Message* message = outgoing.message) {
       transaction.content = message->wire_content();
       transaction.eight_bit = message->eight_bit;
+      if (message->sends_seven_bit_form_everywhere()) {
+        // Its 7-bit form is what every server gets (a long body line re-encoded), so no
+        // server needs 8BITMIME for it.
+        transaction.content = message->seven_bit_content();
+        transaction.eight_bit = false;
+      }
       transaction.seven_bit_content = message->seven_bit_content();
       transaction.seven_bit_error = message->seven_bit.error;
       transaction.needs_smtputf8 |= header_needs_smtputf8(*message);

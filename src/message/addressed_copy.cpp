@@ -51,6 +51,7 @@ Message addressed_copy(const Message& original, std::string_view recipient,
   copy.source = original.source;
   copy.spooled = original.spooled;
   copy.spooled_eight_bit = original.spooled_eight_bit;
+  copy.spooled_long_line = original.spooled_long_line;
   copy.rest = original.rest;
   copy.facts = original.facts;
   copy.facts.message_id = new_message_id(ctx);

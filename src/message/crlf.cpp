@@ -1,6 +1,7 @@
 // Canonical line endings (RFC 5321 §2.3.8): only CRLF may end a line on the wire. Bare CR and
 // bare LF are rewritten rather than passed on, so "\n.\n" or "\r\n.\r" cannot be read as end of
 // data by a server that is lenient about line endings (SMTP smuggling).
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -136,6 +137,15 @@ bool has_eight_bit(std::string_view bytes) noexcept {
   }
   for (; left > 0; ++p, --left) {
     if (static_cast<unsigned char>(*p) >= 0x80) return true;
+  }
+  return false;
+}
+
+bool has_overlong_line(std::string_view canonical) noexcept {
+  for (std::size_t start = 0; start < canonical.size();) {
+    const std::size_t end = std::min(canonical.find("\r\n", start), canonical.size());
+    if (end - start > kMaxLineOctets) return true;
+    start = end + 2;
   }
   return false;
 }

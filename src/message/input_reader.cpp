@@ -175,19 +175,35 @@ int read_up_to(InputStream& in, std::string& out, std::size_t limit) {
   return 0;
 }
 
-// The canonical size and the 8-bit fact of a tail, from its raw bytes in order.
+// The canonical size, the 8-bit fact and the long-line fact of a tail, from its raw bytes in
+// order. A raw line break is CR, LF or CRLF (each becomes one CRLF), so a raw line over
+// kMaxLineOctets is one in canonical form too.
 class TailFacts {
  public:
   void add(std::string_view raw) {
     size_.add(raw);
     eight_bit_ = eight_bit_ || has_eight_bit(raw);
+    if (!long_line_) count_lines(raw);
   }
   std::uint64_t finish() const { return size_.finish(); }
   bool eight_bit() const noexcept { return eight_bit_; }
+  bool long_line() const noexcept { return long_line_; }
 
  private:
+  void count_lines(std::string_view raw) {
+    for (std::size_t at = 0; at < raw.size() && !long_line_;) {
+      const std::size_t brk = std::min(raw.find_first_of("\r\n", at), raw.size());
+      line_octets_ += brk - at;
+      long_line_ = line_octets_ > kMaxLineOctets;
+      if (brk < raw.size()) line_octets_ = 0;
+      at = brk + 1;
+    }
+  }
+
   CanonicalSize size_;
   bool eight_bit_ = false;
+  bool long_line_ = false;
+  std::uint64_t line_octets_ = 0;
 };
 
 // The held bytes end at a line break, so the tail starts a line (or, for a first kHeldWhole
@@ -244,6 +260,7 @@ bool tail_in_file(Descriptor& fd, std::uint64_t offset, std::uint64_t raw_size,
     at += static_cast<std::uint64_t>(got);
   }
   out.tail_eight_bit = facts.eight_bit();
+  out.tail_long_line = facts.long_line();
   out.tail =
       std::make_shared<const SpooledBody>(fd.release(), offset, raw_size, facts.finish(), name);
   return true;
@@ -332,6 +349,7 @@ bool tail_in_spool(InputStream& input, std::string_view first, std::uint64_t hel
     chunk = std::string_view(buffer).substr(0, static_cast<std::size_t>(got));
   }
   out.tail_eight_bit = facts.eight_bit();
+  out.tail_long_line = facts.long_line();
   out.tail =
       std::make_shared<const SpooledBody>(spool.release(), 0, raw_size, facts.finish(), name);
   return true;

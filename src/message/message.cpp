@@ -70,6 +70,7 @@ bool prepare_large_message(RawMessage&& raw, std::string source, const Completio
   add_missing_headers(out.content, out.facts, ctx);
   out.spooled = std::move(raw.tail);
   out.spooled_eight_bit = raw.tail_eight_bit;
+  out.spooled_long_line = raw.tail_long_line;
   out.eight_bit = raw.tail_eight_bit || has_eight_bit(out.content);
   return true;
 }
@@ -106,7 +107,10 @@ void prepare_seven_bit_form(Message& message) {
   message.eight_bit = message.spooled_eight_bit || has_eight_bit(message.content);
   message.seven_bit = {};
   message.seven_bit_stream.reset();
-  if (!message.eight_bit) return;
+  // A composed message's `rest` is base64 in short lines: only `content` and `spooled` can
+  // hold a line over the limit.
+  const bool long_line = message.spooled_long_line || has_overlong_line(message.content);
+  if (!message.eight_bit && !long_line) return;
   if (!message.spooled && !message.rest) {
     message.seven_bit = seven_bit_downgrade(message.content);
     return;
@@ -114,6 +118,7 @@ void prepare_seven_bit_form(Message& message) {
   StreamedSevenBitForm form =
       streamed_seven_bit_form({message.content, message.spooled, message.rest});
   message.seven_bit.error = std::move(form.error);
+  message.seven_bit.encoded_long_lines = form.encoded_long_lines;
   message.seven_bit_stream = std::move(form.content);
 }
 

@@ -37,13 +37,69 @@ std::string_view trim_crlf(std::string_view line) {
   return line.ends_with(kCrlf) ? line.substr(0, line.size() - 2) : line;
 }
 
+bool is_encoded(const std::vector<Field>& fields) {
+  const std::string encoding = detail::transfer_encoding_of(fields);
+  return encoding == "base64" || encoding == "quoted-printable";
+}
+
+// RFC 2046 §5.1.1: a multipart body cut at its delimiter lines. Each segment is handed on with
+// whether it is a body part (not the preamble or the epilogue) and the delimiter line after it
+// (empty for the last). The CRLF before a delimiter belongs to the delimiter; keeping it with
+// the segment before keeps every part ending in CRLF and the delimiter lines untouched.
+template <typename OnSegment>
+bool for_each_segment(std::string_view body, std::string_view dash_boundary, OnSegment on_segment) {
+  std::size_t segment = 0;
+  bool in_part = false;
+  bool closed = false;
+  for (std::size_t at = 0; at < body.size() && !closed;) {
+    std::size_t end = body.find(kCrlf, at);
+    end = end == std::string_view::npos ? body.size() : end + 2;
+    const Delimiter kind =
+        detail::delimiter_kind(trim_crlf(body.substr(at, end - at)), dash_boundary);
+    if (kind != Delimiter::none) {
+      if (!on_segment(body.substr(segment, at - segment), in_part, body.substr(at, end - at))) {
+        return false;
+      }
+      segment = end;
+      in_part = kind == Delimiter::part;
+      closed = kind == Delimiter::close;
+    }
+    at = end;
+  }
+  return on_segment(body.substr(segment), in_part, std::string_view{});
+}
+
+// Whether a 7-bit entity still needs converting: a leaf body line over kMaxLineOctets that
+// quoted-printable can carry, in it or in any part nested in it. Structures the conversion
+// would refuse for 8-bit bytes are left as they are instead: a long line is no reason to refuse.
+bool has_long_leaf_line(std::string_view text, std::size_t depth) {
+  if (depth > kMaxMimeDepth || !has_overlong_line(text)) return false;
+  const Entity e = split_entity(text);
+  if (e.header.size() > kMaxHeaderSection) return false;
+  const std::vector<Field> fields = detail::fields_of(e.header);
+  const ContentType ct = detail::content_type_of(fields);
+  if (ct.type == "multipart") {
+    if (ct.boundary.empty()) return false;
+    bool found = false;
+    for_each_segment(e.body, "--" + ct.boundary,
+                     [&](std::string_view segment, bool part, std::string_view) {
+                       found = part && has_long_leaf_line(segment, depth + 1);
+                       return !found;
+                     });
+    return found;
+  }
+  if (ct.type == "message") return ct.subtype == "rfc822" && has_long_leaf_line(e.body, depth + 1);
+  return !is_encoded(fields) && has_overlong_line(e.body);
+}
+
 class Downgrader {
  public:
   std::string out;
   std::string error;
+  bool encoded_long_lines = false;
 
   bool entity(std::string_view text, bool top, std::size_t depth) {
-    if (!has_eight_bit(text)) {
+    if (!has_eight_bit(text) && !has_long_leaf_line(text, depth)) {
       out += text;
       return true;
     }
@@ -66,10 +122,8 @@ class Downgrader {
 
   bool leaf(const std::vector<Field>& fields, const ContentType& ct, std::string_view body,
             bool top) {
-    const std::string encoding = detail::transfer_encoding_of(fields);
-    if (encoding == "base64" || encoding == "quoted-printable") {
-      return fail(detail::encoded_leaf_error(encoding));
-    }
+    if (is_encoded(fields)) return fail(detail::encoded_leaf_error(detail::transfer_encoding_of(fields)));
+    encoded_long_lines = encoded_long_lines || has_overlong_line(body);
     detail::write_leaf_header(fields, ct, top, is_valid_utf8(body), out);
     out += quoted_printable(body);
     return true;
@@ -84,31 +138,16 @@ class Downgrader {
     return entity(body, true, depth + 1);
   }
 
-  // RFC 2046 §5.1.1: the CRLF before a delimiter belongs to the delimiter; keeping it with the
-  // part before keeps every part ending in CRLF and the delimiter lines untouched.
   bool multipart(const std::vector<Field>& fields, const ContentType& ct, std::string_view body,
                  std::size_t depth) {
     if (ct.boundary.empty()) return fail(detail::no_boundary_error());
     detail::write_composite_header(fields, out);
-    const std::string dash_boundary = "--" + ct.boundary;
-    std::size_t segment = 0;
-    bool in_part = false;
-    bool closed = false;
-    for (std::size_t at = 0; at < body.size() && !closed;) {
-      std::size_t end = body.find(kCrlf, at);
-      end = end == std::string_view::npos ? body.size() : end + 2;
-      const Delimiter kind =
-          detail::delimiter_kind(trim_crlf(body.substr(at, end - at)), dash_boundary);
-      if (kind != Delimiter::none) {
-        if (!segment_out(body.substr(segment, at - segment), in_part, depth)) return false;
-        out += body.substr(at, end - at);
-        segment = end;
-        in_part = kind == Delimiter::part;
-        closed = kind == Delimiter::close;
-      }
-      at = end;
-    }
-    return segment_out(body.substr(segment), in_part, depth);
+    return for_each_segment(body, "--" + ct.boundary,
+                            [&](std::string_view segment, bool part, std::string_view delimiter) {
+                              if (!segment_out(segment, part, depth)) return false;
+                              out += delimiter;
+                              return true;
+                            });
   }
 
   // A body part is an entity; the preamble and the epilogue are left as they are, so they
@@ -125,8 +164,8 @@ class Downgrader {
 
 SevenBitForm seven_bit_downgrade(std::string_view canonical) {
   Downgrader downgrader;
-  if (!downgrader.entity(canonical, true, 0)) return {{}, std::move(downgrader.error)};
-  return {std::move(downgrader.out), {}};
+  if (!downgrader.entity(canonical, true, 0)) return {{}, std::move(downgrader.error), false};
+  return {std::move(downgrader.out), {}, downgrader.encoded_long_lines};
 }
 
 }  // namespace smtpsend::message

@@ -156,6 +156,7 @@ struct SevenBitStream::Walker {
   std::size_t next_ordinal = 0;
   std::string line;      // the start of a line not yet handed on (never more than a delimiter)
   bool in_line = false;  // a piece of the current line was handed on already
+  std::uint64_t line_octets = 0;  // of the current line so far, its CRLF not counted
   std::string* out = nullptr;
 
   bool surveying() const noexcept { return plan == nullptr; }
@@ -296,6 +297,7 @@ struct SevenBitStream::Walker {
     if (frame.kind == Kind::header) return header_piece(frame, bytes, starts && ends);
     if (surveying()) {
       if (frame.check_utf8) frame.utf8.add(bytes);
+      if (frame.kind == Kind::leaf) count_line(target, bytes, starts, ends);
       return;
     }
     if (frame.kind != Kind::leaf || !frame.converting) {
@@ -305,6 +307,16 @@ struct SevenBitStream::Walker {
     const bool crlf = ends && bytes.ends_with(kCrlf);
     frame.qp.feed(crlf ? bytes.substr(0, bytes.size() - 2) : bytes, *out);
     if (ends) frame.qp.end_line(*out);
+  }
+
+  // Survey: a leaf body line over kMaxLineOctets (RFC 5321 §4.5.3.1.6) converts the leaf, as
+  // an 8-bit byte would, unless it is declared encoded (then it stays as it is, unrefused).
+  void count_line(std::size_t target, std::string_view bytes, bool starts, bool ends) {
+    if (starts) line_octets = 0;
+    line_octets += bytes.size() - (ends && bytes.ends_with(kCrlf) ? kCrlf.size() : 0);
+    if (line_octets <= kMaxLineOctets || !frames[target].refusal.empty()) return;
+    survey.long_lines = true;
+    mark(target, false);
   }
 
   void header_piece(Frame& frame, std::string_view bytes, bool whole_line) {
@@ -470,6 +482,7 @@ StreamedSevenBitForm streamed_seven_bit_form(OwnedContent message) {
     form.error = std::move(plan.error);
     return form;
   }
+  form.encoded_long_lines = plan.long_lines;
   form.content = std::make_shared<const SevenBitSource>(std::move(message), std::move(plan));
   return form;
 }

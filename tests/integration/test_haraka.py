@@ -102,7 +102,6 @@ def decoded_body(raw):
     return email.message_from_bytes(raw, policy=email.policy.default).get_payload(decode=True).replace(b"\r\n", b"\n")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 10 item 7: long lines are sent raw")
 def test_body_lines_over_998_octets_arrive_intact(haraka, client, tmp_path):
     """Body lines of 2,000 and 5,000 octets in a message sent as it is.
 

@@ -171,6 +171,40 @@ def test_an_eight_bit_message_to_a_server_without_8bitmime_is_converted_while_se
     assert binascii.a2b_qp(body) == message.partition(b"\n\n")[2]
 
 
+def test_long_body_lines_of_a_spooled_message_go_quoted_printable_to_every_server(smtpsend, sink, zone, tmp_path):
+    """Issue 10 item 7 (RFC 5321 section 4.5.3.1.6): a 7-bit message piped in, large enough to
+    be spooled, with lines of 1,500 and 3,000 octets, to a server that offers 8BITMIME: the
+    lines are re-encoded while sent (the long-line fact found while spooling), not sent raw."""
+    piped = tmp_path / "piped.eml"
+    head = b"From: Alice <alice@client.test>\nTo: user@example.test\nSubject: long lines\n\n"
+    block = b"short line\n" + b"w" * 1500 + b"\n" + b"s " * 1500 + b"\n"
+    body = block * (4 * 1024 * 1024 // len(block) + 1)
+    piped.write_bytes(head + body)
+    server = sink("mx1.example.test")
+    code, _ = measured_send(smtpsend, ["user@example.test"], stdin_path=piped)
+    assert code == 0
+    envelope, content = server.messages(expected=1, timeout=60)[0]
+    assert "BODY=" not in envelope["X-Mail-Args"], envelope
+    header, _, sent_body = content.partition(b"\n\n")
+    assert b"\nContent-Transfer-Encoding: quoted-printable" in b"\n" + header, header
+    assert max(len(line) for line in sent_body.split(b"\n")) <= 76
+    assert binascii.a2b_qp(sent_body) == body
+
+
+def test_an_eight_bit_message_with_a_long_line_needs_no_8bitmime(smtpsend, sink, zone, tmp_path):
+    """Its 7-bit form goes to every server, so even one offering 8BITMIME gets no BODY=8BITMIME."""
+    small = tmp_path / "small.eml"
+    body = "caf\u00e9\n".encode("utf-8") + b"x" * 2000 + b"\n"
+    small.write_bytes(b"From: Alice <alice@client.test>\nSubject: long\n\n" + body)
+    server = sink("mx1.example.test")
+    code, _ = measured_send(smtpsend, ["-m", str(small), "user@example.test"])
+    assert code == 0
+    envelope, content = server.messages(expected=1, timeout=60)[0]
+    assert "BODY=" not in envelope["X-Mail-Args"], envelope
+    assert max(content) < 0x80
+    assert binascii.a2b_qp(content.partition(b"\n\n")[2]) == body
+
+
 def test_a_composed_message_s_attachment_is_encoded_from_its_file_while_sent(smtpsend, sink, zone, tmp_path):
     attachment = tmp_path / "data.bin"
     data = bytes(range(256)) * (MESSAGE_MB * 1024 * 1024 // 256)

@@ -29,6 +29,9 @@ namespace smtpsend::message {
 inline constexpr std::size_t kMaxHeaderSection = 1024 * 1024;
 // RFC 5322 §2.1.1: a header line must not exceed 998 octets (plus CRLF).
 inline constexpr std::size_t kMaxHeaderLine = 998;
+// RFC 5321 §4.5.3.1.6: the same limit for every line of the text SMTP carries; a server may cut,
+// wrap or refuse a longer one, so a body line over it is sent quoted-printable (issue 10).
+inline constexpr std::size_t kMaxLineOctets = 998;
 // A message up to this size is held whole. Of a larger one only the header section is held
 // (all of it, up to kMaxHeaderSection), or, for input that is all body, its first bytes up to a
 // line break within this size.
@@ -71,10 +74,13 @@ struct Message {
   // sent (compose.hpp); never 8-bit. Never set with `spooled`.
   std::shared_ptr<const ContentSource> rest;
   bool spooled_eight_bit = false;  // `spooled` has a byte >= 0x80 (found while it was read)
+  bool spooled_long_line = false;  // `spooled` may have a line over kMaxLineOctets
   HeaderFacts facts;
   bool eight_bit = false;  // any byte >= 0x80
-  // eight_bit only: the 7-bit form for servers without 8BITMIME, or why there is none
-  // (seven_bit_downgrade.hpp); made once the content is final (prepare_seven_bit_form). Of a
+  // eight_bit or a line over kMaxLineOctets only: the 7-bit form for servers without 8BITMIME,
+  // or why there is none (seven_bit_downgrade.hpp); when it re-encodes a long body line
+  // (seven_bit.encoded_long_lines), the form sent to every server. Made once the content is
+  // final (prepare_seven_bit_form). Of a
   // message held whole, made in memory (`seven_bit.content`); of a large one, made while it
   // is sent (`seven_bit_stream`, seven_bit_stream.hpp), so it is never held whole either.
   SevenBitForm seven_bit;
@@ -88,6 +94,8 @@ struct Message {
   ContentView seven_bit_content() const noexcept {
     return seven_bit_stream ? ContentView({}, seven_bit_stream.get()) : seven_bit.content;
   }
+  // What every server gets: the 7-bit form when it re-encodes a line no server must be sent.
+  bool sends_seven_bit_form_everywhere() const noexcept { return seven_bit.encoded_long_lines; }
   std::uint64_t size() const noexcept { return wire_content().size(); }
 };
 
@@ -114,6 +122,7 @@ struct RawMessage {
   std::string head;
   std::shared_ptr<const SpooledBody> tail;
   bool tail_eight_bit = false;
+  bool tail_long_line = false;  // a raw line of the tail is over kMaxLineOctets
 };
 // Errors: Errc::input_unreadable (66); Errc::input_too_large; Errc::spool_full when the spool's
 // file system would keep less than its reserve free, or has no room at all (ENOSPC, EDQUOT); a
@@ -125,6 +134,8 @@ bool read_message_input(const std::string& path, RawMessage& out, LoadError& err
 std::string canonicalize_crlf(std::string_view raw);
 
 bool has_eight_bit(std::string_view bytes) noexcept;
+// A line of canonical CRLF text longer than kMaxLineOctets, its CRLF not counted.
+bool has_overlong_line(std::string_view canonical) noexcept;
 
 // Scans the header section of canonical content. Input whose first line is not a header field
 // is all body (has_header_section = false); input starting with an empty line has an empty

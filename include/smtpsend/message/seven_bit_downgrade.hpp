@@ -21,10 +21,15 @@ inline constexpr std::size_t kMaxMimeDepth = 32;
 struct SevenBitForm {
   std::string content;  // the 7-bit message, canonical CRLF; empty when `error` is set
   std::string error;    // empty on success; else one sentence starting "5.6.3 "
+  // A leaf body with a line over kMaxLineOctets (RFC 5321 §4.5.3.1.6) was re-encoded: this form
+  // is then what every server gets, 8BITMIME or not (issue 10).
+  bool encoded_long_lines = false;
 };
 
-// `canonical`: a whole message, canonical CRLF. A message without bytes >= 0x80 comes back as
-// it is. A converted top-level leaf gets "MIME-Version: 1.0" when missing and, without a
+// `canonical`: a whole message, canonical CRLF. Converted: every entity with 8-bit bytes, and
+// every leaf whose body has a line over 998 octets and is not declared base64 or
+// quoted-printable (such a line elsewhere stays as it is: a preamble is not to be changed, an
+// encoded body not encoded twice). A message with neither comes back as it is. A converted top-level leaf gets "MIME-Version: 1.0" when missing and, without a
 // Content-Type, "Content-Type: text/plain; charset=utf-8" (charset=unknown-8bit, RFC 1428, when
 // the body is not valid UTF-8).
 SevenBitForm seven_bit_downgrade(std::string_view canonical);

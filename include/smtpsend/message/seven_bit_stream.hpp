@@ -8,7 +8,8 @@
 // (and, for a leaf that gets a charset, whether its body is UTF-8), or why the message cannot be
 // converted; the encoder then writes the 7-bit form from that plan. The survey holds one bit
 // or two per entity, the encoder at most one header section and one line's start.
-// Limits (both forms): a line over 998 octets is never a delimiter; a MIME part with 8-bit
+// Converted (both forms): every entity with 8-bit bytes, and every leaf with a body line over
+// 998 octets (see seven_bit_downgrade()). Limits: a line over 998 octets is never a delimiter; a MIME part with 8-bit
 // bytes whose header section is over kMaxHeaderSection bytes is refused.
 #pragma once
 
@@ -26,6 +27,7 @@ struct SevenBitPlan {
   std::string error;            // "5.6.3 ..." when the message cannot be converted
   std::vector<bool> eight_bit;  // per entity, in document order (parts nested in any entity)
   std::vector<bool> body_utf8;  // per entity: its body is valid UTF-8 (leaves needing a charset)
+  bool long_lines = false;      // SevenBitForm::encoded_long_lines
 };
 
 // Survey (default) or encoder (given the survey's plan without an error). Input: one canonical
@@ -61,7 +63,8 @@ struct OwnedContent {
 
 struct StreamedSevenBitForm {
   std::shared_ptr<const ContentSource> content;  // null when `error` is set
-  std::string error;                             // "5.6.3 ..." or why the message could not be read
+  std::string error;  // "5.6.3 ..." or why the message could not be read
+  bool encoded_long_lines = false;  // SevenBitForm::encoded_long_lines
 };
 
 // Reads `message` once now (the survey); the source it returns reads it again for its size (a

@@ -62,6 +62,59 @@ TEST(SevenBitDowngrade, SevenBitMessageIsUnchanged) {
   EXPECT_EQ(form.content, message);
 }
 
+// Issue 10 item 7: RFC 5321 §4.5.3.1.6 limits a line to 998 octets; a server may cut or wrap
+// a longer one (Haraka inserts CRLF SP), so such a body goes quoted-printable for every server.
+TEST(SevenBitDowngrade, SevenBitBodyLineOver998OctetsIsEncoded) {
+  const std::string body = "short\r\n" + std::string(2000, 'w') + "\r\n" + std::string(998, 'k') +
+                           "\r\n" + std::string(5000, ' ') + "end\r\n";
+  const SevenBitForm form = seven_bit_downgrade(std::string(kHeader) + "\r\n" + body);
+  ASSERT_TRUE(form.error.empty()) << form.error;
+  EXPECT_TRUE(form.encoded_long_lines);
+  expect_seven_bit_lines(form.content);
+  EXPECT_EQ(header_of(form.content),
+            std::string(kHeader) +
+                "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                "Content-Transfer-Encoding: quoted-printable\r\n");
+  EXPECT_EQ(decode_qp(body_of(form.content)), body);
+}
+
+TEST(SevenBitDowngrade, LinesOf998OctetsAreNotEncoded) {
+  const std::string message =
+      std::string(kHeader) + "\r\n" + std::string(998, 'k') + "\r\n" + std::string(998, 'z');
+  const SevenBitForm form = seven_bit_downgrade(message);
+  EXPECT_TRUE(form.error.empty());
+  EXPECT_FALSE(form.encoded_long_lines);
+  EXPECT_EQ(form.content, message);
+}
+
+// Only a leaf's body can be re-encoded: a long line in a part already declared base64, or in a
+// preamble, stays as it is (and is no reason to refuse the message).
+TEST(SevenBitDowngrade, OnlyTheLeafWithALongLineIsEncoded) {
+  const std::string long_line = std::string(1500, 'L') + "\r\n";
+  const std::string base64_part =
+      "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+      long_line;
+  const std::string short_part = "Content-Type: text/plain\r\n\r\nshort\r\n";
+  const std::string long_part = "Content-Type: text/plain\r\n\r\n" + long_line;
+  const std::string head =
+      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n";
+  const std::string message = head + long_line + "--b\r\n" + base64_part + "--b\r\n" +
+                              short_part + "--b\r\n" + long_part + "--b--\r\n";
+  const SevenBitForm form = seven_bit_downgrade(message);
+  ASSERT_TRUE(form.error.empty()) << form.error;
+  EXPECT_TRUE(form.encoded_long_lines);
+  EXPECT_EQ(form.content, head + long_line + "--b\r\n" + base64_part + "--b\r\n" + short_part +
+                              "--b\r\nContent-Type: text/plain\r\n"
+                              "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
+                              body_of(seven_bit_downgrade(long_part).content) + "--b--\r\n");
+
+  const SevenBitForm untouched = seven_bit_downgrade(head + long_line + "--b\r\n" + base64_part +
+                                                     "--b--\r\n");
+  EXPECT_TRUE(untouched.error.empty());
+  EXPECT_FALSE(untouched.encoded_long_lines);
+  EXPECT_EQ(untouched.content, head + long_line + "--b\r\n" + base64_part + "--b--\r\n");
+}
+
 TEST(SevenBitDowngrade, PlainMessageBecomesQuotedPrintableAndRoundTrips) {
   const std::string body = "na\xc3\xafve caf\xc3\xa9\r\n.starts with a dot\r\nFrom the start\r\n" +
                            std::string(200, 'x') + "\xc3\xa9\r\ntrailing space \r\n= sign\r\n";
