@@ -52,50 +52,6 @@ bool wanted(std::string_view address, dns::AddressFamily family) {
   return true;
 }
 
-// What a failed lookup says in a sentence; a lookup that never reached a server says why
-// (dns::MxAnswer::failure), so that a local failure is not blamed on the server.
-std::string status_phrase(dns::LookupStatus status, const std::string& failure) {
-  if (!failure.empty()) return failure;
-  switch (status) {
-    case dns::LookupStatus::servfail:
-      return "SERVFAIL";
-    case dns::LookupStatus::refused:
-      return "REFUSED";
-    case dns::LookupStatus::timeout:
-      return "timed out";
-    case dns::LookupStatus::nxdomain:
-      return "NXDOMAIN";
-    case dns::LookupStatus::nodata:
-      return "no records";
-    case dns::LookupStatus::ok:
-      return "ok";
-    case dns::LookupStatus::unreachable:
-      return "no DNS server could be reached";
-    case dns::LookupStatus::local_error:
-      return "the query could not be sent";
-    case dns::LookupStatus::error:
-      break;
-  }
-  return "resolver error";
-}
-
-Errc dns_errc(dns::LookupStatus status) {
-  switch (status) {
-    case dns::LookupStatus::servfail:
-      return Errc::dns_servfail;
-    case dns::LookupStatus::refused:
-      return Errc::dns_refused;
-    case dns::LookupStatus::timeout:
-      return Errc::dns_timeout;
-    case dns::LookupStatus::nxdomain:
-      return Errc::dns_nxdomain;
-    case dns::LookupStatus::nodata:
-      return Errc::dns_nodata;
-    default:
-      return Errc::dns_error;
-  }
-}
-
 std::string_view family_name(dns::AddressFamily family) {
   return family == dns::AddressFamily::ipv6 ? "IPv6 (-6)" : "IPv4 (-4)";
 }
@@ -209,9 +165,10 @@ struct DestinationFsm::State {
                     domain() + " does not exist (NXDOMAIN)"});
         return;
       case dns::PlanKind::temporary:
-        finish_all({RecipientStatus::deferred, FailureCause::temporary, dns_errc(plan.status),
-                    "DNS lookup of " + domain() + " failed: " +
-                        status_phrase(plan.status, plan.failure)});
+        finish_all({RecipientStatus::deferred, FailureCause::temporary,
+                    dns::lookup_error(plan.status),
+                    "DNS lookup of " + domain() +
+                        " failed: " + dns::lookup_failure_phrase(plan.status, plan.failure)});
         return;
       case dns::PlanKind::mx:
       case dns::PlanKind::implicit:
@@ -547,8 +504,9 @@ struct DestinationFsm::State {
     for (const SkippedHost& s : skipped) {
       if (s.reason == SkipReason::lookup_failed) {
         const std::string subject = plan.kind == dns::PlanKind::implicit ? domain() : s.name;
-        return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + subject + " failed: " + status_phrase(s.status, s.failure)};
+        return {RecipientStatus::deferred, FailureCause::temporary, dns::lookup_error(s.status),
+                "DNS lookup of " + subject +
+                    " failed: " + dns::lookup_failure_phrase(s.status, s.failure)};
       }
     }
     if (plan.kind == dns::PlanKind::implicit && !any_skipped(SkipReason::wrong_family)) {
@@ -570,8 +528,9 @@ struct DestinationFsm::State {
     const std::string where = "relay host " + domain();
     for (const SkippedHost& s : skipped) {
       if (s.reason == SkipReason::lookup_failed) {
-        return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + where + " failed: " + status_phrase(s.status, s.failure)};
+        return {RecipientStatus::deferred, FailureCause::temporary, dns::lookup_error(s.status),
+                "DNS lookup of " + where +
+                    " failed: " + dns::lookup_failure_phrase(s.status, s.failure)};
       }
       if (s.reason == SkipReason::wrong_family) {
         return {RecipientStatus::failed, FailureCause::permanent, Errc::no_mx_nor_address,

@@ -21,7 +21,7 @@ constexpr std::uint32_t except(std::initializer_list<Stage> stages) {
   return kEveryStage & ~at(stages);
 }
 
-constexpr bool kFinal = true;     // the destination tries no other host for them
+constexpr bool kFinal = true;      // the destination tries no other host for them
 constexpr bool kNextHost = false;  // the destination may try its next host for them
 
 constexpr Fate goes_on() {
@@ -47,8 +47,8 @@ constexpr Fate settles(Scope scope, RecipientStatus status, FailureCause cause, 
 
 // RFC 1047: the final dot may have reached the server; nobody else may be offered the message.
 constexpr Fate may_have_been_delivered(FailureCause cause, std::string_view sentence) {
-  return Fate{Scope::transaction, RecipientStatus::deferred, cause, kFinal, true, sentence,
-              Errc::ok};
+  return Fate{
+      Scope::transaction, RecipientStatus::deferred, cause, kFinal, true, sentence, Errc::ok};
 }
 
 constexpr std::uint8_t k2xx = 1 << 2, k3xx = 1 << 3, k4xx = 1 << 4, k5xx = 1 << 5;
@@ -71,8 +71,7 @@ constexpr std::array kReplyRows{
     // the data is still being written ends the attempt. A 2xx (or 3xx) cannot be about the whole
     // message: a violation. A refusal is that reply's verdict; a 4xx leaves the next host free.
     // Even a 421 is read this way: it answers the message first.
-    ReplyRow{at({Stage::data_block}), k2xx | k3xx, 0, TlsRule::any,
-             host_trouble(Cause::protocol)},
+    ReplyRow{at({Stage::data_block}), k2xx | k3xx, 0, TlsRule::any, host_trouble(Cause::protocol)},
     ReplyRow{at({Stage::data_block}), k4xx, 0, TlsRule::any,
              settles(Scope::transaction, Status::deferred, Cause::temporary, kNextHost)},
     ReplyRow{at({Stage::data_block}), k5xx, 0, TlsRule::any,
@@ -99,14 +98,15 @@ constexpr std::array kReplyRows{
     // defers), a 5xx the policy not met (77, no other host: that would hide it behind a 75).
     ReplyRow{at({Stage::starttls}), k4xx | k5xx, 0, TlsRule::optional, goes_on()},
     ReplyRow{at({Stage::starttls}), k4xx, 0, TlsRule::mandatory, host_trouble()},
-    ReplyRow{at({Stage::starttls}), k5xx, 0, TlsRule::mandatory,
-             destination_refuses(Cause::policy, "{where} refused STARTTLS and --tls {tls} is in force",
-                                 Errc::tls_unavailable)},
+    ReplyRow{
+        at({Stage::starttls}), k5xx, 0, TlsRule::mandatory,
+        destination_refuses(Cause::policy, "{where} refused STARTTLS and --tls {tls} is in force",
+                            Errc::tls_unavailable)},
     // RFC 4954 §4: 454 is temporary, 535 the credentials refused (77).
     ReplyRow{at({Stage::auth}), k4xx, 0, TlsRule::any, host_trouble()},
-    ReplyRow{at({Stage::auth}), k5xx, 0, TlsRule::any,
-             destination_refuses(Cause::policy, "{where} refused the credentials",
-                                 Errc::auth_failed)},
+    ReplyRow{
+        at({Stage::auth}), k5xx, 0, TlsRule::any,
+        destination_refuses(Cause::policy, "{where} refused the credentials", Errc::auth_failed)},
     // A server that cannot reset cannot be trusted with another transaction: the session state
     // is unknown, whatever the class.
     ReplyRow{at({Stage::rset}), k4xx | k5xx, 0, TlsRule::any, host_trouble()},
@@ -134,8 +134,8 @@ constexpr std::array kReplyRows{
              settles(Scope::transaction, Status::failed, Cause::permanent, kFinal)},
     // No reply is read while connecting, during the handshake or after QUIT; were one judged,
     // it would be this host's trouble.
-    ReplyRow{at({Stage::connect, Stage::tls_handshake, Stage::quit}), k4xx | k5xx, 0,
-             TlsRule::any, host_trouble()},
+    ReplyRow{at({Stage::connect, Stage::tls_handshake, Stage::quit}), k4xx | k5xx, 0, TlsRule::any,
+             host_trouble()},
 };
 
 struct FailureRow {
@@ -165,9 +165,9 @@ constexpr std::array kFailureRows{
                may_have_been_delivered(Cause::temporary,
                                        "connection lost after end of data ({where})"
                                        "; the message may have been delivered")},
-    FailureRow{Failure::protocol_after_final_dot, TlsRule::any,
-               may_have_been_delivered(Cause::protocol,
-                                       "{detail}; the message may have been delivered")},
+    FailureRow{
+        Failure::protocol_after_final_dot, TlsRule::any,
+        may_have_been_delivered(Cause::protocol, "{detail}; the message may have been delivered")},
     // SPEC.md "TLS": required/verify fail (77) if TLS cannot be set up, before MAIL FROM.
     FailureRow{Failure::tls_unavailable, TlsRule::any,
                destination_refuses(Cause::policy,
@@ -216,10 +216,10 @@ constexpr std::array kFailureRows{
                settles(Scope::transaction, Status::failed, Cause::message, kNextHost,
                        "the message has 8-bit content and {where} does not offer 8BITMIME",
                        Errc::eight_bit_unsupported)},
-    FailureRow{Failure::seven_bit_unconvertible, TlsRule::any,
-               settles(Scope::transaction, Status::failed, Cause::message, kNextHost,
-                       "{detail}, as {where} does not offer 8BITMIME",
-                       Errc::eight_bit_unsupported)},
+    FailureRow{
+        Failure::seven_bit_unconvertible, TlsRule::any,
+        settles(Scope::transaction, Status::failed, Cause::message, kNextHost,
+                "{detail}, as {where} does not offer 8BITMIME", Errc::eight_bit_unsupported)},
     // RFC 5321 §4.5.3.1.10: if nobody was accepted, the server's limit is not the number of
     // recipients, and retrying here would loop.
     FailureRow{Failure::recipients_over_limit, TlsRule::any,
@@ -286,7 +286,8 @@ constexpr bool reply_table_complete() {
   }
   return true;
 }
-static_assert(reply_table_complete(), "kReplyRows must judge every stage, class and TLS policy once");
+static_assert(reply_table_complete(),
+              "kReplyRows must judge every stage, class and TLS policy once");
 
 constexpr bool failure_table_complete() {
   for (int f = 0; f <= static_cast<int>(Failure::refused_before_end); ++f) {
@@ -300,7 +301,8 @@ constexpr bool failure_table_complete() {
   }
   return true;
 }
-static_assert(failure_table_complete(), "kFailureRows must judge every failure and TLS policy once");
+static_assert(failure_table_complete(),
+              "kFailureRows must judge every failure and TLS policy once");
 
 // What the scopes promise the session and the destination.
 constexpr bool consistent(const Fate& fate) {

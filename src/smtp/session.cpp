@@ -204,9 +204,9 @@ bool Session::Impl::replies_welcome() const noexcept {
 
 // RFC 5321 §4.1.1.4: the reply to end of data is the server's verdict on the whole message, so
 // one that comes before the final dot (or the last BDAT octet, RFC 3030 §2) is fully written
-// cannot be about the whole message. A 2xx then proves nothing: the attempt ends without the dot and
-// nobody is reported delivered. A 4xx or 5xx (a server refusing mid-body) is that reply's verdict
-// (failure_policy.cpp judges it at Stage::data_block; the report still says "after end of data").
+// cannot be about the whole message. A 2xx then proves nothing: the attempt ends without the dot
+// and nobody is reported delivered. A 4xx or 5xx (a server refusing mid-body) is that reply's
+// verdict: failure_policy.cpp judges it at Stage::data_block, the report says "after end of data".
 void Session::Impl::premature_end_of_data_reply(const Reply& reply) {
   const std::string said = std::to_string(reply.code);
   const Fate fate = classify(Stage::data_block, reply, config_.tls);

@@ -60,8 +60,8 @@ void Session::Impl::start_auth() {
   sasl_ = make_sasl_client(*mechanism, auth.credentials, *auth.crypto);
   const SaslStep initial = sasl_->start();
   if (initial.error) {
-    fail_auth(Errc::auth_failed, "AUTH " + std::string(to_string(*mechanism)) + " with " +
-                                     where() + " could not start: " + initial.error.message());
+    fail_auth(Errc::auth_failed, "AUTH " + std::string(to_string(*mechanism)) + " with " + where() +
+                                     " could not start: " + initial.error.message());
     return;
   }
   AuthCommand command = auth_command(*mechanism, initial, *auth.crypto);

@@ -47,9 +47,9 @@ Settlement Session::Impl::settlement(const Fate& fate, Diagnostics diag, Stage s
   diag.error = fate.error != Errc::ok ? make_error_code(fate.error) : ec;
   const std::string peer = where();
   const std::string error = ec ? ec.message() : std::string();
-  diag.detail = fill_sentence(fate.sentence, {peer, stage_info(stage).sentence,
-                                              config_.timeouts.for_stage(stage), error,
-                                              to_string(config_.tls), detail});
+  diag.detail = fill_sentence(
+      fate.sentence, {peer, stage_info(stage).sentence, config_.timeouts.for_stage(stage), error,
+                      to_string(config_.tls), detail});
   return Settlement{fate, std::move(diag)};
 }
 
@@ -68,8 +68,7 @@ void Session::Impl::settle(std::size_t slot, Settlement verdict) {
   }
 }
 
-void Session::Impl::settle_all(const std::vector<std::size_t>& slots,
-                               const Settlement& verdict) {
+void Session::Impl::settle_all(const std::vector<std::size_t>& slots, const Settlement& verdict) {
   for (const std::size_t slot : slots) settle(slot, verdict);
 }
 
@@ -94,8 +93,8 @@ void Session::Impl::on_failure(Failure failure, std::error_code ec) {
     return;
   }
   if (final_dot_outstanding()) {
-    const Failure after_dot =
-        failure == Failure::timeout ? Failure::timeout_after_final_dot : Failure::lost_after_final_dot;
+    const Failure after_dot = failure == Failure::timeout ? Failure::timeout_after_final_dot
+                                                          : Failure::lost_after_final_dot;
     settle_all(tx_->accepted, judge(Stage::end_of_data, after_dot, ec));
   }
   if (writing && failure == Failure::timeout) failure = Failure::write_timeout;

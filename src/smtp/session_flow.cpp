@@ -251,7 +251,7 @@ void Session::Impl::after_last_rcpt_reply() {
       // Nobody accepted: the limit is not the count. QUIT already rode with a pipelined BDAT:
       // no further transaction on this connection.
       const Failure unsplittable = tx.accepted.empty() ? Failure::recipients_over_limit
-                                                        : Failure::recipients_over_limit_after_quit;
+                                                       : Failure::recipients_over_limit_after_quit;
       for (const OverQuota& held : tx.over_quota) {
         Settlement verdict = judge(Stage::rcpt, unsplittable);
         verdict.diag.reply = held.reply;

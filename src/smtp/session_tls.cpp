@@ -44,8 +44,8 @@ void Session::Impl::on_tls_failed(std::error_code ec) {
   if (!start_tls_due_ || closing_) return;
   start_tls_due_ = false;
   last_stage_ = Stage::tls_handshake;
-  const Failure failure = config_.implicit_tls ? Failure::implicit_tls_handshake
-                                               : Failure::tls_handshake;
+  const Failure failure =
+      config_.implicit_tls ? Failure::implicit_tls_handshake : Failure::tls_handshake;
   const Settlement verdict = judge(Stage::tls_handshake, failure, ec);
   if (verdict.fate.scope == Scope::host) tls_failure_ = verdict.diag.detail;
   settle_unsettled(verdict);

@@ -36,8 +36,10 @@ struct ReplyCase {
 // Scope none / held: nothing is settled, so only the scope is compared.
 const std::vector<ReplyCase> kReplyCases = {
     // A reply to end of data while data is still written (SPEC.md "Protocol duties").
-    {Stage::data_block, 250, kOpportunistic, Scope::host, Status::deferred, Cause::protocol, kNextHost},
-    {Stage::data_block, 354, kOpportunistic, Scope::host, Status::deferred, Cause::protocol, kNextHost},
+    {Stage::data_block, 250, kOpportunistic, Scope::host, Status::deferred, Cause::protocol,
+     kNextHost},
+    {Stage::data_block, 354, kOpportunistic, Scope::host, Status::deferred, Cause::protocol,
+     kNextHost},
     {Stage::data_block, 451, kOpportunistic, Scope::transaction, Status::deferred, Cause::temporary,
      kNextHost},
     {Stage::data_block, 552, kOpportunistic, Scope::transaction, Status::failed, Cause::permanent,
@@ -47,18 +49,21 @@ const std::vector<ReplyCase> kReplyCases = {
     // Positive and intermediate replies: the flow goes on; only end of data delivers.
     {Stage::rcpt, 250, kOpportunistic, Scope::none, Status::deferred, Cause::temporary, kFinal},
     {Stage::data, 354, kOpportunistic, Scope::none, Status::deferred, Cause::temporary, kFinal},
-    {Stage::end_of_data, 354, kOpportunistic, Scope::none, Status::deferred, Cause::temporary, kFinal},
+    {Stage::end_of_data, 354, kOpportunistic, Scope::none, Status::deferred, Cause::temporary,
+     kFinal},
     {Stage::end_of_data, 250, kOpportunistic, Scope::transaction, Status::delivered, Cause::none,
      kFinal},
     // Greeting: 4xx this host, 5xx the destination.
-    {Stage::greeting, 450, kOpportunistic, Scope::host, Status::deferred, Cause::temporary, kNextHost},
+    {Stage::greeting, 450, kOpportunistic, Scope::host, Status::deferred, Cause::temporary,
+     kNextHost},
     {Stage::greeting, 554, kOpportunistic, Scope::destination, Status::failed, Cause::permanent,
      kFinal},
     // EHLO: 4xx this host; 5xx sends HELO.
     {Stage::ehlo, 450, kOpportunistic, Scope::host, Status::deferred, Cause::temporary, kNextHost},
     {Stage::ehlo, 502, kOpportunistic, Scope::none, Status::deferred, Cause::temporary, kFinal},
     {Stage::helo, 450, kOpportunistic, Scope::host, Status::deferred, Cause::temporary, kNextHost},
-    {Stage::helo, 550, kOpportunistic, Scope::destination, Status::failed, Cause::permanent, kFinal},
+    {Stage::helo, 550, kOpportunistic, Scope::destination, Status::failed, Cause::permanent,
+     kFinal},
     // STARTTLS refused under opportunistic: mail continues in clear.
     {Stage::starttls, 454, kOpportunistic, Scope::none, Status::deferred, Cause::temporary, kFinal},
     {Stage::starttls, 502, kOpportunistic, Scope::none, Status::deferred, Cause::temporary, kFinal},
@@ -75,16 +80,19 @@ const std::vector<ReplyCase> kReplyCases = {
     {Stage::rset, 550, kOpportunistic, Scope::host, Status::deferred, Cause::temporary, kNextHost},
     // MAIL: 4xx this host; 5xx this message.
     {Stage::mail, 451, kOpportunistic, Scope::host, Status::deferred, Cause::temporary, kNextHost},
-    {Stage::mail, 550, kOpportunistic, Scope::transaction, Status::failed, Cause::permanent, kFinal},
+    {Stage::mail, 550, kOpportunistic, Scope::transaction, Status::failed, Cause::permanent,
+     kFinal},
     // RCPT: 452 waits for a further transaction; other replies settle the recipient.
     {Stage::rcpt, 452, kOpportunistic, Scope::held, Status::deferred, Cause::temporary, kFinal},
-    {Stage::rcpt, 450, kOpportunistic, Scope::recipient, Status::deferred, Cause::temporary, kFinal},
+    {Stage::rcpt, 450, kOpportunistic, Scope::recipient, Status::deferred, Cause::temporary,
+     kFinal},
     {Stage::rcpt, 550, kOpportunistic, Scope::recipient, Status::failed, Cause::rcpt_rejected,
      kFinal},
     // DATA refused: this message; a 4xx leaves the next host free.
     {Stage::data, 451, kOpportunistic, Scope::transaction, Status::deferred, Cause::temporary,
      kNextHost},
-    {Stage::data, 554, kOpportunistic, Scope::transaction, Status::failed, Cause::permanent, kFinal},
+    {Stage::data, 554, kOpportunistic, Scope::transaction, Status::failed, Cause::permanent,
+     kFinal},
     // After end of data: final either way.
     {Stage::end_of_data, 451, kOpportunistic, Scope::transaction, Status::deferred,
      Cause::temporary, kFinal},
@@ -92,7 +100,8 @@ const std::vector<ReplyCase> kReplyCases = {
      kFinal},
     // Stages that read no reply.
     {Stage::quit, 451, kOpportunistic, Scope::host, Status::deferred, Cause::temporary, kNextHost},
-    {Stage::connect, 554, kOpportunistic, Scope::host, Status::deferred, Cause::temporary, kNextHost},
+    {Stage::connect, 554, kOpportunistic, Scope::host, Status::deferred, Cause::temporary,
+     kNextHost},
 };
 
 struct FailureCase {
@@ -237,8 +246,8 @@ TEST(FailurePolicy, EveryRuleHasATestRow) {
   for (const ReplyRule& rule : reply_rules()) {
     bool found = false;
     for (const ReplyCase& c : kReplyCases) found = found || exercises(rule, c);
-    EXPECT_TRUE(found) << "no test row for the rule " << rule.fate << " (class "
-                       << rule.reply_class << ", code " << rule.code << ")";
+    EXPECT_TRUE(found) << "no test row for the rule " << rule.fate << " (class " << rule.reply_class
+                       << ", code " << rule.code << ")";
   }
   EXPECT_EQ(failure_rules().size(), kFailureCases.size());
   for (const FailureRule& rule : failure_rules()) {
@@ -299,15 +308,19 @@ TEST(FailurePolicy, ScopesKeepTheirPromisesEverywhere) {
 }
 
 TEST(FailureSentence, FillsEveryPlaceholder) {
-  const SentenceFacts facts{"mx.example.net[192.0.2.1]", "while sending RCPT TO", seconds{300},
-                            "Connection reset by peer", "required", "detail"};
+  const SentenceFacts facts{"mx.example.net[192.0.2.1]",
+                            "while sending RCPT TO",
+                            seconds{300},
+                            "Connection reset by peer",
+                            "required",
+                            "detail"};
   EXPECT_EQ(fill_sentence(classify(Stage::rcpt, Failure::timeout, kOpportunistic).sentence, facts),
             "no reply within 300 s while sending RCPT TO (mx.example.net[192.0.2.1])");
   EXPECT_EQ(fill_sentence(classify(Stage::rcpt, Failure::io_error, kOpportunistic).sentence, facts),
             "Connection reset by peer while sending RCPT TO (mx.example.net[192.0.2.1])");
-  EXPECT_EQ(fill_sentence(classify(Stage::starttls, Failure::tls_unavailable, kRequired).sentence,
-                          facts),
-            "mx.example.net[192.0.2.1] does not offer STARTTLS and --tls required is in force");
+  EXPECT_EQ(
+      fill_sentence(classify(Stage::starttls, Failure::tls_unavailable, kRequired).sentence, facts),
+      "mx.example.net[192.0.2.1] does not offer STARTTLS and --tls required is in force");
   EXPECT_EQ(fill_sentence("{detail}; {unknown} {where", facts), "detail; {unknown} {where");
   EXPECT_EQ(fill_sentence("", facts), "");
 }
