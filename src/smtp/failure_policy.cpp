@@ -169,7 +169,9 @@ constexpr std::array kFailureRows{
         Failure::protocol_after_final_dot, TlsRule::any,
         may_have_been_delivered(Cause::protocol, "{detail}; the message may have been delivered")},
     // SPEC.md "TLS": required/verify fail (77) if TLS cannot be set up, before MAIL FROM.
-    FailureRow{Failure::tls_unavailable, TlsRule::any,
+    // RFC 7435: without STARTTLS on offer the opportunistic policy sends in clear.
+    FailureRow{Failure::tls_unavailable, TlsRule::optional, goes_on()},
+    FailureRow{Failure::tls_unavailable, TlsRule::mandatory,
                destination_refuses(Cause::policy,
                                    "{where} does not offer STARTTLS and --tls {tls} is in force",
                                    Errc::tls_unavailable)},

@@ -168,17 +168,18 @@ void Session::Impl::on_helo(const Reply& reply) {
   quit_and_close();
 }
 
-// EHLO (or HELO) is done: STARTTLS comes first when the policy asks for it (RFC 3207 §4), and
-// a mandatory policy refuses a server without it before MAIL FROM is ever sent; then AUTH
-// (RFC 4954 §4: after the EHLO that follows STARTTLS).
+// EHLO (or HELO) is done: STARTTLS comes first when the policy asks for it (RFC 3207 §4); a
+// server without it is judged before MAIL FROM is ever sent (a mandatory policy refuses it);
+// then AUTH (RFC 4954 §4: after the EHLO that follows STARTTLS).
 void Session::Impl::after_greeting_exchange() {
   if (wants_starttls()) {
     if (caps_.starttls) {
       send_command("STARTTLS", Stage::starttls, Expectation{Awaited::starttls});
       return;
     }
-    if (tls_mandatory(config_.tls)) {
-      settle_unsettled(judge(Stage::starttls, Failure::tls_unavailable));
+    const Settlement verdict = judge(Stage::starttls, Failure::tls_unavailable);
+    if (verdict.fate.scope != Scope::none) {
+      settle_unsettled(verdict);
       quit_and_close();
       return;
     }

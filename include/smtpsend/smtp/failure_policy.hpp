@@ -48,7 +48,7 @@ enum class Failure {
   lost_after_final_dot,  // eof or an I/O error
   protocol_after_final_dot,
   // TLS (RFC 3207, RFC 8314).
-  tls_unavailable,         // no STARTTLS offered, under a mandatory policy
+  tls_unavailable,         // no STARTTLS offered
   tls_handshake,           // the handshake after STARTTLS failed
   implicit_tls_handshake,  // the handshake on a TLS port failed
   // AUTH (RFC 4954) failed without a reply to quote: no TLS, no common mechanism, a broken

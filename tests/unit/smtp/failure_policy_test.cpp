@@ -139,6 +139,8 @@ const std::vector<FailureCase> kFailureCases = {
      "connection lost after end of data ({where}); the message may have been delivered"},
     {Failure::protocol_after_final_dot, kOpportunistic, Scope::transaction, Status::deferred,
      Cause::protocol, kFinal, kDup, "{detail}; the message may have been delivered"},
+    {Failure::tls_unavailable, kOpportunistic, Scope::none, Status::deferred, Cause::temporary,
+     kFinal, kNoDup, ""},
     {Failure::tls_unavailable, kRequired, Scope::destination, Status::failed, Cause::policy, kFinal,
      kNoDup, "{where} does not offer STARTTLS and --tls {tls} is in force", Errc::tls_unavailable},
     {Failure::tls_handshake, kOpportunistic, Scope::host, Status::deferred, Cause::temporary,
