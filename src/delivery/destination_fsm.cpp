@@ -1,6 +1,8 @@
-// The failover policy of one destination (DESIGN.md rule 7: failure policy in one file, as
-// Postfix keeps it in smtp_trouble.c). Everything that decides "try the next address", "this
-// recipient is settled" or "say this sentence" is here; the runner only performs actions.
+// The failover policy of one destination (DESIGN.md rule 7, as Postfix keeps it in
+// smtp_trouble.c): what decides "try the next address", "this recipient is settled" is here; the
+// verdicts a destination that delivered nothing gives, and their sentences, are
+// destination_failures.cpp; what a reply means on one connection is smtp/failure_policy.cpp. The
+// runner only performs actions.
 #include "smtpsend/delivery/destination_fsm.hpp"
 
 #include <optional>
@@ -8,22 +10,18 @@
 #include <string_view>
 #include <utility>
 
+#include "destination_failures.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::delivery {
 namespace {
 
+using detail::ConnectFailure;
+using detail::SkippedHost;
+using detail::SkipReason;
+using detail::Verdict;
+
 enum class Phase { resolve_mx, resolve_addrs, connect, run_session, finished };
-
-// Why a host contributed no address to try.
-enum class SkipReason { no_such_host, wrong_family, lookup_failed };
-
-struct SkippedHost {
-  std::string name;
-  SkipReason reason = SkipReason::no_such_host;
-  dns::LookupStatus status = dns::LookupStatus::ok;
-  std::string failure;  // dns::AddressAnswer::failure
-};
 
 // One recipient of the destination, tracked across every host tried.
 struct Slot {
@@ -33,8 +31,6 @@ struct Slot {
   std::optional<RecipientResult> settled;       // final: never sent again
   std::optional<RecipientResult> last_attempt;  // the latest non-final outcome
 };
-
-enum class ConnectFailure { refused, timed_out, other };
 
 bool is_ipv6(std::string_view address) {
   return address.find(':') != std::string_view::npos;
@@ -51,66 +47,6 @@ bool wanted(std::string_view address, dns::AddressFamily family) {
   }
   return true;
 }
-
-// What a failed lookup says in a sentence; a lookup that never reached a server says why
-// (dns::MxAnswer::failure), so that a local failure is not blamed on the server.
-std::string status_phrase(dns::LookupStatus status, const std::string& failure) {
-  if (!failure.empty()) return failure;
-  switch (status) {
-    case dns::LookupStatus::servfail:
-      return "SERVFAIL";
-    case dns::LookupStatus::refused:
-      return "REFUSED";
-    case dns::LookupStatus::timeout:
-      return "timed out";
-    case dns::LookupStatus::nxdomain:
-      return "NXDOMAIN";
-    case dns::LookupStatus::nodata:
-      return "no records";
-    case dns::LookupStatus::ok:
-      return "ok";
-    case dns::LookupStatus::unreachable:
-      return "no DNS server could be reached";
-    case dns::LookupStatus::local_error:
-      return "the query could not be sent";
-    case dns::LookupStatus::error:
-      break;
-  }
-  return "resolver error";
-}
-
-Errc dns_errc(dns::LookupStatus status) {
-  switch (status) {
-    case dns::LookupStatus::servfail:
-      return Errc::dns_servfail;
-    case dns::LookupStatus::refused:
-      return Errc::dns_refused;
-    case dns::LookupStatus::timeout:
-      return Errc::dns_timeout;
-    case dns::LookupStatus::nxdomain:
-      return Errc::dns_nxdomain;
-    case dns::LookupStatus::nodata:
-      return Errc::dns_nodata;
-    default:
-      return Errc::dns_error;
-  }
-}
-
-std::string_view family_name(dns::AddressFamily family) {
-  return family == dns::AddressFamily::ipv6 ? "IPv6 (-6)" : "IPv4 (-4)";
-}
-
-std::string counted(std::size_t n, std::string_view singular, std::string_view plural) {
-  return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
-}
-
-// A verdict for every unsettled recipient at once (DNS failures, exhausted addresses).
-struct Verdict {
-  RecipientStatus status = RecipientStatus::deferred;
-  FailureCause cause = FailureCause::temporary;
-  Errc error = Errc::internal;
-  std::string detail;
-};
 
 }  // namespace
 
@@ -156,8 +92,7 @@ struct DestinationFsm::State {
     if (options.relay) return start_relay(*options.relay);
     if (destination.domain.starts_with('[')) {
       if (!dns::plan_from_literal(destination.domain, plan)) {
-        finish_all({RecipientStatus::failed, FailureCause::message, Errc::message_malformed,
-                    destination.domain + " is not a valid address literal"});
+        finish_all(detail::invalid_literal(destination.domain));
         return;
       }
       filter_known_addresses();
@@ -165,8 +100,7 @@ struct DestinationFsm::State {
       return;
     }
     if (!dns::to_ascii_domain(destination.domain, ascii_domain)) {
-      finish_all({RecipientStatus::failed, FailureCause::message, Errc::message_malformed,
-                  destination.domain + " is not a valid domain name (IDNA2008)"});
+      finish_all(detail::invalid_domain(destination.domain));
       return;
     }
     plan.domain = ascii_domain;
@@ -183,8 +117,7 @@ struct DestinationFsm::State {
     } else {
       plan.kind = dns::PlanKind::implicit;
       if (!dns::to_ascii_domain(relay.host, host.name)) {
-        finish_all({RecipientStatus::failed, FailureCause::no_host, Errc::no_mx_nor_address,
-                    "relay host " + relay.host + " is not a valid host name (IDNA2008)"});
+        finish_all(detail::invalid_relay_host(relay.host));
         return;
       }
     }
@@ -198,25 +131,9 @@ struct DestinationFsm::State {
 
   void take_mx(const dns::MxAnswer& answer) {
     plan = dns::plan_from_mx(ascii_domain, answer, options.random);
-    switch (plan.kind) {
-      case dns::PlanKind::null_mx:
-        // RFC 7505 §3: a null MX means the domain accepts no mail; no connection is attempted.
-        finish_all({RecipientStatus::failed, FailureCause::no_host, Errc::null_mx,
-                    domain() + " does not accept mail (null MX, RFC 7505)"});
-        return;
-      case dns::PlanKind::no_domain:
-        finish_all({RecipientStatus::failed, FailureCause::no_host, Errc::dns_nxdomain,
-                    domain() + " does not exist (NXDOMAIN)"});
-        return;
-      case dns::PlanKind::temporary:
-        finish_all({RecipientStatus::deferred, FailureCause::temporary, dns_errc(plan.status),
-                    "DNS lookup of " + domain() + " failed: " +
-                        status_phrase(plan.status, plan.failure)});
-        return;
-      case dns::PlanKind::mx:
-      case dns::PlanKind::implicit:
-      case dns::PlanKind::literal:
-        break;
+    if (std::optional<Verdict> verdict = detail::plan_verdict(plan, domain())) {
+      finish_all(*verdict);
+      return;
     }
     filter_known_addresses();
     advance();
@@ -250,10 +167,8 @@ struct DestinationFsm::State {
   }
 
   void skip_host(const std::string& name, const dns::AddressAnswer& answer) {
-    SkipReason reason = SkipReason::no_such_host;
-    if (dns::is_temporary(answer.status)) reason = SkipReason::lookup_failed;
-    if (answer.status == dns::LookupStatus::ok) reason = SkipReason::wrong_family;
-    skipped.push_back(SkippedHost{name, reason, answer.status, answer.failure});
+    skipped.push_back(
+        SkippedHost{name, detail::skip_reason(answer.status), answer.status, answer.failure});
   }
 
   // Moves to the next thing to do: resolve a host, connect to an address, or finish.
@@ -298,13 +213,10 @@ struct DestinationFsm::State {
 
   // ---- connection attempts ----
 
-  void take_connect_failure(std::error_code error, std::string detail) {
-    ConnectFailure kind = ConnectFailure::other;
-    if (error == Errc::connection_refused) kind = ConnectFailure::refused;
-    if (error == Errc::connect_timeout) kind = ConnectFailure::timed_out;
+  void take_connect_failure(std::error_code error, std::string sentence) {
     hosts_tried.insert(host);
-    connect_failures.push_back(kind);
-    last_connect_detail = std::move(detail);
+    connect_failures.push_back(detail::connect_failure(error));
+    last_connect_detail = std::move(sentence);
     if (!retry_in_clear) ++addresses_tried;
     retry_in_clear = false;
     ++address;
@@ -407,10 +319,7 @@ struct DestinationFsm::State {
       if (slot.last_attempt) {
         slot.settled = *slot.last_attempt;
       } else {
-        slot.settled =
-            result_for(slot, no_session.value_or(Verdict{
-                                 RecipientStatus::deferred, FailureCause::temporary, Errc::internal,
-                                 "delivery to " + domain() + " ended without a result"}));
+        slot.settled = result_for(slot, no_session.value_or(detail::no_result(domain())));
       }
     }
     finish_settled();
@@ -418,175 +327,33 @@ struct DestinationFsm::State {
 
   // --dry-run: only a destination that cannot be reached at all gets results.
   void finish_resolution() {
-    if (usable_addresses() == 0) {
-      finish_all(no_address_verdict());
+    if (detail::usable_addresses(plan) == 0) {
+      finish_all(detail::no_address_verdict(attempts()));
     } else {
       phase = Phase::finished;
     }
   }
 
-  std::size_t usable_addresses() const {
-    std::size_t n = 0;
-    for (const dns::PlannedHost& h : plan.hosts) n += h.addresses.size();
-    return n;
-  }
-
   std::optional<Verdict> connections_verdict() const {
-    if (connect_failures.empty() && sessions_run == 0) return no_address_verdict();
+    if (connect_failures.empty() && sessions_run == 0) {
+      return detail::no_address_verdict(attempts());
+    }
     if (connect_failures.empty()) return std::nullopt;
-    return Verdict{RecipientStatus::deferred, FailureCause::temporary, connect_errc(),
-                   connect_sentence() + skipped_note()};
+    return detail::connections_verdict(attempts());
   }
 
-  Errc connect_errc() const {
-    if (all_failures(ConnectFailure::refused)) return Errc::connection_refused;
-    if (all_failures(ConnectFailure::timed_out)) return Errc::connect_timeout;
-    return Errc::network_error;
-  }
-
-  bool all_failures(ConnectFailure kind) const {
-    for (ConnectFailure f : connect_failures) {
-      if (f != kind) return false;
-    }
-    return true;
-  }
-
-  // "connection refused by all 2 addresses of 2 MX hosts of example.com"
-  std::string connect_sentence() const {
-    if (gave_up) return tried_sentence() + "; " + gave_up_clause();
-    const std::size_t n = connect_failures.size();
-    const std::string addresses = counted(n, "address", "addresses");
-    const bool literal = plan.kind == dns::PlanKind::literal;
-    const std::string where = literal && !relaying() ? domain() : tried_where();
-    if (literal) {
-      if (all_failures(ConnectFailure::refused)) return "connection refused by " + where;
-      if (all_failures(ConnectFailure::timed_out)) return last_connect_detail + " from " + where;
-      return "could not connect to " + where + ": " + last_connect_detail;
-    }
-    const std::string every = n == 1 ? "the " : "all ";
-    const std::string any = n == 1 ? "the " : "any of the ";
-    if (all_failures(ConnectFailure::refused)) {
-      return "connection refused by " + every + addresses + " of " + where;
-    }
-    if (all_failures(ConnectFailure::timed_out)) {
-      return last_connect_detail + " from " + any + addresses + " of " + where;
-    }
-    if (n == 1)
-      return "could not connect to the 1 address of " + where + ": " + last_connect_detail;
-    return "could not connect to any of the " + addresses + " of " + where;
-  }
-
-  // The connection failures when the address limit stopped the destination: where they were is
-  // said by gave_up_clause. "connection refused by all 5 addresses tried"
-  std::string tried_sentence() const {
-    const std::size_t n = connect_failures.size();
-    const std::string tried = counted(n, "address", "addresses") + " tried";
-    if (all_failures(ConnectFailure::refused)) {
-      return "connection refused by " + std::string(n == 1 ? "the " : "all ") + tried;
-    }
-    if (all_failures(ConnectFailure::timed_out)) {
-      return last_connect_detail + " from " + std::string(n == 1 ? "the " : "any of the ") + tried;
-    }
-    if (n == 1) return "could not connect to the 1 address tried: " + last_connect_detail;
-    return "could not connect to any of the " + tried;
-  }
-
-  // "gave up after 5 of 100 addresses of 10 MX hosts of example.com"; hosts not reached were not
-  // looked up (that would only cost DNS time), so their addresses cannot be counted.
-  std::string gave_up_clause() const {
-    const std::string after = "gave up after " + std::to_string(addresses_tried) + " of ";
-    std::string where;
-    if (relaying()) {
-      where = "relay host " + domain();
-    } else if (plan.kind == dns::PlanKind::implicit) {
-      where = domain() + " (no MX, using its address records)";
-    } else {
-      where = counted(plan.hosts.size(), "MX host", "MX hosts") + " of " + domain();
-    }
-    const std::size_t not_looked_up = hosts_not_looked_up();
-    if (not_looked_up == 0) {
-      return after + counted(usable_addresses(), "address", "addresses") + " of " + where;
-    }
-    // Only an MX plan has hosts left to look up: the implicit MX and the relay are one host.
-    return after + "the addresses of " + where + " (" + std::to_string(not_looked_up) +
-           " of them not looked up)";
-  }
-
-  std::size_t hosts_not_looked_up() const {
-    std::size_t n = 0;
-    for (const dns::PlannedHost& h : plan.hosts) n += h.addresses_known ? 0 : 1;
-    return n;
-  }
-
-  std::string tried_where() const {
-    if (relaying()) return "relay host " + domain();
-    if (plan.kind == dns::PlanKind::implicit) {
-      return domain() + " (no MX, using its address records)";
-    }
-    return counted(hosts_tried.size(), "MX host", "MX hosts") + " of " + domain();
-  }
-
-  // Hosts left out of the count because they had no address to try.
-  std::string skipped_note() const {
-    if (skipped.empty() || plan.kind != dns::PlanKind::mx) return "";
-    return " (no usable address for " + skipped_names() + ")";
-  }
-
-  std::string skipped_names() const {
-    std::string names;
-    for (const SkippedHost& s : skipped) {
-      if (!names.empty()) names += ", ";
-      names += s.name;
-    }
-    return names;
-  }
-
-  // No address to connect to at all.
-  Verdict no_address_verdict() const {
-    if (relaying()) return relay_without_address();
-    for (const SkippedHost& s : skipped) {
-      if (s.reason == SkipReason::lookup_failed) {
-        const std::string subject = plan.kind == dns::PlanKind::implicit ? domain() : s.name;
-        return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + subject + " failed: " + status_phrase(s.status, s.failure)};
-      }
-    }
-    if (plan.kind == dns::PlanKind::implicit && !any_skipped(SkipReason::wrong_family)) {
-      // RFC 5321 §5.1: no MX and no address record means the domain cannot receive mail.
-      return {RecipientStatus::failed, FailureCause::no_host, Errc::no_mx_nor_address,
-              domain() + " has neither MX nor address records"};
-    }
-    if (any_skipped(SkipReason::wrong_family) || plan.kind == dns::PlanKind::literal) {
-      return {RecipientStatus::failed, FailureCause::permanent, Errc::no_mx_nor_address,
-              domain() + " has no " + std::string(family_name(options.family)) + " address"};
-    }
-    return {RecipientStatus::failed, FailureCause::no_host, Errc::no_mx_nor_address,
-            "no MX host of " + domain() + " has an address record (" + skipped_names() + ")"};
-  }
-
-  // A relay host name that does not resolve is as final as a recipient domain that does not
-  // exist (msmtp says EX_NOHOST too); a lookup that failed may work later.
-  Verdict relay_without_address() const {
-    const std::string where = "relay host " + domain();
-    for (const SkippedHost& s : skipped) {
-      if (s.reason == SkipReason::lookup_failed) {
-        return {RecipientStatus::deferred, FailureCause::temporary, dns_errc(s.status),
-                "DNS lookup of " + where + " failed: " + status_phrase(s.status, s.failure)};
-      }
-      if (s.reason == SkipReason::wrong_family) {
-        return {RecipientStatus::failed, FailureCause::permanent, Errc::no_mx_nor_address,
-                where + " has no " + std::string(family_name(options.family)) + " address"};
-      }
-    }
-    return {RecipientStatus::failed, FailureCause::no_host, Errc::no_mx_nor_address,
-            where + " has no address record"};
-  }
-
-  bool any_skipped(SkipReason reason) const {
-    for (const SkippedHost& s : skipped) {
-      if (s.reason == reason) return true;
-    }
-    return false;
+  // What the verdicts of destination_failures.cpp name.
+  detail::Attempts attempts() const {
+    return detail::Attempts{.domain = domain(),
+                            .relaying = relaying(),
+                            .family = options.family,
+                            .plan = plan,
+                            .skipped = skipped,
+                            .connect_failures = connect_failures,
+                            .last_connect_detail = last_connect_detail,
+                            .hosts_tried = hosts_tried.size(),
+                            .addresses_tried = addresses_tried,
+                            .gave_up = gave_up};
   }
 
   // ---- actions ----

@@ -123,39 +123,6 @@ std::vector<std::string> host_addresses(const hostent* host) {
 
 }  // namespace
 
-const char* to_string(LookupStatus status) noexcept {
-  switch (status) {
-    case LookupStatus::ok:
-      return "ok";
-    case LookupStatus::nxdomain:
-      return "nxdomain";
-    case LookupStatus::nodata:
-      return "nodata";
-    case LookupStatus::servfail:
-      return "servfail";
-    case LookupStatus::refused:
-      return "refused";
-    case LookupStatus::timeout:
-      return "timeout";
-    case LookupStatus::error:
-      return "error";
-    case LookupStatus::unreachable:
-      return "unreachable";
-    case LookupStatus::local_error:
-      return "local_error";
-  }
-  return "unknown";
-}
-
-bool is_temporary(LookupStatus status) noexcept {
-  return status != LookupStatus::ok && status != LookupStatus::nxdomain &&
-         status != LookupStatus::nodata;
-}
-
-std::ostream& operator<<(std::ostream& os, LookupStatus status) {
-  return os << to_string(status);
-}
-
 MxAnswer decode_mx_answer(Bytes response) {
   MxAnswer answer;
   const auto message = parse_response(response, answer.status);

@@ -138,28 +138,21 @@ MxPlan plan_from_mx(std::string_view domain, const MxAnswer& answer, const Rando
   plan.domain = std::string(domain);
   plan.status = answer.status;
   plan.failure = answer.failure;
-  switch (answer.status) {
-    case LookupStatus::ok:
-      return plan_from_records(std::move(plan), answer, random);
-    case LookupStatus::nodata:
-      // RFC 5321 §5.1: no MX records -> the domain itself is the implicit MX.
-      plan.kind = PlanKind::implicit;
-      plan.hosts.push_back({plan.domain, 0, {}, false});
-      return plan;
-    case LookupStatus::nxdomain:
-      plan.kind = PlanKind::no_domain;
-      return plan;
-    case LookupStatus::servfail:
-    case LookupStatus::refused:
-    case LookupStatus::timeout:
-    case LookupStatus::error:
-    case LookupStatus::unreachable:
-    case LookupStatus::local_error:
-      plan.kind = PlanKind::temporary;
-      return plan;
+  if (is_temporary(answer.status)) {
+    plan.kind = PlanKind::temporary;
+    return plan;
   }
-  plan.kind = PlanKind::temporary;
-  return plan;
+  if (answer.status == LookupStatus::nxdomain) {
+    plan.kind = PlanKind::no_domain;
+    return plan;
+  }
+  if (answer.status == LookupStatus::nodata) {
+    // RFC 5321 §5.1: no MX records -> the domain itself is the implicit MX.
+    plan.kind = PlanKind::implicit;
+    plan.hosts.push_back({plan.domain, 0, {}, false});
+    return plan;
+  }
+  return plan_from_records(std::move(plan), answer, random);
 }
 
 bool plan_from_literal(std::string_view domain, MxPlan& plan) {

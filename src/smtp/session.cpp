@@ -173,11 +173,7 @@ bool Session::Impl::fill_data() {
 // The message could not be read while being sent: no host can be given it now, so every
 // recipient not yet settled is deferred and the connection closed without the final dot.
 void Session::Impl::input_failure(std::string detail) {
-  Fate fate;
-  fate.diag = diagnostics(Stage::data_block);
-  fate.diag.error = make_error_code(Errc::input_unreadable);
-  fate.diag.detail = std::move(detail) + "; the message was not sent to " + where();
-  settle_unsettled(fate);
+  settle_unsettled(judge(Stage::data_block, Failure::input_unreadable, {}, detail));
   abandon();
 }
 
@@ -208,25 +204,21 @@ bool Session::Impl::replies_welcome() const noexcept {
 
 // RFC 5321 §4.1.1.4: the reply to end of data is the server's verdict on the whole message, so
 // one that comes before the final dot (or the last BDAT octet, RFC 3030 §2) is fully written
-// cannot be about the whole message. A 2xx then proves nothing: the attempt ends without the dot and
-// nobody is reported delivered. A 4xx or 5xx (a server refusing mid-body) is that reply's verdict.
+// cannot be about the whole message. A 2xx then proves nothing: the attempt ends without the dot
+// and nobody is reported delivered. A 4xx or 5xx (a server refusing mid-body) is that reply's
+// verdict: failure_policy.cpp judges it at Stage::data_block, the report says "after end of data".
 void Session::Impl::premature_end_of_data_reply(const Reply& reply) {
   const std::string said = std::to_string(reply.code);
-  if (reply.positive()) {
+  const Fate fate = classify(Stage::data_block, reply, config_.tls);
+  if (fate.cause == FailureCause::protocol) {
     violation(make_error_code(Errc::reply_before_end_of_data),
               "the server replied " + said + " before the end of the message data (" + where() +
                   ")");
     return;
   }
   settle_all(tx_->accepted,
-             reply_fate(Stage::end_of_data, reply, FailureCause::permanent, reply.permanent()));
-  Fate rest;
-  rest.final = false;
-  rest.diag = diagnostics(Stage::data_block);
-  rest.diag.error = make_error_code(Errc::reply_before_end_of_data);
-  rest.diag.detail = "the connection was closed after " + where() + " refused a message with " +
-                     said + " before its end";
-  settle_unsettled(rest);
+             settlement(fate, diagnostics(Stage::end_of_data, reply), Stage::end_of_data, {}, {}));
+  settle_unsettled(judge(Stage::data_block, Failure::refused_before_end, {}, said));
   abandon();
 }
 

@@ -40,11 +40,11 @@ bool Session::Impl::wants_auth() const noexcept {
 void Session::Impl::start_auth() {
   const AuthSettings& auth = *config_.auth;
   if (!tls_active_ && !auth.allow_plaintext) {
-    fail_auth(Errc::auth_without_tls, plaintext_refusal(where(), caps_.starttls), nullptr);
+    fail_auth(Errc::auth_without_tls, plaintext_refusal(where(), caps_.starttls));
     return;
   }
   if (caps_.auth_mechanisms.empty()) {
-    fail_auth(Errc::auth_unavailable, where() + " does not offer AUTH", nullptr);
+    fail_auth(Errc::auth_unavailable, where() + " does not offer AUTH");
     return;
   }
   const std::optional<SaslMechanism> mechanism =
@@ -54,17 +54,14 @@ void Session::Impl::start_auth() {
                                    ? "--auth " + std::string(to_string(*auth.preference.requested))
                                    : std::string("any mechanism smtpsend supports");
     fail_auth(Errc::auth_unavailable,
-              where() + " offers AUTH " + offered_list(caps_.auth_mechanisms) + ", not " + wanted,
-              nullptr);
+              where() + " offers AUTH " + offered_list(caps_.auth_mechanisms) + ", not " + wanted);
     return;
   }
   sasl_ = make_sasl_client(*mechanism, auth.credentials, *auth.crypto);
   const SaslStep initial = sasl_->start();
   if (initial.error) {
-    fail_auth(Errc::auth_failed,
-              "AUTH " + std::string(to_string(*mechanism)) + " with " + where() +
-                  " could not start: " + initial.error.message(),
-              nullptr);
+    fail_auth(Errc::auth_failed, "AUTH " + std::string(to_string(*mechanism)) + " with " + where() +
+                                     " could not start: " + initial.error.message());
     return;
   }
   AuthCommand command = auth_command(*mechanism, initial, *auth.crypto);
@@ -73,18 +70,15 @@ void Session::Impl::start_auth() {
                Expectation{Awaited::auth});
 }
 
-// RFC 4954 §4: 334 continues, 235 succeeds, 4xx is temporary (454), 5xx refuses (535).
+// RFC 4954 §4: 334 continues, 235 succeeds; a 4xx (454) or 5xx (535) is judged by the policy.
 void Session::Impl::on_auth(const Reply& reply) {
   if (reply.code == 334) {
     answer_challenge(reply);
   } else if (reply.code == 235) {
     on_authenticated();
-  } else if (reply.transient()) {
-    settle_unsettled(reply_fate(Stage::auth, reply, FailureCause::policy, false));
-    sasl_.reset();
-    quit_and_close();
   } else {
-    fail_auth(Errc::auth_failed, where() + " refused the credentials", &reply);
+    settle_auth_failure(judge(Stage::auth, reply));
+    quit_and_close();
   }
 }
 
@@ -124,8 +118,7 @@ void Session::Impl::on_authenticated() {
   if (proof) {
     fail_auth(Errc::auth_failed,
               where() + " announced AUTH success without proving it knows the credentials (" +
-                  proof.message() + ")",
-              nullptr);
+                  proof.message() + ")");
     return;
   }
   authenticated_ = true;
@@ -133,29 +126,23 @@ void Session::Impl::on_authenticated() {
   start_next_transaction();
 }
 
-// Authentication or its preconditions failed: final for every recipient (exit 77), then QUIT.
-void Session::Impl::fail_auth(Errc error, std::string detail, const Reply* reply) {
-  settle_auth_failure(error, std::move(detail), reply);
+// Authentication or its preconditions failed (failure_policy.cpp: Failure::auth), then QUIT.
+void Session::Impl::fail_auth(Errc error, std::string detail) {
+  settle_auth_failure(judge(Stage::auth, Failure::auth, make_error_code(error), detail));
   quit_and_close();
 }
 
 // RFC 4954 §4: in the middle of an exchange the client cancels with "*" before QUIT.
 void Session::Impl::cancel_auth(Errc error, std::string detail) {
-  settle_auth_failure(error, std::move(detail), nullptr);
+  settle_auth_failure(judge(Stage::auth, Failure::auth, make_error_code(error), detail));
   awaited_.clear();
   outgoing_.clear();
   send_command("*", Stage::auth, std::nullopt);
   send_quit();
 }
 
-void Session::Impl::settle_auth_failure(Errc error, std::string detail, const Reply* reply) {
-  Fate fate;
-  fate.status = RecipientStatus::failed;
-  fate.cause = FailureCause::policy;
-  fate.diag = reply ? diagnostics(Stage::auth, *reply) : diagnostics(Stage::auth);
-  fate.diag.error = make_error_code(error);
-  fate.diag.detail = std::move(detail);
-  settle_unsettled(fate);
+void Session::Impl::settle_auth_failure(const Settlement& verdict) {
+  settle_unsettled(verdict);
   sasl_.reset();
   pending_initial_response_.reset();
 }

@@ -24,21 +24,6 @@ bool Session::Impl::utf8_recipient(std::size_t slot) const noexcept {
                      [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
-// RFC 6531 §3.6.4 gives 5.6.7. Not final: another host of the destination may offer SMTPUTF8
-// (the destination keeps it as its last attempt and reports it when no host does better).
-Fate Session::Impl::smtputf8_refusal() const {
-  Fate fate;
-  fate.status = RecipientStatus::failed;
-  fate.cause = FailureCause::permanent;
-  fate.final = false;
-  fate.diag.host = config_.peer.host;
-  fate.diag.ip = config_.peer.ip;
-  fate.diag.error = make_error_code(Errc::smtputf8_unsupported);
-  fate.diag.detail = "5.6.7 the message needs SMTPUTF8 (a UTF-8 address or header) and " + where() +
-                     " does not offer it";
-  return fate;
-}
-
 // Without SMTPUTF8, a UTF-8 recipient cannot be named (RFC 6531 §3.4); the others of the same
 // message can still get it, in a transaction without SMTPUTF8.
 void Session::Impl::refuse_utf8_recipients(TxRun& run) {
@@ -46,7 +31,7 @@ void Session::Impl::refuse_utf8_recipients(TxRun& run) {
   std::vector<std::size_t> kept;
   for (std::size_t slot : run.slots) {
     if (utf8_recipient(slot)) {
-      settle(slot, smtputf8_refusal());
+      settle(slot, judge_before_mail(Failure::smtputf8_recipient));
     } else {
       kept.push_back(slot);
     }
@@ -54,26 +39,15 @@ void Session::Impl::refuse_utf8_recipients(TxRun& run) {
   run.slots = std::move(kept);
 }
 
-// A message this host cannot take as it is. Like smtputf8_refusal(), a failed 7-bit conversion
-// is this host's limit, not the message's fault everywhere: another host of the destination
-// may offer 8BITMIME, so it is not final either.
-std::optional<Fate> Session::Impl::encoding_refusal(const TxRun& run) const {
+// A message this host cannot take as it is: another host of the destination may offer what
+// this one lacks (failure_policy.cpp keeps these refusals not final).
+std::optional<Settlement> Session::Impl::encoding_refusal(const TxRun& run) const {
   const Transaction& t = transaction(run);
   // RFC 6531 §3.4: without SMTPUTF8 offered, such a message must not be sent at all.
-  if (t.needs_smtputf8 && !caps_.smtputf8) return smtputf8_refusal();
-  Fate fate;
-  fate.status = RecipientStatus::failed;
-  fate.final = false;
-  fate.diag.host = config_.peer.host;
-  fate.diag.ip = config_.peer.ip;
+  if (t.needs_smtputf8 && !caps_.smtputf8) return judge_before_mail(Failure::smtputf8_message);
   if (t.eight_bit && !caps_.eight_bit_mime && t.seven_bit_content.empty()) {
-    fate.cause = FailureCause::message;
-    fate.diag.error = make_error_code(Errc::eight_bit_unsupported);
-    fate.diag.detail =
-        t.seven_bit_error.empty()
-            ? "the message has 8-bit content and " + where() + " does not offer 8BITMIME"
-            : t.seven_bit_error + ", as " + where() + " does not offer 8BITMIME";
-    return fate;
+    if (t.seven_bit_error.empty()) return judge_before_mail(Failure::eight_bit_unsupported);
+    return judge_before_mail(Failure::seven_bit_unconvertible, t.seven_bit_error);
   }
   return std::nullopt;
 }

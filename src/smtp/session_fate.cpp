@@ -1,14 +1,9 @@
-// Settling recipients: the outcome values, their diagnostics, and the sentences used when no
-// reply can be quoted (SPEC.md "Output").
+// Settling recipients: the failure policy's verdict (failure_policy.cpp) with its diagnostics,
+// written into the outcome table; and the connection failures, told as facts.
 #include "session_impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {
-namespace {
-
-constexpr std::string_view kMayBeDelivered = "; the message may have been delivered";
-
-}  // namespace
 
 std::string Session::Impl::where() const {
   return config_.peer.host + "[" + config_.peer.ip + "]";
@@ -28,39 +23,57 @@ Diagnostics Session::Impl::diagnostics(Stage stage, const Reply& reply) const {
   return diag;
 }
 
-// A 4xx defers (cause temporary), a 5xx fails with the given cause. `final` says whether the
-// destination may still try its next host for these recipients.
-Fate Session::Impl::reply_fate(Stage stage, const Reply& reply, FailureCause permanent_cause,
-                               bool final) const {
-  Fate fate;
-  fate.status = reply.permanent() ? RecipientStatus::failed : RecipientStatus::deferred;
-  fate.cause = reply.permanent() ? permanent_cause : FailureCause::temporary;
-  fate.final = final;
-  fate.diag = diagnostics(stage, reply);
-  return fate;
+Settlement Session::Impl::judge(Stage stage, const Reply& reply) const {
+  return settlement(classify(stage, reply, config_.tls), diagnostics(stage, reply), stage, {}, {});
+}
+
+Settlement Session::Impl::judge(Stage stage, Failure failure, std::error_code ec,
+                                std::string_view detail) const {
+  return settlement(classify(stage, failure, config_.tls), diagnostics(stage), stage, ec, detail);
+}
+
+// A message this host cannot take as it is, found before MAIL FROM: no stage to name.
+Settlement Session::Impl::judge_before_mail(Failure failure, std::string_view detail) const {
+  Diagnostics diag;
+  diag.host = config_.peer.host;
+  diag.ip = config_.peer.ip;
+  return settlement(classify(Stage::mail, failure, config_.tls), std::move(diag), Stage::mail, {},
+                    detail);
+}
+
+// The error is the policy's when it names one, else the event's; the sentence is the policy's.
+Settlement Session::Impl::settlement(const Fate& fate, Diagnostics diag, Stage stage,
+                                     std::error_code ec, std::string_view detail) const {
+  diag.error = fate.error != Errc::ok ? make_error_code(fate.error) : ec;
+  const std::string peer = where();
+  const std::string error = ec ? ec.message() : std::string();
+  diag.detail = fill_sentence(
+      fate.sentence, {peer, stage_info(stage).sentence, config_.timeouts.for_stage(stage), error,
+                      to_string(config_.tls), detail});
+  return Settlement{fate, std::move(diag)};
 }
 
 // The first verdict on a recipient stands: a later, vaguer failure must not overwrite it.
-void Session::Impl::settle(std::size_t slot, Fate fate) {
+void Session::Impl::settle(std::size_t slot, Settlement verdict) {
   if (settled_[slot]) return;
   settled_[slot] = true;
   RecipientOutcome& out = outcomes_[slot];
-  out.result.status = fate.status;
-  out.result.cause = fate.cause;
-  out.result.diag = std::move(fate.diag);
-  out.result.may_duplicate = fate.may_duplicate;
-  out.final = fate.final;
+  out.result.status = verdict.fate.status;
+  out.result.cause = verdict.fate.cause;
+  out.result.diag = std::move(verdict.diag);
+  out.result.may_duplicate = verdict.fate.may_duplicate;
+  out.final = verdict.fate.final;
   if (out.final && config_.progress != nullptr) {
     config_.progress->settled(out.result.message_index, out.result.address, out.result.status);
   }
 }
 
-void Session::Impl::settle_all(const std::vector<std::size_t>& slots, const Fate& fate) {
-  for (const std::size_t slot : slots) settle(slot, fate);
+void Session::Impl::settle_all(const std::vector<std::size_t>& slots, const Settlement& verdict) {
+  for (const std::size_t slot : slots) settle(slot, verdict);
 }
 
-void Session::Impl::settle_unsettled(const Fate& fate) {
-  for (std::size_t slot = 0; slot < outcomes_.size(); ++slot) settle(slot, fate);
+void Session::Impl::settle_unsettled(const Settlement& verdict) {
+  for (std::size_t slot = 0; slot < outcomes_.size(); ++slot) settle(slot, verdict);
 }
 
 // RFC 1047: once the final dot may have reached the server, the message may have been
@@ -69,6 +82,8 @@ bool Session::Impl::final_dot_outstanding() const noexcept {
   return final_dot_handed_out_ && tx_ && !tx_->accepted.empty();
 }
 
+// The facts: which failure, whether a write was under way, whether the final dot may have
+// reached the server. What they mean is failure_policy.cpp's.
 void Session::Impl::on_failure(Failure failure, std::error_code ec) {
   if (close_handed_out_) return;
   const bool writing = in_flight_.has_value();
@@ -78,45 +93,13 @@ void Session::Impl::on_failure(Failure failure, std::error_code ec) {
     return;
   }
   if (final_dot_outstanding()) {
-    Fate fate;
-    fate.may_duplicate = true;
-    fate.diag = diagnostics(Stage::end_of_data);
-    fate.diag.error = ec;
-    fate.diag.detail = after_end_of_data_sentence(failure);
-    settle_all(tx_->accepted, fate);
+    const Failure after_dot = failure == Failure::timeout ? Failure::timeout_after_final_dot
+                                                          : Failure::lost_after_final_dot;
+    settle_all(tx_->accepted, judge(Stage::end_of_data, after_dot, ec));
   }
-  Fate fate;
-  fate.final = false;
-  fate.diag = diagnostics(last_stage_);
-  fate.diag.error = ec;
-  fate.diag.detail = failure_sentence(failure, ec, writing);
-  settle_unsettled(fate);
+  if (writing && failure == Failure::timeout) failure = Failure::write_timeout;
+  settle_unsettled(judge(last_stage_, failure, ec));
   abandon();
-}
-
-std::string Session::Impl::after_end_of_data_sentence(Failure failure) const {
-  if (failure == Failure::timeout) {
-    return "no reply within " +
-           std::to_string(config_.timeouts.for_stage(Stage::end_of_data).count()) +
-           " s after end of data (" + where() + ")" + std::string(kMayBeDelivered);
-  }
-  return "connection lost after end of data (" + where() + ")" + std::string(kMayBeDelivered);
-}
-
-// "no reply within 300 s while sending RCPT TO (mx.example.net[192.0.2.1])"
-std::string Session::Impl::failure_sentence(Failure failure, std::error_code ec,
-                                            bool writing) const {
-  const std::string tail = std::string(stage_info(last_stage_).sentence) + " (" + where() + ")";
-  const std::string seconds = std::to_string(config_.timeouts.for_stage(last_stage_).count());
-  switch (failure) {
-    case Failure::timeout:
-      return (writing ? "timed out after " : "no reply within ") + seconds + " s " + tail;
-    case Failure::eof:
-      return "connection closed " + tail;
-    case Failure::io_error:
-      return ec.message() + " " + tail;
-  }
-  return tail;
 }
 
 // Nothing more is sent or read on this connection: the transport gets Close next.
@@ -133,22 +116,10 @@ void Session::Impl::abandon() {
 // The server broke the protocol: nothing more it says can be trusted, so the connection is
 // closed without QUIT (Postfix does the same) and the next host may be tried.
 void Session::Impl::violation(std::error_code ec, std::string detail) {
-  Diagnostics diag = diagnostics(last_stage_);
-  diag.error = ec;
   if (final_dot_outstanding()) {
-    Fate fate;
-    fate.cause = FailureCause::protocol;
-    fate.may_duplicate = true;
-    fate.diag = diag;
-    fate.diag.detail = detail + std::string(kMayBeDelivered);
-    settle_all(tx_->accepted, fate);
+    settle_all(tx_->accepted, judge(last_stage_, Failure::protocol_after_final_dot, ec, detail));
   }
-  Fate fate;
-  fate.cause = FailureCause::protocol;
-  fate.final = false;
-  fate.diag = std::move(diag);
-  fate.diag.detail = std::move(detail);
-  settle_unsettled(fate);
+  settle_unsettled(judge(last_stage_, Failure::protocol, ec, detail));
   abandon();
 }
 

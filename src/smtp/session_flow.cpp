@@ -1,6 +1,7 @@
-// The protocol steps of smtp::Session: which command comes next and what each reply means.
-// Failure policy (who is deferred, who fails, what is final) is spelled out here per reply, in
-// the order of RFC 5321 §4.3.2; the outcome values themselves are built in session_fate.cpp.
+// The protocol steps of smtp::Session: which command comes next, in the order of RFC 5321
+// §4.3.2. What a refusal means (who is deferred, who fails, what is final) is not decided here:
+// each reply is judged by the failure policy (failure_policy.cpp), and the step does what the
+// Fate's scope says.
 #include <algorithm>
 #include <utility>
 
@@ -78,11 +79,10 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
   }
 }
 
-// RFC 5321 §3.8: after 421 the server closes the connection, so it is this host's trouble for
-// every recipient not yet delivered: the next host (or a new connection) may take them. QUIT
-// is still sent, unawaited (harmless on a socket the server has closed).
+// RFC 5321 §3.8: after 421 the server closes the connection (the policy makes it this host's
+// trouble). QUIT is still sent, unawaited (harmless on a socket the server has closed).
 void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
-  settle_unsettled(reply_fate(stage, reply, FailureCause::permanent, false));
+  settle_unsettled(judge(stage, reply));
   quit_and_close();
 }
 
@@ -131,28 +131,31 @@ void Session::Impl::replay_refused_ride() {
   end_transaction();
 }
 
-// A 4xx greeting is this host's trouble (the next host may do); a 5xx says the destination
-// refuses us (RFC 5321 §3.1). Either way QUIT is sent and its 221 not awaited.
+// A refused greeting (RFC 5321 §3.1) ends the connection: QUIT is sent and its 221 not awaited.
 void Session::Impl::on_greeting(const Reply& reply) {
   if (reply.positive()) {
     send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
     return;
   }
-  settle_unsettled(reply_fate(Stage::greeting, reply, FailureCause::permanent, reply.permanent()));
+  settle_unsettled(judge(Stage::greeting, reply));
   quit_and_close();
 }
 
-// RFC 5321 §3.2: a server that refuses EHLO with 5xx may still speak plain SMTP.
+// RFC 5321 §3.2: a server that refuses EHLO with 5xx may still speak plain SMTP; the policy
+// says which refusal goes on to HELO (Scope::none).
 void Session::Impl::on_ehlo(const Reply& reply) {
   if (reply.positive()) {
     caps_ = Capabilities::from_ehlo(reply);
     after_greeting_exchange();
-  } else if (reply.permanent()) {
-    send_command("HELO " + config_.helo_name, Stage::helo, Expectation{Awaited::helo});
-  } else {
-    settle_unsettled(reply_fate(Stage::ehlo, reply, FailureCause::permanent, false));
-    quit_and_close();
+    return;
   }
+  const Settlement verdict = judge(Stage::ehlo, reply);
+  if (verdict.fate.scope == Scope::none) {
+    send_command("HELO " + config_.helo_name, Stage::helo, Expectation{Awaited::helo});
+    return;
+  }
+  settle_unsettled(verdict);
+  quit_and_close();
 }
 
 void Session::Impl::on_helo(const Reply& reply) {
@@ -161,24 +164,23 @@ void Session::Impl::on_helo(const Reply& reply) {
     after_greeting_exchange();
     return;
   }
-  settle_unsettled(reply_fate(Stage::helo, reply, FailureCause::permanent, reply.permanent()));
+  settle_unsettled(judge(Stage::helo, reply));
   quit_and_close();
 }
 
-// EHLO (or HELO) is done: STARTTLS comes first when the policy asks for it (RFC 3207 §4), and
-// a mandatory policy refuses a server without it before MAIL FROM is ever sent; then AUTH
-// (RFC 4954 §4: after the EHLO that follows STARTTLS).
+// EHLO (or HELO) is done: STARTTLS comes first when the policy asks for it (RFC 3207 §4); a
+// server without it is judged before MAIL FROM is ever sent (a mandatory policy refuses it);
+// then AUTH (RFC 4954 §4: after the EHLO that follows STARTTLS).
 void Session::Impl::after_greeting_exchange() {
   if (wants_starttls()) {
     if (caps_.starttls) {
       send_command("STARTTLS", Stage::starttls, Expectation{Awaited::starttls});
       return;
     }
-    if (tls_mandatory(config_.tls)) {
-      refuse_for_policy(Errc::tls_unavailable,
-                        where() + " does not offer STARTTLS and --tls " +
-                            std::string(to_string(config_.tls)) + " is in force",
-                        nullptr);
+    const Settlement verdict = judge(Stage::starttls, Failure::tls_unavailable);
+    if (verdict.fate.scope != Scope::none) {
+      settle_unsettled(verdict);
+      quit_and_close();
       return;
     }
   }
@@ -189,33 +191,31 @@ void Session::Impl::after_greeting_exchange() {
   start_next_transaction();
 }
 
-// A server that cannot reset cannot be trusted with another transaction on this connection.
+// A refused RSET ends the connection (the policy: this host's trouble).
 void Session::Impl::on_rset(const Reply& reply) {
   if (reply.positive()) {
     need_rset_ = false;
     if (!pipelining()) send_mail();
     return;
   }
-  Fate fate = reply_fate(Stage::rset, reply, FailureCause::permanent, false);
-  fate.status = RecipientStatus::deferred;
-  fate.cause = FailureCause::temporary;
-  settle_unsettled(fate);
+  settle_unsettled(judge(Stage::rset, reply));
   quit_and_close();
 }
 
-// 4xx to MAIL: the host is in trouble, every remaining recipient may try the next host.
-// 5xx to MAIL: the sender is refused for this message; later messages may still pass.
+// A refused MAIL ends the connection when it is the host's trouble; when it is this message's,
+// later messages may still pass.
 void Session::Impl::on_mail(const Reply& reply) {
   if (reply.positive()) {
     if (!pipelining()) send_rcpt();
     return;
   }
-  if (reply.transient()) {
-    settle_unsettled(reply_fate(Stage::mail, reply, FailureCause::permanent, false));
+  const Settlement verdict = judge(Stage::mail, reply);
+  if (verdict.fate.scope != Scope::transaction) {
+    settle_unsettled(verdict);
     quit_and_close();
     return;
   }
-  settle_all(tx_->slots, reply_fate(Stage::mail, reply, FailureCause::permanent, true));
+  settle_all(tx_->slots, verdict);
   tx_->mail_refused = true;
   need_rset_ = true;
   // With pipelining the RCPT and DATA replies are still on their way and must be read.
@@ -228,11 +228,11 @@ void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
   if (!tx.mail_refused) {
     if (reply.positive()) {
       tx.accepted.push_back(slot);
-    } else if (reply.code == 452) {
+    } else if (Settlement verdict = judge(Stage::rcpt, reply); verdict.fate.scope == Scope::held) {
       // RFC 5321 §4.5.3.1.10: "too many recipients" asks for a further transaction.
       tx.over_quota.push_back({slot, reply.to_server_reply()});
     } else {
-      settle(slot, reply_fate(Stage::rcpt, reply, FailureCause::rcpt_rejected, true));
+      settle(slot, std::move(verdict));
     }
   }
   if (tx.rcpt_replies == tx.slots.size()) {
@@ -248,22 +248,15 @@ void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
 void Session::Impl::after_last_rcpt_reply() {
   TxRun& tx = *tx_;
   if (!tx.mail_refused && !tx.over_quota.empty()) {
-    if (tx.accepted.empty()) {
+    if (tx.accepted.empty() || quit_sent_) {
+      // Nobody accepted: the limit is not the count. QUIT already rode with a pipelined BDAT:
+      // no further transaction on this connection.
+      const Failure unsplittable = tx.accepted.empty() ? Failure::recipients_over_limit
+                                                       : Failure::recipients_over_limit_after_quit;
       for (const OverQuota& held : tx.over_quota) {
-        Fate fate;
-        fate.diag = diagnostics(Stage::rcpt);
-        fate.diag.reply = held.reply;
-        settle(held.slot, std::move(fate));
-      }
-    } else if (quit_sent_) {
-      // QUIT already rode with a pipelined BDAT: no further transaction on this connection,
-      // so these recipients are left for the next host (or a later run).
-      for (const OverQuota& held : tx.over_quota) {
-        Fate fate;
-        fate.final = false;
-        fate.diag = diagnostics(Stage::rcpt);
-        fate.diag.reply = held.reply;
-        settle(held.slot, std::move(fate));
+        Settlement verdict = judge(Stage::rcpt, unsplittable);
+        verdict.diag.reply = held.reply;
+        settle(held.slot, std::move(verdict));
       }
     } else {
       TxRun again;
@@ -301,8 +294,7 @@ void Session::Impl::on_data(const Reply& reply) {
     start_message_data();
     return;
   }
-  settle_all(tx.accepted,
-             reply_fate(Stage::data, reply, FailureCause::permanent, reply.permanent()));
+  settle_all(tx.accepted, judge(Stage::data, reply));
   need_rset_ = true;
   end_transaction();
 }
@@ -310,15 +302,7 @@ void Session::Impl::on_data(const Reply& reply) {
 // RFC 5321 §4.1.1.4: only the reply to the final dot says whether the message was taken; a
 // completed transaction, whatever its result, needs no RSET (§4.1.1.5).
 void Session::Impl::on_end_of_data(const Reply& reply) {
-  Fate fate;
-  if (reply.positive()) {
-    fate.status = RecipientStatus::delivered;
-    fate.cause = FailureCause::none;
-    fate.diag = diagnostics(Stage::end_of_data, reply);
-  } else {
-    fate = reply_fate(Stage::end_of_data, reply, FailureCause::permanent, true);
-  }
-  settle_all(tx_->accepted, fate);
+  settle_all(tx_->accepted, judge(Stage::end_of_data, reply));
   final_dot_handed_out_ = false;
   end_transaction();
 }
@@ -348,7 +332,7 @@ std::optional<TxRun> Session::Impl::next_runnable() {
     if (run.slots.empty()) continue;
     refuse_utf8_recipients(run);
     if (run.slots.empty()) continue;
-    if (std::optional<Fate> refusal = refusal_before_mail(run)) {
+    if (std::optional<Settlement> refusal = refusal_before_mail(run)) {
       settle_all(run.slots, *refusal);
       continue;
     }
@@ -524,32 +508,21 @@ void Session::Impl::send_command(std::string_view line, std::string_view shown, 
 
 // Messages this server cannot take as they are fail here, before MAIL FROM, rather than after
 // the whole message has been sent.
-std::optional<Fate> Session::Impl::refusal_before_mail(const TxRun& run) const {
+std::optional<Settlement> Session::Impl::refusal_before_mail(const TxRun& run) const {
   const Transaction& t = transaction(run);
-  Fate fate;
-  fate.status = RecipientStatus::failed;
-  fate.diag.host = config_.peer.host;
-  fate.diag.ip = config_.peer.ip;
   // An envelope address is put into a command line as it is; a line break in it would let the
   // caller's data end the command early.
   const bool broken = has_line_break(wire_mail_from(t)) ||
                       std::any_of(run.slots.begin(), run.slots.end(), [this](std::size_t slot) {
                         return has_line_break(wire_addresses_[slot]);
                       });
-  if (broken) {
-    fate.cause = FailureCause::message;
-    fate.diag.error = make_error_code(Errc::message_malformed);
-    fate.diag.detail = "an envelope address contains a line break and cannot be sent to " + where();
-    return fate;
-  }
-  if (std::optional<Fate> refusal = encoding_refusal(run)) return refusal;
+  if (broken) return judge_before_mail(Failure::envelope_line_break);
+  if (std::optional<Settlement> refusal = encoding_refusal(run)) return refusal;
   const std::size_t size = content_on_wire(t).size();
   if (caps_.size && *caps_.size > 0 && size > *caps_.size) {
-    fate.cause = FailureCause::permanent;
-    fate.diag.error = make_error_code(Errc::message_too_large);
-    fate.diag.detail = "message of " + std::to_string(size) + " bytes exceeds the limit of " +
-                       std::to_string(*caps_.size) + " bytes of " + where();
-    return fate;
+    return judge_before_mail(Failure::message_too_large,
+                             "message of " + std::to_string(size) + " bytes exceeds the limit of " +
+                                 std::to_string(*caps_.size) + " bytes");
   }
   return std::nullopt;
 }

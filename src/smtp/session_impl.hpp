@@ -2,7 +2,8 @@
 //
 // session.cpp        the public API: actions out, events in, cutting bytes into Writes
 // session_flow.cpp   which command comes next, and what each reply means (RFC 5321 §4.3.2)
-// session_fate.cpp   settling recipients: outcomes, diagnostics, failure sentences
+// session_fate.cpp   settling recipients: the failure policy's verdict (failure_policy.cpp,
+//                    classify()) written into the outcomes with its diagnostics
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,7 @@
 
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/dot_stuffer.hpp"
+#include "smtpsend/smtp/failure_policy.hpp"
 #include "smtpsend/smtp/session.hpp"
 
 namespace smtpsend::smtp {
@@ -87,16 +89,12 @@ struct DataStream {
   bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
 };
 
-// What a settled recipient is told; the slot's address and message index are already known.
-struct Fate {
-  RecipientStatus status = RecipientStatus::deferred;
-  FailureCause cause = FailureCause::temporary;
-  bool final = true;
-  bool may_duplicate = false;
+// What a settled recipient is told: the failure policy's verdict (failure_policy.hpp) and what
+// the report quotes. The slot's address and message index are already known.
+struct Settlement {
+  Fate fate;
   Diagnostics diag;
 };
-
-enum class Failure { eof, io_error, timeout };
 
 struct Session::Impl {
   Impl(SessionConfig config, std::vector<Transaction> transactions, TranscriptSink* sink);
@@ -133,7 +131,6 @@ struct Session::Impl {
   void on_tls_established();
   void on_tls_failed(std::error_code ec);
   void bytes_before_handshake(std::size_t count);
-  void refuse_for_policy(Errc error, std::string detail, const Reply* reply);
 
   // ---- session_auth.cpp: SMTP AUTH (RFC 4954) ----
   bool wants_auth() const noexcept;
@@ -141,9 +138,9 @@ struct Session::Impl {
   void on_auth(const Reply& reply);
   void answer_challenge(const Reply& reply);
   void on_authenticated();
-  void fail_auth(Errc error, std::string detail, const Reply* reply);
+  void fail_auth(Errc error, std::string detail);
   void cancel_auth(Errc error, std::string detail);
-  void settle_auth_failure(Errc error, std::string detail, const Reply* reply);
+  void settle_auth_failure(const Settlement& settlement);
   void on_rset(const Reply& reply);
   void on_mail(const Reply& reply);
   void on_rcpt(std::size_t slot, const Reply& reply);
@@ -169,7 +166,7 @@ struct Session::Impl {
                     std::optional<Expectation> expected);
   void send_quit();
   bool pipelining() const noexcept;
-  std::optional<Fate> refusal_before_mail(const TxRun& run) const;
+  std::optional<Settlement> refusal_before_mail(const TxRun& run) const;
   const Transaction& transaction(const TxRun& run) const { return transactions_[run.source]; }
   // What goes after DATA or BDAT: the message as it is, or its 7-bit form for a server without
   // 8BITMIME (RFC 6152 §3).
@@ -178,22 +175,26 @@ struct Session::Impl {
   static const std::string& wire_mail_from(const Transaction& t) noexcept {
     return t.wire_mail_from.empty() ? t.mail_from : t.wire_mail_from;
   }
-  std::optional<Fate> encoding_refusal(const TxRun& run) const;
+  std::optional<Settlement> encoding_refusal(const TxRun& run) const;
   bool utf8_recipient(std::size_t slot) const noexcept;
-  Fate smtputf8_refusal() const;
   void refuse_utf8_recipients(TxRun& run);
 
   // ---- session_fate.cpp: settling recipients ----
-  void settle(std::size_t slot, Fate fate);
-  void settle_all(const std::vector<std::size_t>& slots, const Fate& fate);
-  void settle_unsettled(const Fate& fate);
+  void settle(std::size_t slot, Settlement settlement);
+  void settle_all(const std::vector<std::size_t>& slots, const Settlement& settlement);
+  void settle_unsettled(const Settlement& settlement);
   Diagnostics diagnostics(Stage stage) const;
   Diagnostics diagnostics(Stage stage, const Reply& reply) const;
-  Fate reply_fate(Stage stage, const Reply& reply, FailureCause permanent_cause, bool final) const;
+  // The failure policy asked (classify()), its sentence filled in: for a reply, quoted; for a
+  // failure at a stage; for a message refused before MAIL FROM (no stage).
+  Settlement judge(Stage stage, const Reply& reply) const;
+  Settlement judge(Stage stage, Failure failure, std::error_code ec = {},
+                   std::string_view detail = {}) const;
+  Settlement judge_before_mail(Failure failure, std::string_view detail = {}) const;
+  Settlement settlement(const Fate& fate, Diagnostics diag, Stage stage, std::error_code ec,
+                        std::string_view detail) const;
   void violation(std::error_code ec, std::string detail);
   void abandon();
-  std::string after_end_of_data_sentence(Failure failure) const;
-  std::string failure_sentence(Failure failure, std::error_code ec, bool writing) const;
   void unexpected_reply(Stage stage, const Reply& reply);
   std::string where() const;  // "host[ip]"
   bool final_dot_outstanding() const noexcept;

@@ -8,28 +8,20 @@ bool Session::Impl::wants_starttls() const noexcept {
   return config_.tls != TlsPolicy::none && !tls_active_ && !config_.implicit_tls;
 }
 
-// RFC 3207 §4: 220 means "go ahead". A refusal leaves the connection usable in clear, which is
-// all the opportunistic policy asks; a mandatory policy cannot send mail on it. A 4xx under a
-// mandatory policy is this host's passing trouble (the next MX may do, as Postfix defers); a
-// 5xx is the policy not met (77).
+// RFC 3207 §4: 220 means "go ahead". What a refusal means depends on the policy
+// (failure_policy.cpp): mail goes on in clear, or the connection ends.
 void Session::Impl::on_starttls(const Reply& reply) {
   if (reply.positive()) {
     start_tls_due_ = true;
     return;
   }
-  if (!tls_mandatory(config_.tls)) {
+  const Settlement verdict = judge(Stage::starttls, reply);
+  if (verdict.fate.scope == Scope::none) {
     start_next_transaction();
     return;
   }
-  if (reply.transient()) {
-    settle_unsettled(reply_fate(Stage::starttls, reply, FailureCause::policy, false));
-    quit_and_close();
-    return;
-  }
-  refuse_for_policy(Errc::tls_unavailable,
-                    where() + " refused STARTTLS and --tls " + std::string(to_string(config_.tls)) +
-                        " is in force",
-                    &reply);
+  settle_unsettled(verdict);
+  quit_and_close();
 }
 
 // RFC 3207 §4.2: the client must discard what it knew from the server before TLS, and SHOULD
@@ -46,31 +38,17 @@ void Session::Impl::on_tls_established() {
 }
 
 // The connection is unusable after a failed handshake (its state is unknown), so nothing more
-// is said on it. Opportunistic: this host is abandoned for now and the destination may retry it
-// in clear (Postfix "may" does the same). Mandatory: the policy cannot be met (77).
+// is said on it. When the policy makes it this host's trouble (opportunistic), the sentence
+// tells the destination it may retry the host in clear (SessionOutcome::tls_failure).
 void Session::Impl::on_tls_failed(std::error_code ec) {
   if (!start_tls_due_ || closing_) return;
   start_tls_due_ = false;
   last_stage_ = Stage::tls_handshake;
-  const std::string sentence = "TLS handshake with " + where() + " failed: " + ec.message();
-  Fate fate;
-  fate.diag = diagnostics(Stage::tls_handshake);
-  fate.diag.error = make_error_code(Errc::tls_handshake_failed);
-  if (config_.implicit_tls) {
-    // A TLS port never speaks SMTP in clear: there is nothing to fall back to.
-    fate.status = RecipientStatus::failed;
-    fate.cause = FailureCause::policy;
-    fate.diag.detail = sentence + " (implicit TLS, RFC 8314)";
-  } else if (tls_mandatory(config_.tls)) {
-    fate.status = RecipientStatus::failed;
-    fate.cause = FailureCause::policy;
-    fate.diag.detail = sentence + "; --tls " + std::string(to_string(config_.tls)) + " is in force";
-  } else {
-    fate.final = false;
-    fate.diag.detail = sentence;
-    tls_failure_ = sentence;
-  }
-  settle_unsettled(fate);
+  const Failure failure =
+      config_.implicit_tls ? Failure::implicit_tls_handshake : Failure::tls_handshake;
+  const Settlement verdict = judge(Stage::tls_handshake, failure, ec);
+  if (verdict.fate.scope == Scope::host) tls_failure_ = verdict.diag.detail;
+  settle_unsettled(verdict);
   abandon();
 }
 
@@ -83,19 +61,6 @@ void Session::Impl::bytes_before_handshake(std::size_t count) {
              "discarded " + std::to_string(count) +
                  " bytes the server sent after its 220 reply to STARTTLS, before the TLS "
                  "handshake (CVE-2011-0411)");
-}
-
-// The TLS policy cannot be met on this connection: final, cause policy (exit 77), before any
-// MAIL FROM (SPEC.md "TLS").
-void Session::Impl::refuse_for_policy(Errc error, std::string detail, const Reply* reply) {
-  Fate fate;
-  fate.status = RecipientStatus::failed;
-  fate.cause = FailureCause::policy;
-  fate.diag = reply ? diagnostics(Stage::starttls, *reply) : diagnostics(Stage::starttls);
-  fate.diag.error = make_error_code(error);
-  fate.diag.detail = std::move(detail);
-  settle_unsettled(fate);
-  quit_and_close();
 }
 
 }  // namespace smtpsend::smtp

@@ -1,7 +1,7 @@
 // dns/answer: DNS results as values, and pure decoding of raw answers (no I/O).
 //
 // Owns: turning a DNS response (bytes) into MxAnswer / AddressAnswer, telling NXDOMAIN, NODATA,
-// SERVFAIL, REFUSED and timeout apart, and the one rule saying which statuses are temporary.
+// SERVFAIL, REFUSED and timeout apart (what each status means: lookup_status.hpp).
 // Must not: block, or know about SMTP.
 #pragma once
 
@@ -12,31 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "smtpsend/dns/lookup_status.hpp"
+
 namespace smtpsend::dns {
 
-enum class LookupStatus {
-  ok,        // records present
-  nxdomain,  // RCODE 3: the name does not exist
-  nodata,    // NOERROR with no records of the asked type
-  servfail,  // RCODE 2, or no server answered usefully: temporary
-  refused,   // RCODE 5: temporary (another server might answer)
-  timeout,   // no answer within the deadline: temporary
-  error,     // anything else (malformed answer, resolver failure): temporary
-  // No query reached a server: every DNS server refused the connection (ICMP port unreachable
-  // for UDP, RST for TCP): temporary.
-  unreachable,
-  // The query never left this host (no socket: out of file descriptors, ...): temporary.
-  local_error,
-};
-const char* to_string(LookupStatus status) noexcept;
-
-// The one rule for DNS temporariness: only records, NXDOMAIN and NODATA are answers that asking
-// again will not change; every other status may clear up and defers (RFC 5321 §5.1 leaves a
-// failed lookup to be retried later).
-bool is_temporary(LookupStatus status) noexcept;
-
 enum class AddressFamily { any, ipv4, ipv6 };  // -4 / -6
-std::ostream& operator<<(std::ostream& os, LookupStatus status);
 
 struct MxRecord {
   std::uint16_t preference = 0;

@@ -142,6 +142,18 @@ TEST(PlanFromMx, FailuresAreTemporary) {
   }
 }
 
+// DNS temporariness is decided once (lookup_status.cpp): the plan follows is_temporary().
+TEST(PlanFromMx, TemporaryExactlyWhenTheStatusIsTemporary) {
+  for (int s = 0; s <= static_cast<int>(LookupStatus::local_error); ++s) {
+    const auto status = static_cast<LookupStatus>(s);
+    SCOPED_TRACE(to_string(status));
+    const MxAnswer answer =
+        status == LookupStatus::ok ? ok_answer({{10, "a.test"}}) : MxAnswer{status, {}, {}};
+    const MxPlan plan = plan_from_mx("example.test", answer, no_random);
+    EXPECT_EQ(plan.kind == PlanKind::temporary, is_temporary(status));
+  }
+}
+
 TEST(PlanFromLiteral, Ipv4) {
   MxPlan plan;
   ASSERT_TRUE(plan_from_literal("[192.0.2.1]", plan));

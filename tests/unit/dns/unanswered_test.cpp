@@ -85,16 +85,5 @@ TEST(ClassifyUnanswered, ConnectionRefusedWithoutEvidenceIsServfailAsBefore) {
   EXPECT_EQ(classify_unanswered(ARES_ECONNREFUSED, nothing()), status(LookupStatus::servfail));
 }
 
-TEST(LookupStatus, OnlyAnswersAreNotTemporary) {
-  for (LookupStatus s : {LookupStatus::ok, LookupStatus::nxdomain, LookupStatus::nodata}) {
-    EXPECT_FALSE(is_temporary(s)) << s;
-  }
-  for (LookupStatus s : {LookupStatus::servfail, LookupStatus::refused, LookupStatus::timeout,
-                         LookupStatus::error, LookupStatus::unreachable,
-                         LookupStatus::local_error}) {
-    EXPECT_TRUE(is_temporary(s)) << s;
-  }
-}
-
 }  // namespace
 }  // namespace smtpsend::dns
