@@ -108,9 +108,8 @@ class IncludeGraph:
         for candidate in candidates:
             if candidate.is_file():
                 return candidate.resolve()
-        if name.startswith("smtpsend/") or quote == '"' and not name.startswith(("CLI/", "gtest/")):
-            if quote == '"':
-                raise SystemExit(f"{current}: cannot find the project header \"{name}\"")
+        if quote == '"' or name.startswith("smtpsend/"):  # outside headers are written <...>
+            raise SystemExit(f"{current}: cannot find the project header \"{name}\"")
         return None
 
     def module_of(self, path: Path) -> str:
