@@ -50,8 +50,8 @@ void note(const DeliveryOptions& options, std::string_view peer, const std::stri
 }
 
 FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random, bool resolve_only) {
-  FsmOptions fsm{options.mx_port, options.family, std::move(random), resolve_only, options.relay};
-  if (options.relay) fsm.port = options.relay->port;
+  FsmOptions fsm{destination_port(options), options.family, std::move(random), resolve_only,
+                 options.relay};
   fsm.max_addresses = options.max_addresses;
   return fsm;
 }

@@ -223,7 +223,7 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
     }
   }
   planned.plan = run.plan;
-  planned.port = options.relay ? options.relay->port : options.mx_port;
+  planned.port = destination_port(options);
   planned.relay = options.relay.has_value();
   const HostTls tls = tls_for_host(options);
   planned.implicit_tls = tls.implicit_tls;

@@ -51,4 +51,10 @@ struct DeliveryOptions {
   ProgressSink* progress = nullptr;                      // the progress line (may be null)
 };
 
+// The port every host of a destination is connected to: the relay's (its URL or 587/465), or
+// --mx-port. Read by the DestinationFsm and by --dry-run's plan alike.
+constexpr std::uint16_t destination_port(const DeliveryOptions& options) noexcept {
+  return options.relay ? options.relay->port : options.mx_port;
+}
+
 }  // namespace smtpsend::delivery
