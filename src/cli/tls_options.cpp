@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "option_registration.hpp"
+#include "smtpsend/transport/tls_client.hpp"
 
 namespace smtpsend::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "smtpsend/transport/tls_client.hpp"
+#include "smtpsend/transport/settings.hpp"
 
 namespace smtpsend::cli {
 

@@ -10,6 +10,7 @@
 
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/helo_name.hpp"
+#include "smtpsend/delivery/host_tls.hpp"
 #include "smtpsend/transport/smtp_connection.hpp"
 
 namespace smtpsend::delivery::detail {
@@ -49,8 +50,8 @@ void note(const DeliveryOptions& options, std::string_view peer, const std::stri
 }
 
 FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random, bool resolve_only) {
-  FsmOptions fsm{options.mx_port, options.family, std::move(random), resolve_only, options.relay};
-  if (options.relay) fsm.port = options.relay->port;
+  FsmOptions fsm{destination_port(options), options.family, std::move(random), resolve_only,
+                 options.relay};
   fsm.max_addresses = options.max_addresses;
   return fsm;
 }
@@ -116,7 +117,7 @@ class Runner {
       fsm_.on_session(smtp::SessionOutcome{});  // cannot happen: Connect precedes RunSession
       co_return;
     }
-    const smtp::TlsPolicy policy = step.without_tls ? smtp::TlsPolicy::none : options_.tls.policy;
+    const HostTls tls = tls_for_host(options_, step.without_tls);
     smtp::SessionConfig config;
     boost::system::error_code local_error;
     const auto local = socket_->local_endpoint(local_error);
@@ -125,14 +126,15 @@ class Runner {
     config.peer = step.peer;
     config.max_write = kMaxWrite;
     config.timeouts = options_.timeouts.stages;
-    config.tls = policy;
-    config.implicit_tls = implicit_tls();
+    config.tls = tls.policy;
+    config.implicit_tls = tls.implicit_tls;
     config.auth = options_.auth;
     config.progress = options_.progress;
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
-    const transport::TlsUpgrade upgrade{&context_.tls, policy, step.peer.host, options_.transcript};
+    const transport::TlsUpgrade upgrade{&context_.tls, tls.policy, step.peer.host,
+                                        options_.transcript};
     smtp::SessionOutcome outcome =
         co_await transport::drive_session(std::move(socket), session, options_.timeouts, upgrade);
     // The retry itself is the DestinationFsm's decision (destination_fsm.cpp); -v says so.
@@ -152,8 +154,6 @@ class Runner {
       options_.progress->settled(r.message_index, r.address, r.status);
     }
   }
-
-  bool implicit_tls() const { return options_.relay && options_.relay->implicit_tls; }
 
   RunContext& context_;
   const DeliveryOptions& options_;

@@ -18,6 +18,7 @@
 #include "destination_run.hpp"
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/descriptor_budget.hpp"
+#include "smtpsend/delivery/host_tls.hpp"
 #include "smtpsend/delivery/shared_mx.hpp"
 
 namespace smtpsend::delivery {
@@ -222,10 +223,11 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
     }
   }
   planned.plan = run.plan;
-  planned.port = options.relay ? options.relay->port : options.mx_port;
+  planned.port = destination_port(options);
   planned.relay = options.relay.has_value();
-  planned.implicit_tls = options.relay && options.relay->implicit_tls;
-  planned.tls_policy = std::string(smtp::to_string(options.tls.policy));
+  const HostTls tls = tls_for_host(options);
+  planned.implicit_tls = tls.implicit_tls;
+  planned.tls_policy = std::string(smtp::to_string(tls.policy));
   if (!run.finish.results.empty()) planned.problem = run.finish.results.front().diag.detail;
   return planned;
 }

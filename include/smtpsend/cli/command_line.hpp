@@ -19,7 +19,7 @@
 #include "smtpsend/cli/host_identity.hpp"
 #include "smtpsend/cli/password_source.hpp"
 #include "smtpsend/core/outcome.hpp"
-#include "smtpsend/delivery/runner.hpp"
+#include "smtpsend/delivery/options.hpp"
 #include "smtpsend/smtp/sasl.hpp"
 #include "smtpsend/smtp/dsn.hpp"
 

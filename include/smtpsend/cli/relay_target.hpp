@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "smtpsend/delivery/plan.hpp"
+#include "smtpsend/delivery/options.hpp"
 
 namespace smtpsend::cli {
 

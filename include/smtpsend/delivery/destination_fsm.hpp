@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "smtpsend/core/outcome.hpp"
+#include "smtpsend/delivery/options.hpp"
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/dns/answer.hpp"
 #include "smtpsend/dns/mx_plan.hpp"
@@ -64,9 +65,6 @@ struct Finish {
 };
 using DestinationAction = std::variant<ResolveMx, ResolveAddrs, Connect, RunSession, Finish>;
 std::ostream& operator<<(std::ostream& os, const DestinationAction& action);
-
-// SPEC.md --max-addresses: as Postfix's smtp_mx_address_limit.
-inline constexpr std::size_t kDefaultMaxAddresses = 5;
 
 struct FsmOptions {
   std::uint16_t port = 25;                  // --mx-port

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/delivery/options.hpp"
 #include "smtpsend/dns/mx_plan.hpp"
 #include "smtpsend/message/address.hpp"
 #include "smtpsend/message/message.hpp"
@@ -30,15 +31,6 @@ struct Destination {
   // Domains sharing this one's MX hosts were merged into it (shared_mx.hpp): all of them, for
   // sentences ("example.com and example.net"). Empty: `domain` alone.
   std::string label = {};
-};
-
-// --relay: one submission server takes every recipient (SPEC.md "Routing").
-struct RelayRoute {
-  std::string host;             // a host name, or an IP address without brackets
-  std::uint16_t port = 587;     // RFC 6409 submission; 465 with implicit TLS (RFC 8314)
-  bool implicit_tls = false;    // smtps:// or --smtps
-  bool address_literal = false; // host is an IP address: no DNS lookup
-  friend bool operator==(const RelayRoute&, const RelayRoute&) = default;
 };
 
 // Every message's recipients in one destination named after the relay host, one transaction

@@ -21,14 +21,10 @@
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/smtp/session.hpp"
 #include "smtpsend/smtp/stage.hpp"
+#include "smtpsend/transport/settings.hpp"
 #include "smtpsend/transport/tls_client.hpp"
 
 namespace smtpsend::transport {
-
-struct Timeouts {
-  std::chrono::seconds connect{30};  // --connect-timeout, per address
-  smtp::StageTimeouts stages;        // --timeout overrides every SMTP stage
-};
 
 struct ConnectResult {
   std::error_code error;   // empty on success

@@ -17,21 +17,13 @@
 #include <system_error>
 
 #include "smtpsend/core/errors.hpp"
-#include "smtpsend/smtp/tls_policy.hpp"
+#include "smtpsend/transport/settings.hpp"
 
 namespace boost::asio::ssl {
 class context;
 }
 
 namespace smtpsend::transport {
-
-struct TlsSettings {
-  smtp::TlsPolicy policy = smtp::TlsPolicy::opportunistic;  // --tls (MX default)
-  std::string ca_file;    // --ca-file; empty: the system store unless ca_path is given
-  std::string ca_path;    // --ca-path
-  std::string cert_file;  // --tls-cert (PEM, may hold the chain)
-  std::string key_file;   // --tls-key; empty: the key is in cert_file
-};
 
 class TlsClient {
  public:

@@ -1,0 +1,60 @@
+// delivery/options: everything a run of deliveries is told, as one value built by cli (and
+// completed by app with the AUTH secret and the output sinks), then read where it is used: the
+// route and limits by the DestinationFsm, timeouts and TLS settings by the transport, the
+// session's settings when each session starts. No I/O and no Asio here, so that cli, which
+// builds it, compiles no network header.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smtpsend/core/progress.hpp"
+#include "smtpsend/core/transcript.hpp"
+#include "smtpsend/dns/answer.hpp"
+#include "smtpsend/smtp/session.hpp"
+#include "smtpsend/transport/settings.hpp"
+
+namespace smtpsend::delivery {
+
+// --relay: one submission server takes every recipient (SPEC.md "Routing").
+struct RelayRoute {
+  std::string host;             // a host name, or an IP address without brackets
+  std::uint16_t port = 587;     // RFC 6409 submission; 465 with implicit TLS (RFC 8314)
+  bool implicit_tls = false;    // smtps:// or --smtps
+  bool address_literal = false; // host is an IP address: no DNS lookup
+  friend bool operator==(const RelayRoute&, const RelayRoute&) = default;
+};
+
+// SPEC.md --max-addresses: as Postfix's smtp_mx_address_limit.
+inline constexpr std::size_t kDefaultMaxAddresses = 5;
+
+struct DeliveryOptions {
+  std::string helo_name;
+  std::uint16_t mx_port = 25;
+  dns::AddressFamily family = dns::AddressFamily::any;   // -4 / -6
+  std::vector<std::string> dns_servers;                  // --dns-server
+  std::chrono::seconds dns_timeout{60};                  // whole resolution of one destination
+  // At most this many destinations at once; lowered further when the open-files limit
+  // (RLIMIT_NOFILE) could not hold that many connections (descriptor_budget.hpp).
+  std::size_t max_parallel = 8;
+  std::size_t max_addresses = kDefaultMaxAddresses;     // --max-addresses, per destination
+  transport::Timeouts timeouts;
+  transport::TlsSettings tls;                            // --tls, --ca-file, ... (MX: opportunistic)
+  std::optional<RelayRoute> relay;                       // --relay: one server takes everything
+  std::shared_ptr<const smtp::AuthSettings> auth;        // -u: AUTH (relay only)
+  TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)
+  ProgressSink* progress = nullptr;                      // the progress line (may be null)
+};
+
+// The port every host of a destination is connected to: the relay's (its URL or 587/465), or
+// --mx-port. Read by the DestinationFsm and by --dry-run's plan alike.
+constexpr std::uint16_t destination_port(const DeliveryOptions& options) noexcept {
+  return options.relay ? options.relay->port : options.mx_port;
+}
+
+}  // namespace smtpsend::delivery

@@ -1,0 +1,30 @@
+// transport/settings: what the user chose for connections (timeouts) and for TLS (SPEC.md "TLS",
+// "Timeouts"), as plain values. Kept apart from smtp_connection.hpp and tls_client.hpp so that
+// the modules that only carry these settings (cli builds them, delivery passes them on) compile
+// no Asio or OpenSSL header. No I/O here.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "smtpsend/smtp/stage.hpp"
+#include "smtpsend/smtp/tls_policy.hpp"
+
+namespace smtpsend::transport {
+
+struct Timeouts {
+  std::chrono::seconds connect{30};  // --connect-timeout, per address
+  smtp::StageTimeouts stages;        // --timeout overrides every SMTP stage
+};
+
+struct TlsSettings {
+  // --tls, or the route's default: opportunistic for MX delivery, verify for --relay (cli).
+  // A connection's own policy is delivery::tls_for_host() of this.
+  smtp::TlsPolicy policy = smtp::TlsPolicy::opportunistic;
+  std::string ca_file;    // --ca-file; empty: the system store unless ca_path is given
+  std::string ca_path;    // --ca-path
+  std::string cert_file;  // --tls-cert (PEM, may hold the chain)
+  std::string key_file;   // --tls-key; empty: the key is in cert_file
+};
+
+}  // namespace smtpsend::transport
