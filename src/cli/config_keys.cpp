@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <span>
 
+#include "option_table.hpp"
 #include "option_values.hpp"
 #include "smtpsend/cli/relay_target.hpp"
 
@@ -118,8 +120,8 @@ bool size(const Context& c) {
   return true;
 }
 
-template <MaybeSetting<std::string> ConfigSettings::*member, std::size_t N>
-bool one_of(const Context& c, const std::array<std::string_view, N>& allowed) {
+template <MaybeSetting<std::string> ConfigSettings::*member>
+bool one_of(const Context& c, std::span<const std::string_view> allowed) {
   if (!c.node.is_string()) return wrong_type(c, "a string");
   const std::string& value = c.node.as_string()->get();
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
@@ -132,9 +134,7 @@ bool one_of(const Context& c, const std::array<std::string_view, N>& allowed) {
 }
 
 bool tls(const Context& c) {
-  static constexpr std::array<std::string_view, 4> kPolicies{"none", "opportunistic", "required",
-                                                             "verify"};
-  return one_of<&ConfigSettings::tls>(c, kPolicies);
+  return one_of<&ConfigSettings::tls>(c, smtp::kTlsPolicyNames);
 }
 
 bool auth(const Context& c) {
@@ -273,61 +273,71 @@ bool password(const Context& c) {
   return true;
 }
 
+// Account over defaults, one key at a time.
+template <auto member>
+void take(ConfigSettings& base, const ConfigSettings& top) {
+  if ((top.*member).has_value()) base.*member = top.*member;
+}
+
+// How one key of option_table.hpp is read and merged, and where its value is kept.
 struct Key {
-  std::string_view name;
+  Option option;  // its name is the option's config_key()
   Reader read;
+  void (*overlay)(ConfigSettings& base, const ConfigSettings& top);
 };
 
 constexpr std::array kKeys{
-    Key{"from", any_text<&ConfigSettings::from>},
-    Key{"qualify-domain", checked_text<&ConfigSettings::qualify_domain, check_qualify_domain>},
-    Key{"recipients-file", recipients_file},
-    Key{"dns-server", dns_servers},
-    Key{"mx-port", number<std::uint16_t, &ConfigSettings::mx_port, parse_port>},
-    Key{"helo", checked_text<&ConfigSettings::helo, check_helo_name>},
-    Key{"family", family},
-    Key{"max-parallel", number<std::size_t, &ConfigSettings::max_parallel, parse_parallel>},
-    Key{"max-addresses",
-        number<std::size_t, &ConfigSettings::max_addresses, parse_address_limit>},
-    Key{"timeout", number<std::chrono::seconds, &ConfigSettings::timeout, parse_seconds>},
-    Key{"connect-timeout",
-        number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>},
-    Key{"dns-timeout", number<std::chrono::seconds, &ConfigSettings::dns_timeout, parse_seconds>},
-    Key{"max-size", size},
-    Key{"from-name", checked_text<&ConfigSettings::from_name, check_display_name>},
-    Key{"dsn-notify", dsn_notify},
-    Key{"dsn-return", dsn_return},
-    Key{"dsn-envid", dsn_envid},
-    Key{"relay", checked_text<&ConfigSettings::relay, check_relay>},
-    Key{"user", text<&ConfigSettings::user>},
-    Key{"password", password},
-    Key{"password-cmd", text<&ConfigSettings::password_cmd>},
-    Key{"password-file", path_text<&ConfigSettings::password_file>},
-    Key{"tls", tls},
-    Key{"smtps", boolean<&ConfigSettings::smtps>},
-    Key{"ca-file", path_text<&ConfigSettings::ca_file>},
-    Key{"ca-path", path_text<&ConfigSettings::ca_path>},
-    Key{"tls-cert", path_text<&ConfigSettings::tls_cert>},
-    Key{"tls-key", path_text<&ConfigSettings::tls_key>},
-    Key{"auth", auth},
-    Key{"oauth-token-cmd", text<&ConfigSettings::oauth_token_cmd>},
-    Key{"allow-plaintext-auth", boolean<&ConfigSettings::allow_plaintext_auth>},
+    Key{Option::from, any_text<&ConfigSettings::from>, take<&ConfigSettings::from>},
+    Key{Option::qualify_domain,
+        checked_text<&ConfigSettings::qualify_domain, check_qualify_domain>,
+        take<&ConfigSettings::qualify_domain>},
+    Key{Option::recipients_file, recipients_file, take<&ConfigSettings::recipients_file>},
+    Key{Option::dns_server, dns_servers, take<&ConfigSettings::dns_servers>},
+    Key{Option::mx_port, number<std::uint16_t, &ConfigSettings::mx_port, parse_port>,
+        take<&ConfigSettings::mx_port>},
+    Key{Option::helo, checked_text<&ConfigSettings::helo, check_helo_name>,
+        take<&ConfigSettings::helo>},
+    Key{Option::family, family, take<&ConfigSettings::family>},
+    Key{Option::max_parallel,
+        number<std::size_t, &ConfigSettings::max_parallel, parse_parallel>,
+        take<&ConfigSettings::max_parallel>},
+    Key{Option::max_addresses,
+        number<std::size_t, &ConfigSettings::max_addresses, parse_address_limit>,
+        take<&ConfigSettings::max_addresses>},
+    Key{Option::timeout, number<std::chrono::seconds, &ConfigSettings::timeout, parse_seconds>,
+        take<&ConfigSettings::timeout>},
+    Key{Option::connect_timeout,
+        number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>,
+        take<&ConfigSettings::connect_timeout>},
+    Key{Option::dns_timeout,
+        number<std::chrono::seconds, &ConfigSettings::dns_timeout, parse_seconds>,
+        take<&ConfigSettings::dns_timeout>},
+    Key{Option::max_size, size, take<&ConfigSettings::max_size>},
+    Key{Option::from_name, checked_text<&ConfigSettings::from_name, check_display_name>,
+        take<&ConfigSettings::from_name>},
+    Key{Option::dsn_notify, dsn_notify, take<&ConfigSettings::dsn_notify>},
+    Key{Option::dsn_return, dsn_return, take<&ConfigSettings::dsn_return>},
+    Key{Option::dsn_envid, dsn_envid, take<&ConfigSettings::dsn_envid>},
+    Key{Option::relay, checked_text<&ConfigSettings::relay, check_relay>,
+        take<&ConfigSettings::relay>},
+    Key{Option::user, text<&ConfigSettings::user>, take<&ConfigSettings::user>},
+    Key{Option::password, password, take<&ConfigSettings::password>},
+    Key{Option::password_cmd, text<&ConfigSettings::password_cmd>,
+        take<&ConfigSettings::password_cmd>},
+    Key{Option::password_file, path_text<&ConfigSettings::password_file>,
+        take<&ConfigSettings::password_file>},
+    Key{Option::tls, tls, take<&ConfigSettings::tls>},
+    Key{Option::smtps, boolean<&ConfigSettings::smtps>, take<&ConfigSettings::smtps>},
+    Key{Option::ca_file, path_text<&ConfigSettings::ca_file>, take<&ConfigSettings::ca_file>},
+    Key{Option::ca_path, path_text<&ConfigSettings::ca_path>, take<&ConfigSettings::ca_path>},
+    Key{Option::tls_cert, path_text<&ConfigSettings::tls_cert>, take<&ConfigSettings::tls_cert>},
+    Key{Option::tls_key, path_text<&ConfigSettings::tls_key>, take<&ConfigSettings::tls_key>},
+    Key{Option::auth, auth, take<&ConfigSettings::auth>},
+    Key{Option::oauth_token_cmd, text<&ConfigSettings::oauth_token_cmd>,
+        take<&ConfigSettings::oauth_token_cmd>},
+    Key{Option::allow_plaintext_auth, boolean<&ConfigSettings::allow_plaintext_auth>,
+        take<&ConfigSettings::allow_plaintext_auth>},
 };
-
-// Options that describe one invocation, not a standing preference: a file setting them would
-// silently change what every run prints or does.
-constexpr std::array<std::string_view, 11> kCommandLineOnly{
-    "message", "dry-run", "json",    "quiet",           "verbose", "config",
-    "account", "help",    "version", "read-recipients", "each"};
-
-// The composing options build one message from this run's input; in a file they would give
-// every message, cron's included, the same subject, headers or attachment.
-constexpr std::array<std::string_view, 4> kComposingOnly{"subject", "header", "body", "attach"};
-
-template <std::size_t N>
-bool listed(const std::array<std::string_view, N>& names, std::string_view name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
 
 // Two password sources in one table would leave the winner to an ordering rule nobody reads.
 bool one_password_source(const ConfigSettings& s, std::string& error) {
@@ -340,12 +350,15 @@ bool one_password_source(const ConfigSettings& s, std::string& error) {
 
 bool read_key(std::string_view name, const toml::node& node, const std::string& directory,
               ConfigSettings& out, std::string& error) {
-  for (const Key& key : kKeys) {
-    if (key.name == name) return key.read(Context{name, node, directory, out, error});
+  const OptionSpec* spec = option_for_key(name);
+  if (spec != nullptr && spec->in_file == InFile::key) {
+    for (const Key& key : kKeys) {
+      if (key.option == spec->id) return key.read(Context{name, node, directory, out, error});
+    }
   }
-  if (listed(kCommandLineOnly, name)) {
+  if (spec != nullptr && spec->in_file == InFile::command_line_only) {
     error = fmt::format("'{}' can be given only on the command line", name);
-  } else if (listed(kComposingOnly, name)) {
+  } else if (spec != nullptr && spec->in_file == InFile::composing_only) {
     error = fmt::format(
         "'{}' can be given only on the command line: it composes one message, not every run's",
         name);
@@ -370,29 +383,12 @@ bool read_settings(const toml::table& table, const std::string& path, const std:
 }
 
 void overlay(ConfigSettings& base, const ConfigSettings& top) {
-  const auto take = [&](auto member) {
-    if ((top.*member).has_value()) base.*member = top.*member;
-  };
   if (top.password || top.password_cmd || top.password_file) {
     base.password.reset();
     base.password_cmd.reset();
     base.password_file.reset();
   }
-  take(&ConfigSettings::from), take(&ConfigSettings::qualify_domain);
-  take(&ConfigSettings::recipients_file), take(&ConfigSettings::dns_servers);
-  take(&ConfigSettings::mx_port), take(&ConfigSettings::helo), take(&ConfigSettings::family);
-  take(&ConfigSettings::max_parallel), take(&ConfigSettings::max_addresses);
-  take(&ConfigSettings::timeout);
-  take(&ConfigSettings::connect_timeout), take(&ConfigSettings::dns_timeout);
-  take(&ConfigSettings::max_size);
-  take(&ConfigSettings::from_name), take(&ConfigSettings::dsn_notify);
-  take(&ConfigSettings::dsn_return), take(&ConfigSettings::dsn_envid);
-  take(&ConfigSettings::relay), take(&ConfigSettings::user), take(&ConfigSettings::password);
-  take(&ConfigSettings::password_cmd), take(&ConfigSettings::password_file);
-  take(&ConfigSettings::tls), take(&ConfigSettings::smtps), take(&ConfigSettings::ca_file);
-  take(&ConfigSettings::ca_path), take(&ConfigSettings::tls_cert);
-  take(&ConfigSettings::tls_key), take(&ConfigSettings::auth);
-  take(&ConfigSettings::oauth_token_cmd), take(&ConfigSettings::allow_plaintext_auth);
+  for (const Key& key : kKeys) key.overlay(base, top);
 }
 
 }  // namespace smtpsend::cli

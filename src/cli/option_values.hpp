@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -44,5 +45,8 @@ bool check_helo_name(std::string_view option, std::string_view text, std::string
 // --qualify-domain: a domain (RFC 5321 §4.1.2; UTF-8 labels allowed) or an address literal,
 // checked up front so that a bad one is a usage error, not a late bad address.
 bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error);
+
+// "a, b, c or d": the allowed values of an option, for its error sentence.
+std::string or_list(std::span<const std::string_view> names);
 
 }  // namespace smtpsend::cli

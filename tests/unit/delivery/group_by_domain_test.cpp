@@ -55,6 +55,22 @@ TEST(GroupByDomain, TransactionCarriesTheMessageAndEnvelope) {
   EXPECT_TRUE(t.eight_bit);
 }
 
+// The envelope parameters travel as one value: whatever EnvelopeParameters holds reaches the
+// transaction, for a domain's transaction and for the relay's alike.
+TEST(GroupByDomain, TransactionCarriesTheEnvelopeParametersWhole) {
+  message::Message m;
+  OutgoingMessage item = outgoing(m, "me@here.test", {address("a", "example.com")});
+  item.parameters.dsn.notify = "SUCCESS,FAILURE";
+  item.parameters.dsn.ret = smtp::DsnReturn::headers;
+  item.parameters.dsn.envid = "job+7";
+  const auto destinations = group_by_domain({item});
+  ASSERT_EQ(destinations.size(), 1u);
+  EXPECT_EQ(destinations[0].transactions[0].parameters, item.parameters);
+  const Destination relayed = relay_destination({item}, RelayRoute{"relay.test"});
+  ASSERT_EQ(relayed.transactions.size(), 1u);
+  EXPECT_EQ(relayed.transactions[0].parameters, item.parameters);
+}
+
 TEST(GroupByDomain, DuplicateRecipientIsSentOnceComparingTheDomainCaseInsensitively) {
   message::Message m;
   const auto destinations =

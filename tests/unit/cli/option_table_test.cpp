@@ -1,0 +1,133 @@
+// The option table (src/cli/option_table.cpp): each option written once, and everything that
+// reads the table (--help, the command line, the configuration file's keys) agreeing with it.
+#include "option_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "option_registration.hpp"
+#include "smtpsend/cli/command_line.hpp"
+#include "smtpsend/cli/config_file.hpp"
+#include "smtpsend/smtp/tls_policy.hpp"
+
+namespace smtpsend::cli {
+namespace {
+
+ConfigLoad parse_file(const std::string& text) {
+  return parse_config("/home/alice/.config/smtpsend/config.toml", text, 0600, std::nullopt);
+}
+
+TEST(OptionTable, EverySpellingAndEveryKeyIsUnique) {
+  std::set<std::string_view> seen_spellings;
+  std::set<std::string_view> seen_keys;
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.shape != Shape::key_only) {
+      for (const std::string_view spelling : spellings(spec)) {
+        EXPECT_TRUE(seen_spellings.insert(spelling).second) << spelling;
+      }
+    }
+    if (!config_key(spec).empty()) {
+      EXPECT_TRUE(seen_keys.insert(config_key(spec)).second) << config_key(spec);
+    }
+  }
+}
+
+// SPEC.md "Configuration": the keys are the long option names.
+TEST(OptionTable, AKeyIsTheLongOptionName) {
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.in_file == InFile::no_key || long_name(spec).empty()) continue;
+    EXPECT_EQ(config_key(spec), long_name(spec));
+    EXPECT_EQ(option_for_key(long_name(spec)), &spec);
+  }
+  EXPECT_EQ(config_key(option_spec(Option::verbose)), "verbose");
+  EXPECT_EQ(config_key(option_spec(Option::family)), "family");
+  EXPECT_EQ(config_key(option_spec(Option::ipv4_only)), "");
+  EXPECT_EQ(option_for_key("4"), nullptr);
+  EXPECT_EQ(option_for_key(""), nullptr);
+}
+
+TEST(OptionTable, NamesAsTypedAndQuoted) {
+  EXPECT_EQ(command_line_name(option_spec(Option::message)), "--message");
+  EXPECT_EQ(command_line_name(option_spec(Option::ipv6_only)), "-6");
+  EXPECT_EQ(command_line_name(option_spec(Option::recipients)), "RECIPIENT");
+  EXPECT_EQ(spellings(option_spec(Option::config)),
+            (std::vector<std::string_view>{"-C", "--config"}));
+  EXPECT_EQ(long_name(option_spec(Option::quiet)), "");
+}
+
+// The TLS policy names come from smtp/tls_policy.hpp, not from a copy.
+TEST(OptionTable, TlsValueNameIsThePolicyNames) {
+  std::string joined;
+  for (const std::string_view name : smtp::kTlsPolicyNames) {
+    joined += (joined.empty() ? "" : "|") + std::string(name);
+  }
+  EXPECT_EQ(option_spec(Option::tls).value_name, joined);
+}
+
+TEST(OptionTable, HelpShowsEveryOptionWithItsText) {
+  const std::string help = help_text();
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.shape == Shape::key_only) continue;
+    EXPECT_NE(help.find(spec.help), std::string::npos) << spec.names;
+    EXPECT_NE(help.find(std::string(command_line_name(spec))), std::string::npos) << spec.names;
+    if (!spec.value_name.empty()) {
+      EXPECT_NE(help.find(std::string(spec.value_name)), std::string::npos) << spec.names;
+    }
+  }
+}
+
+// Every key the table gives the file has a reader: a value of the wrong type is refused with
+// the key's own type sentence, never as an unknown key.
+TEST(OptionTable, EveryKeyOfTheTableIsReadFromTheFile) {
+  for (const OptionSpec& spec : option_table()) {
+    const std::string key(config_key(spec));
+    if (key.empty()) continue;
+    const ConfigLoad load = parse_file("[defaults]\n" + key + " = {}\n");
+    SCOPED_TRACE(key);
+    switch (spec.in_file) {
+      case InFile::key:
+        EXPECT_NE(load.error.find("'" + key + "' must be "), std::string::npos) << load.error;
+        EXPECT_NE(load.error.find("not a table"), std::string::npos) << load.error;
+        break;
+      case InFile::command_line_only:
+        EXPECT_EQ(load.error, "/home/alice/.config/smtpsend/config.toml:2: '" + key +
+                                  "' can be given only on the command line");
+        break;
+      case InFile::composing_only:
+        EXPECT_NE(load.error.find("it composes one message"), std::string::npos) << load.error;
+        break;
+      case InFile::no_key:
+        ADD_FAILURE() << "an option without a key has a key";
+        break;
+    }
+  }
+  EXPECT_EQ(parse_file("[defaults]\ni = true\n").error,
+            "/home/alice/.config/smtpsend/config.toml:2: unknown key 'i'");
+}
+
+// Every option of the table reaches the command line's parser with its shape.
+TEST(OptionTable, RegisteredOptionsTakeTheirShapes) {
+  CLI::App app;
+  RawOptions raw;
+  raw.register_with(app);
+  std::vector<std::string> argv_text{"smtpsend", "--mx-port", "1",  "--mx-port",
+                                     "2",        "-vv",       "-4", "-m",
+                                     "a",        "-m",        "b",  "rcpt@example.test"};
+  std::vector<const char*> argv;
+  for (const std::string& arg : argv_text) argv.push_back(arg.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  EXPECT_EQ(raw.text(Option::mx_port), "2");
+  EXPECT_EQ(raw.count(Option::verbose), 2);
+  EXPECT_TRUE(raw.flag(Option::ipv4_only));
+  EXPECT_FALSE(raw.flag(Option::ipv6_only));
+  EXPECT_EQ(raw.texts(Option::message), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(raw.texts(Option::recipients), (std::vector<std::string>{"rcpt@example.test"}));
+  EXPECT_TRUE(given(app, Option::mx_port));
+  EXPECT_TRUE(given(app, Option::ipv4_only));
+  EXPECT_FALSE(given(app, Option::tls));
+}
+
+}  // namespace
+}  // namespace smtpsend::cli
