@@ -98,6 +98,11 @@ struct OptionSpec {
   std::string_view value_name;  // "FILE"; empty for flags
   std::string_view help;        // the --help text
   InFile in_file;
+  // The built-in value when the option is not given, as --help and docs/cli.md state it ("25",
+  // "1G"); empty when it depends on something else (--helo: this host's name). The value itself
+  // is owned by the settings it fills (DeliveryOptions, Request); option_table_test checks that
+  // the two agree and option_docs_test that docs/cli.md says the same.
+  std::string_view default_value = {};
   std::string_view key = {};  // the key of an option without a long name (-v: "verbose")
 };
 

@@ -100,6 +100,25 @@ TEST(OptionDocs, CliMdListsEveryOption) {
   }
 }
 
+// docs/cli.md's option table ends with the default: the table's stated one.
+TEST(OptionDocs, CliMdStatesTheTablesDefaults) {
+  const std::string page = read_doc("docs/cli.md");
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.default_value.empty()) continue;
+    const std::string spelling = "`" + std::string(command_line_name(spec)) + " ";
+    std::istringstream lines(page);
+    std::string line;
+    std::string default_cell;
+    while (std::getline(lines, line)) {
+      if (!line.starts_with("| " + spelling)) continue;
+      const std::size_t last = line.rfind('|', line.size() - 2);
+      default_cell = line.substr(last + 1);
+    }
+    EXPECT_NE(default_cell.find(spec.default_value), std::string::npos)
+        << spec.names << ": docs/cli.md's default column is '" << default_cell << "'";
+  }
+}
+
 TEST(OptionDocs, ConfigurationMdListsEveryKey) {
   const std::set<std::string> keys = first_column_words(read_doc("docs/configuration.md"));
   for (const OptionSpec& spec : option_table()) {

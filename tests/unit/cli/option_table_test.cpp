@@ -78,6 +78,35 @@ TEST(OptionTable, HelpShowsEveryOptionWithItsText) {
   }
 }
 
+// A default the table states (for --help and docs/cli.md) is the one in force: giving every
+// such option its stated default changes nothing, and --help says it.
+TEST(OptionTable, StatedDefaultsAreTheOnesInForce) {
+  const HostIdentity host{"host.example.org", "alice"};
+  const std::vector<std::string> no_config_files;
+  std::vector<std::string> with_defaults{"bob@example.test"};
+  const std::string help = help_text();
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.default_value.empty()) continue;
+    with_defaults.emplace_back(command_line_name(spec));
+    with_defaults.emplace_back(spec.default_value);
+    EXPECT_NE(help.find("(default " + std::string(spec.default_value)), std::string::npos)
+        << spec.names;
+  }
+  const std::vector<std::string> without{"bob@example.test"};
+  const CommandLine stated = parse_command_line(with_defaults, host, no_config_files);
+  const CommandLine built_in = parse_command_line(without, host, no_config_files);
+  ASSERT_TRUE(stated.request && built_in.request) << stated.error;
+  const delivery::DeliveryOptions& a = stated.request->delivery;
+  const delivery::DeliveryOptions& b = built_in.request->delivery;
+  EXPECT_EQ(a.mx_port, b.mx_port);
+  EXPECT_EQ(a.max_parallel, b.max_parallel);
+  EXPECT_EQ(a.max_addresses, b.max_addresses);
+  EXPECT_EQ(a.timeouts.connect, b.timeouts.connect);
+  EXPECT_EQ(a.dns_timeout, b.dns_timeout);
+  EXPECT_EQ(stated.request->max_size, built_in.request->max_size);
+  EXPECT_EQ(with_defaults.size(), 1u + 2 * 6) << "a new stated default: compare its field above";
+}
+
 // Every key the table gives the file has a reader: a value of the wrong type is refused with
 // the key's own type sentence, never as an unknown key.
 TEST(OptionTable, EveryKeyOfTheTableIsReadFromTheFile) {
