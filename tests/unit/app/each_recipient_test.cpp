@@ -7,17 +7,10 @@
 #include <vector>
 
 #include "steps.hpp"
+#include "support/envelope_address.hpp"
 
 namespace smtpsend::app {
 namespace {
-
-message::EnvelopeAddress address(const std::string& local, const std::string& domain) {
-  message::EnvelopeAddress a;
-  a.text = local + "@" + domain;
-  a.local = local;
-  a.domain = domain;
-  return a;
-}
 
 message::Message loaded(std::string_view raw) {
   message::Message m;
@@ -34,7 +27,7 @@ TEST(AddressEachRecipient, EveryCopyKeepsTheSenderAndTheEnvelopeParameters) {
   delivery::OutgoingMessage item;
   item.message = &messages[0];
   item.mail_from = "a@client.test";
-  item.recipients = {address("b", "x.test"), address("c", "y.test")};
+  item.recipients = {test::envelope_address("b", "x.test"), test::envelope_address("c", "y.test")};
   item.parameters.dsn.notify = "FAILURE";
   item.parameters.dsn.ret = smtp::DsnReturn::full;
   item.parameters.dsn.envid = "mailing-1";

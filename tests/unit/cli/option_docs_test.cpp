@@ -78,26 +78,24 @@ std::set<std::string> first_column_words(const std::string& page) {
   return words;
 }
 
-TEST(OptionDocs, TheManPageListsEveryOption) {
-  const std::set<std::string> tags = man_page_tags(read_doc("docs/smtpsend.1"));
+// Every spelling of every option ("-m" and "--message") is among `words` of `page`.
+void expect_every_option_in(const std::set<std::string>& words, std::string_view where) {
   for (const OptionSpec& spec : option_table()) {
     if (spec.shape == Shape::key_only) continue;
     for (const std::string_view spelling : spellings(spec)) {
-      EXPECT_TRUE(tags.contains(std::string(spelling)))
-          << spelling << " is not on a .TP line of docs/smtpsend.1";
+      EXPECT_TRUE(words.contains(std::string(spelling))) << spelling << " is not " << where;
     }
   }
 }
 
+TEST(OptionDocs, TheManPageListsEveryOption) {
+  expect_every_option_in(man_page_tags(read_doc("docs/smtpsend.1")),
+                         "on a .TP line of docs/smtpsend.1");
+}
+
 TEST(OptionDocs, CliMdListsEveryOption) {
-  const std::set<std::string> words = first_column_words(read_doc("docs/cli.md"));
-  for (const OptionSpec& spec : option_table()) {
-    if (spec.shape == Shape::key_only) continue;
-    for (const std::string_view spelling : spellings(spec)) {
-      EXPECT_TRUE(words.contains(std::string(spelling)))
-          << spelling << " is not in the first column of a table of docs/cli.md";
-    }
-  }
+  expect_every_option_in(first_column_words(read_doc("docs/cli.md")),
+                         "in the first column of a table of docs/cli.md");
 }
 
 // docs/cli.md's option table ends with the default: the table's stated one.

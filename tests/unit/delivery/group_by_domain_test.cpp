@@ -1,17 +1,13 @@
 #include <gtest/gtest.h>
 
 #include "smtpsend/delivery/plan.hpp"
+#include "support/envelope_address.hpp"
 
 namespace smtpsend::delivery {
 namespace {
 
 message::EnvelopeAddress address(const std::string& local, const std::string& domain) {
-  message::EnvelopeAddress a;
-  a.text = local + "@" + domain;
-  a.local = local;
-  a.domain = domain;
-  a.domain_literal = domain.starts_with('[');
-  return a;
+  return test::envelope_address(local, domain);
 }
 
 OutgoingMessage outgoing(const message::Message& m, std::string from,
