@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "compose_options.hpp"
-#include "config_apply.hpp"
+#include "config_keys.hpp"
 #include "dsn_options.hpp"
 #include "option_registration.hpp"
 #include "option_table.hpp"

@@ -10,6 +10,7 @@
 
 #include "option_table.hpp"
 #include "option_values.hpp"
+#include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/relay_target.hpp"
 
 namespace smtpsend::cli {
@@ -279,65 +280,106 @@ void take(ConfigSettings& base, const ConfigSettings& top) {
   if ((top.*member).has_value()) base.*member = top.*member;
 }
 
-// How one key of option_table.hpp is read and merged, and where its value is kept.
+// The file's value into the Request field `target` returns (the command line did not give it).
+template <auto member, auto target>
+void into(const ConfigSettings& settings, Request& request) {
+  if (settings.*member) target(request) = (settings.*member)->value;
+}
+
+// config_keys checked the name, so the lookup cannot fail here.
+void into_tls_policy(const ConfigSettings& settings, Request& request) {
+  transport::TlsSettings& tls = request.delivery.tls;
+  if (settings.tls) {
+    tls.policy = smtp::tls_policy_from_string(settings.tls->value).value_or(tls.policy);
+  }
+}
+
+// One key of option_table.hpp: how it is read, merged and applied, and where it is kept.
 struct Key {
   Option option;  // its name is the option's config_key()
   Reader read;
   void (*overlay)(ConfigSettings& base, const ConfigSettings& top);
+  // Null for the relay and AUTH keys: relay_options.cpp merges them with the command line's.
+  void (*apply)(const ConfigSettings& settings, Request& request);
 };
 
+template <auto member, auto target>
+constexpr Key key(Option option, Reader read) {
+  return Key{option, read, take<member>, into<member, target>};
+}
+
+template <auto member>
+constexpr Key relay_key(Option option, Reader read) {
+  return Key{option, read, take<member>, nullptr};
+}
+
+using S = ConfigSettings;
+
+// One row per key. clang-format reads the '<' before a lambda template argument as less-than
+// and would scatter the rows.
+// clang-format off
 constexpr std::array kKeys{
-    Key{Option::from, any_text<&ConfigSettings::from>, take<&ConfigSettings::from>},
-    Key{Option::qualify_domain,
-        checked_text<&ConfigSettings::qualify_domain, check_qualify_domain>,
-        take<&ConfigSettings::qualify_domain>},
-    Key{Option::recipients_file, recipients_file, take<&ConfigSettings::recipients_file>},
-    Key{Option::dns_server, dns_servers, take<&ConfigSettings::dns_servers>},
-    Key{Option::mx_port, number<std::uint16_t, &ConfigSettings::mx_port, parse_port>,
-        take<&ConfigSettings::mx_port>},
-    Key{Option::helo, checked_text<&ConfigSettings::helo, check_helo_name>,
-        take<&ConfigSettings::helo>},
-    Key{Option::family, family, take<&ConfigSettings::family>},
-    Key{Option::max_parallel,
-        number<std::size_t, &ConfigSettings::max_parallel, parse_parallel>,
-        take<&ConfigSettings::max_parallel>},
-    Key{Option::max_addresses,
-        number<std::size_t, &ConfigSettings::max_addresses, parse_address_limit>,
-        take<&ConfigSettings::max_addresses>},
-    Key{Option::timeout, number<std::chrono::seconds, &ConfigSettings::timeout, parse_seconds>,
-        take<&ConfigSettings::timeout>},
-    Key{Option::connect_timeout,
-        number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>,
-        take<&ConfigSettings::connect_timeout>},
-    Key{Option::dns_timeout,
-        number<std::chrono::seconds, &ConfigSettings::dns_timeout, parse_seconds>,
-        take<&ConfigSettings::dns_timeout>},
-    Key{Option::max_size, size, take<&ConfigSettings::max_size>},
-    Key{Option::from_name, checked_text<&ConfigSettings::from_name, check_display_name>,
-        take<&ConfigSettings::from_name>},
-    Key{Option::dsn_notify, dsn_notify, take<&ConfigSettings::dsn_notify>},
-    Key{Option::dsn_return, dsn_return, take<&ConfigSettings::dsn_return>},
-    Key{Option::dsn_envid, dsn_envid, take<&ConfigSettings::dsn_envid>},
-    Key{Option::relay, checked_text<&ConfigSettings::relay, check_relay>,
-        take<&ConfigSettings::relay>},
-    Key{Option::user, text<&ConfigSettings::user>, take<&ConfigSettings::user>},
-    Key{Option::password, password, take<&ConfigSettings::password>},
-    Key{Option::password_cmd, text<&ConfigSettings::password_cmd>,
-        take<&ConfigSettings::password_cmd>},
-    Key{Option::password_file, path_text<&ConfigSettings::password_file>,
-        take<&ConfigSettings::password_file>},
-    Key{Option::tls, tls, take<&ConfigSettings::tls>},
-    Key{Option::smtps, boolean<&ConfigSettings::smtps>, take<&ConfigSettings::smtps>},
-    Key{Option::ca_file, path_text<&ConfigSettings::ca_file>, take<&ConfigSettings::ca_file>},
-    Key{Option::ca_path, path_text<&ConfigSettings::ca_path>, take<&ConfigSettings::ca_path>},
-    Key{Option::tls_cert, path_text<&ConfigSettings::tls_cert>, take<&ConfigSettings::tls_cert>},
-    Key{Option::tls_key, path_text<&ConfigSettings::tls_key>, take<&ConfigSettings::tls_key>},
-    Key{Option::auth, auth, take<&ConfigSettings::auth>},
-    Key{Option::oauth_token_cmd, text<&ConfigSettings::oauth_token_cmd>,
-        take<&ConfigSettings::oauth_token_cmd>},
-    Key{Option::allow_plaintext_auth, boolean<&ConfigSettings::allow_plaintext_auth>,
-        take<&ConfigSettings::allow_plaintext_auth>},
+    key<&S::from, [](Request& r) -> auto& { return r.from; }>(
+        Option::from, any_text<&S::from>),
+    key<&S::qualify_domain, [](Request& r) -> auto& { return r.qualify_domain; }>(
+        Option::qualify_domain, checked_text<&S::qualify_domain, check_qualify_domain>),
+    key<&S::recipients_file, [](Request& r) -> auto& { return r.recipients_file; }>(
+        Option::recipients_file, recipients_file),
+    key<&S::dns_servers, [](Request& r) -> auto& { return r.delivery.dns_servers; }>(
+        Option::dns_server, dns_servers),
+    key<&S::mx_port, [](Request& r) -> auto& { return r.delivery.mx_port; }>(
+        Option::mx_port, number<std::uint16_t, &S::mx_port, parse_port>),
+    key<&S::helo, [](Request& r) -> auto& { return r.delivery.helo_name; }>(
+        Option::helo, checked_text<&S::helo, check_helo_name>),
+    key<&S::family, [](Request& r) -> auto& { return r.delivery.family; }>(
+        Option::family, family),
+    key<&S::max_parallel, [](Request& r) -> auto& { return r.delivery.max_parallel; }>(
+        Option::max_parallel, number<std::size_t, &S::max_parallel, parse_parallel>),
+    key<&S::max_addresses, [](Request& r) -> auto& { return r.delivery.max_addresses; }>(
+        Option::max_addresses, number<std::size_t, &S::max_addresses, parse_address_limit>),
+    key<&S::timeout, [](Request& r) -> auto& { return r.delivery.timeouts.stages.every_stage; }>(
+        Option::timeout, number<std::chrono::seconds, &S::timeout, parse_seconds>),
+    key<&S::connect_timeout, [](Request& r) -> auto& { return r.delivery.timeouts.connect; }>(
+        Option::connect_timeout, number<std::chrono::seconds, &S::connect_timeout, parse_seconds>),
+    key<&S::dns_timeout, [](Request& r) -> auto& { return r.delivery.dns_timeout; }>(
+        Option::dns_timeout, number<std::chrono::seconds, &S::dns_timeout, parse_seconds>),
+    key<&S::max_size, [](Request& r) -> auto& { return r.max_size; }>(
+        Option::max_size, size),
+    key<&S::from_name, [](Request& r) -> auto& { return r.from_name; }>(
+        Option::from_name, checked_text<&S::from_name, check_display_name>),
+    key<&S::dsn_notify, [](Request& r) -> auto& { return r.envelope_parameters.dsn.notify; }>(
+        Option::dsn_notify, dsn_notify),
+    key<&S::dsn_return, [](Request& r) -> auto& { return r.envelope_parameters.dsn.ret; }>(
+        Option::dsn_return, dsn_return),
+    key<&S::dsn_envid, [](Request& r) -> auto& { return r.envelope_parameters.dsn.envid; }>(
+        Option::dsn_envid, dsn_envid),
+    relay_key<&S::relay>(Option::relay, checked_text<&S::relay, check_relay>),
+    relay_key<&S::user>(Option::user, text<&S::user>),
+    relay_key<&S::password>(Option::password, password),
+    relay_key<&S::password_cmd>(Option::password_cmd, text<&S::password_cmd>),
+    relay_key<&S::password_file>(Option::password_file, path_text<&S::password_file>),
+    Key{Option::tls, tls, take<&S::tls>, into_tls_policy},
+    relay_key<&S::smtps>(Option::smtps, boolean<&S::smtps>),
+    key<&S::ca_file, [](Request& r) -> auto& { return r.delivery.tls.ca_file; }>(
+        Option::ca_file, path_text<&S::ca_file>),
+    key<&S::ca_path, [](Request& r) -> auto& { return r.delivery.tls.ca_path; }>(
+        Option::ca_path, path_text<&S::ca_path>),
+    key<&S::tls_cert, [](Request& r) -> auto& { return r.delivery.tls.cert_file; }>(
+        Option::tls_cert, path_text<&S::tls_cert>),
+    key<&S::tls_key, [](Request& r) -> auto& { return r.delivery.tls.key_file; }>(
+        Option::tls_key, path_text<&S::tls_key>),
+    relay_key<&S::auth>(Option::auth, auth),
+    relay_key<&S::oauth_token_cmd>(Option::oauth_token_cmd, text<&S::oauth_token_cmd>),
+    relay_key<&S::allow_plaintext_auth>(Option::allow_plaintext_auth,
+                                        boolean<&S::allow_plaintext_auth>),
 };
+// clang-format on
+
+// `family` has no option of its own: -4 and -6 choose it.
+bool given_on_command_line(Option option, const GivenOnCommandLine& given) {
+  if (option == Option::family) return given(Option::ipv4_only) || given(Option::ipv6_only);
+  return given(option);
+}
 
 // Two password sources in one table would leave the winner to an ordering rule nobody reads.
 bool one_password_source(const ConfigSettings& s, std::string& error) {
@@ -389,6 +431,15 @@ void overlay(ConfigSettings& base, const ConfigSettings& top) {
     base.password_file.reset();
   }
   for (const Key& key : kKeys) key.overlay(base, top);
+}
+
+void apply_config(const ConfigSettings& settings, const GivenOnCommandLine& given,
+                  Request& request) {
+  for (const Key& key : kKeys) {
+    if (key.apply != nullptr && !given_on_command_line(key.option, given)) {
+      key.apply(settings, request);
+    }
+  }
 }
 
 }  // namespace smtpsend::cli

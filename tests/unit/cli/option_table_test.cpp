@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/config_file.hpp"
 #include "smtpsend/smtp/tls_policy.hpp"
+#include "support/test_pem.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -134,6 +136,115 @@ TEST(OptionTable, EveryKeyOfTheTableIsReadFromTheFile) {
   }
   EXPECT_EQ(parse_file("[defaults]\ni = true\n").error,
             "/home/alice/.config/smtpsend/config.toml:2: unknown key 'i'");
+}
+
+// Every key that config_keys applies (all but the relay and AUTH keys, merged by
+// relay_options) reaches its Request field from the file, and the command line wins over it.
+TEST(OptionTable, EveryAppliedKeyReachesTheRequestUnlessTheOptionIsGiven) {
+  const std::string pem = smtpsend::testing::write_temp_file(
+      "option-table-cert-and-key.pem",
+      std::string(smtpsend::testing::kCertificatePem) + std::string(smtpsend::testing::kKeyPem));
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const std::string recipients =
+      smtpsend::testing::write_temp_file("option-table-recipients.txt", "file@example.test\n");
+  const std::string config = smtpsend::testing::write_temp_file(
+      "option-table.toml",
+      "[defaults]\nfrom = \"file@example.test\"\nqualify-domain = \"file.test\"\n"
+      "recipients-file = \"" +
+          recipients +
+          "\"\ndns-server = \"127.0.0.2\"\nmx-port = 2\n"
+          "helo = \"file.test\"\nfamily = \"ipv6\"\nmax-parallel = 2\nmax-addresses = 2\n"
+          "timeout = 2\nconnect-timeout = 2\ndns-timeout = 2\nmax-size = \"2M\"\n"
+          "from-name = \"File\"\ndsn-notify = \"never\"\ndsn-return = \"hdrs\"\n"
+          "dsn-envid = \"file\"\ntls = \"required\"\nca-file = \"" +
+          pem + "\"\nca-path = \"" + dir + "\"\ntls-cert = \"" + pem + "\"\ntls-key = \"" + pem +
+          "\"\n");
+  const HostIdentity host{"host.example.org", "alice"};
+  const std::vector<std::string> no_defaults;
+
+  const CommandLine from_file = parse_command_line(
+      std::vector<std::string>{"-C", config, "bob@example.test"}, host, no_defaults);
+  ASSERT_TRUE(from_file.request) << from_file.error;
+  const Request& f = *from_file.request;
+  EXPECT_EQ(f.from, "file@example.test");
+  EXPECT_EQ(f.qualify_domain, "file.test");
+  EXPECT_EQ(f.recipients_file, recipients);
+  EXPECT_EQ(f.delivery.dns_servers, std::vector<std::string>{"127.0.0.2"});
+  EXPECT_EQ(f.delivery.mx_port, 2);
+  EXPECT_EQ(f.delivery.helo_name, "file.test");
+  EXPECT_EQ(f.delivery.family, dns::AddressFamily::ipv6);
+  EXPECT_EQ(f.delivery.max_parallel, 2u);
+  EXPECT_EQ(f.delivery.max_addresses, 2u);
+  EXPECT_EQ(f.delivery.timeouts.stages.every_stage, std::chrono::seconds(2));
+  EXPECT_EQ(f.delivery.timeouts.connect, std::chrono::seconds(2));
+  EXPECT_EQ(f.delivery.dns_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(f.max_size, 2u << 20);
+  EXPECT_EQ(f.from_name, "File");
+  EXPECT_EQ(f.envelope_parameters.dsn.notify, "NEVER");
+  EXPECT_EQ(f.envelope_parameters.dsn.ret, smtp::DsnReturn::headers);
+  EXPECT_EQ(f.envelope_parameters.dsn.envid, "file");
+  EXPECT_EQ(f.delivery.tls.policy, smtp::TlsPolicy::required);
+  EXPECT_EQ(f.delivery.tls.ca_file, pem);
+  EXPECT_EQ(f.delivery.tls.ca_path, dir);
+  EXPECT_EQ(f.delivery.tls.cert_file, pem);
+  EXPECT_EQ(f.delivery.tls.key_file, pem);
+
+  const CommandLine over = parse_command_line(std::vector<std::string>{"-C",
+                                                                       config,
+                                                                       "-f",
+                                                                       "cli@example.test",
+                                                                       "--qualify-domain",
+                                                                       "cli.test",
+                                                                       "--dns-server",
+                                                                       "127.0.0.3",
+                                                                       "--mx-port",
+                                                                       "3",
+                                                                       "--helo",
+                                                                       "cli.test",
+                                                                       "-4",
+                                                                       "--max-parallel",
+                                                                       "3",
+                                                                       "--max-addresses",
+                                                                       "3",
+                                                                       "--timeout",
+                                                                       "3",
+                                                                       "--connect-timeout",
+                                                                       "3",
+                                                                       "--dns-timeout",
+                                                                       "3",
+                                                                       "--max-size",
+                                                                       "3M",
+                                                                       "-F",
+                                                                       "Cli",
+                                                                       "--dsn-notify",
+                                                                       "failure",
+                                                                       "--dsn-return",
+                                                                       "full",
+                                                                       "--dsn-envid",
+                                                                       "cli",
+                                                                       "--tls",
+                                                                       "none",
+                                                                       "bob@example.test"},
+                                              host, no_defaults);
+  ASSERT_TRUE(over.request) << over.error;
+  const Request& c = *over.request;
+  EXPECT_EQ(c.from, "cli@example.test");
+  EXPECT_EQ(c.qualify_domain, "cli.test");
+  EXPECT_EQ(c.delivery.dns_servers, std::vector<std::string>{"127.0.0.3"});
+  EXPECT_EQ(c.delivery.mx_port, 3);
+  EXPECT_EQ(c.delivery.helo_name, "cli.test");
+  EXPECT_EQ(c.delivery.family, dns::AddressFamily::ipv4);
+  EXPECT_EQ(c.delivery.max_parallel, 3u);
+  EXPECT_EQ(c.delivery.max_addresses, 3u);
+  EXPECT_EQ(c.delivery.timeouts.stages.every_stage, std::chrono::seconds(3));
+  EXPECT_EQ(c.delivery.timeouts.connect, std::chrono::seconds(3));
+  EXPECT_EQ(c.delivery.dns_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(c.max_size, 3u << 20);
+  EXPECT_EQ(c.from_name, "Cli");
+  EXPECT_EQ(c.envelope_parameters.dsn.notify, "FAILURE");
+  EXPECT_EQ(c.envelope_parameters.dsn.ret, smtp::DsnReturn::full);
+  EXPECT_EQ(c.envelope_parameters.dsn.envid, "cli");
+  EXPECT_EQ(c.delivery.tls.policy, smtp::TlsPolicy::none);
 }
 
 // Every option of the table reaches the command line's parser with its shape.
