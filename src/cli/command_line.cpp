@@ -21,6 +21,11 @@
 namespace smtpsend::cli {
 namespace {
 
+// --help's first line.
+constexpr const char* kDescription =
+    "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or through a "
+    "submission server (--relay)";
+
 void build_app(CLI::App& app, RawOptions& raw) {
   app.footer(
       "Success is silent; each failed or deferred recipient gets one line on stderr.\n"
@@ -233,10 +238,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 
 CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host,
                                std::span<const std::string> default_config_paths) {
-  CLI::App app{
-      "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or "
-      "through a submission server (--relay)",
-      "smtpsend"};
+  CLI::App app{kDescription, "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
   if (password_on_command_line(args)) {
@@ -288,10 +290,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 }
 
 std::string help_text() {
-  CLI::App app{
-      "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or "
-      "through a submission server (--relay)",
-      "smtpsend"};
+  CLI::App app{kDescription, "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
   return app.help();
