@@ -139,10 +139,7 @@ bool tls(const Context& c) {
 }
 
 bool auth(const Context& c) {
-  static constexpr std::array<std::string_view, 8> kMechanisms{
-      "auto",        "plain",         "login",   "cram-md5",
-      "scram-sha-1", "scram-sha-256", "xoauth2", "oauthbearer"};
-  return one_of<&ConfigSettings::auth>(c, kMechanisms);
+  return one_of<&ConfigSettings::auth>(c, kAuthNames);
 }
 
 bool family(const Context& c) {

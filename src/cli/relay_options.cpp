@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "option_values.hpp"
 #include "smtpsend/cli/relay_target.hpp"
 
 namespace smtpsend::cli {
@@ -96,10 +97,7 @@ bool apply_mechanism(const RawOptions& raw, Refusal& refuse, AuthRequest& auth) 
   if (name && *name != "auto") {
     auth.preference.requested = smtp::parse_sasl_mechanism(*name);
     if (!auth.preference.requested) {
-      return refuse.usage(fmt::format(
-          "--auth must be auto, plain, login, cram-md5, scram-sha-1, scram-sha-256, xoauth2 or "
-          "oauthbearer, not '{}'",
-          *name));
+      return refuse.usage(fmt::format("--auth must be {}, not '{}'", or_list(kAuthNames), *name));
     }
   }
   const bool wants_token =

@@ -9,8 +9,10 @@
 #include <string>
 
 #include "option_registration.hpp"
+#include "option_values.hpp"
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/config_file.hpp"
+#include "smtpsend/smtp/sasl.hpp"
 #include "smtpsend/smtp/tls_policy.hpp"
 #include "support/test_pem.hpp"
 
@@ -107,6 +109,20 @@ TEST(OptionTable, StatedDefaultsAreTheOnesInForce) {
   EXPECT_EQ(a.dns_timeout, b.dns_timeout);
   EXPECT_EQ(stated.request->max_size, built_in.request->max_size);
   EXPECT_EQ(with_defaults.size(), 1u + 2 * 6) << "a new stated default: compare its field above";
+}
+
+// --auth's names are the SASL mechanisms the smtp module implements, each once, and "auto".
+TEST(OptionTable, AuthNamesAreTheSaslMechanisms) {
+  std::set<smtp::SaslMechanism> mechanisms;
+  for (const std::string_view name : kAuthNames) {
+    if (name == "auto") continue;
+    const std::optional<smtp::SaslMechanism> mechanism = smtp::parse_sasl_mechanism(name);
+    ASSERT_TRUE(mechanism.has_value()) << name;
+    EXPECT_TRUE(mechanisms.insert(*mechanism).second) << name;
+  }
+  EXPECT_EQ(mechanisms.size(), kAuthNames.size() - 1);
+  EXPECT_EQ(or_list(kAuthNames),
+            "auto, plain, login, cram-md5, scram-sha-1, scram-sha-256, xoauth2 or oauthbearer");
 }
 
 // Every key the table gives the file has a reader: a value of the wrong type is refused with
