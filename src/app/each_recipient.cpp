@@ -23,7 +23,12 @@ void address_each_recipient(const std::string& fqdn, std::vector<message::Messag
       // A-labels in the header: a U-label domain alone must not make the copy need SMTPUTF8,
       // which the same recipient without --each does not (its envelope goes as A-labels).
       copies.push_back(message::addressed_copy(*item.message, recipient.header_text(), context));
-      addressed.push_back({&copies.back(), item.mail_from, {recipient}, item.dsn});
+      // A copy of the whole item: whatever else it carries (sender, envelope parameters) goes
+      // with every copy; only the message and the recipient are this copy's own.
+      delivery::OutgoingMessage copy = item;
+      copy.message = &copies.back();
+      copy.recipients = {recipient};
+      addressed.push_back(std::move(copy));
     }
   }
   messages = std::move(copies);

@@ -48,7 +48,7 @@ std::optional<Stop> build_envelopes(const cli::Request& request, const cli::Host
   for (const message::Message& message : messages) {
     delivery::OutgoingMessage item;
     item.message = &message;
-    item.dsn = request.dsn;
+    item.parameters = request.envelope_parameters;
     // -t: added after the command line's, each mailbox once (message/envelope_recipients.hpp).
     if (!message::merge_recipients(recipients, message.header_recipients, request.qualify_domain,
                                    item.recipients, detail)) {

@@ -8,9 +8,10 @@
 #include <string_view>
 
 #include "compose_options.hpp"
-#include "config_apply.hpp"
+#include "config_keys.hpp"
 #include "dsn_options.hpp"
 #include "option_registration.hpp"
+#include "option_table.hpp"
 #include "option_values.hpp"
 #include "relay_options.hpp"
 #include "smtpsend/cli/config_file.hpp"
@@ -20,115 +21,12 @@
 namespace smtpsend::cli {
 namespace {
 
-// Option values as CLI11 hands them over; typed and checked afterwards by option_values so
-// that every bad value gets the same style of sentence.
-struct RawOptions {
-  std::vector<std::string> messages;
-  std::vector<std::string> recipients;
-  std::optional<std::string> from;
-  std::optional<std::string> qualify_domain;
-  std::optional<std::string> recipients_file;
-  std::vector<std::string> dns_servers;
-  std::optional<std::string> mx_port;
-  std::optional<std::string> helo;
-  bool ipv4_only = false;
-  bool ipv6_only = false;
-  std::optional<std::string> max_parallel;
-  std::optional<std::string> max_addresses;
-  std::optional<std::string> timeout;
-  std::optional<std::string> connect_timeout;
-  std::optional<std::string> dns_timeout;
-  std::optional<std::string> max_size;
-  bool dry_run = false;
-  int verbosity = 0;
-  bool json = false;
-  bool quiet = false;
-  bool read_to_end = false;  // -i: accepted for sendmail compatibility, no effect
-  bool each = false;
-  bool version = false;
-  TlsRawOptions tls;
-  DsnRawOptions dsn;
-  ComposeRawOptions compose;
-  std::optional<std::string> config_file;
-  std::optional<std::string> account;
-  RelayRawOptions relay;
-};
-
-void add_message_options(CLI::App& app, RawOptions& raw) {
-  repeated(app, "-m,--message", raw.messages,
-           "an RFC 5322 message to send; - is stdin. Repeatable: several messages in one run "
-           "share connections. Default: one message from stdin.",
-           "FILE");
-  app.add_flag("-i", raw.read_to_end, "(also -oi) accepted; smtpsend always reads to end of input");
-}
-
-void add_envelope_options(CLI::App& app, RawOptions& raw) {
-  single(app, "-f,--from", raw.from,
-         "envelope sender (MAIL FROM). Default: the address in From: (else Sender:), else "
-         "$USER@<qualify-domain>. -f '' and -f '<>' are the null sender.",
-         "ADDR");
-  single(app, "--qualify-domain", raw.qualify_domain,
-         "domain added to addresses without one (root -> root@DOMAIN); default: this host's FQDN",
-         "DOMAIN");
-  single(app, "--recipients-file", raw.recipients_file,
-         "one recipient a line (blank lines and # comments ignored)", "FILE");
-  app.add_flag("--each", raw.each,
-               "one message of its own per recipient (a mailing): To: names only that "
-               "recipient, Cc: is removed, each copy gets its own Message-ID");
-  app.add_option("RECIPIENT", raw.recipients,
-                 "envelope recipients (local@domain, local@[192.0.2.1], UTF-8 allowed); they "
-                 "apply to every -m message")
-      ->type_name("ADDRESS");
-}
-
-void add_routing_options(CLI::App& app, RawOptions& raw) {
-  repeated(app, "--dns-server", raw.dns_servers,
-           "DNS servers to use instead of the system's (repeatable)", "IP[:PORT]");
-  single(app, "--mx-port", raw.mx_port, "port for MX hosts (default 25)", "PORT");
-  single(app, "--helo", raw.helo,
-         "EHLO name (default: this host's FQDN, else the local address as [literal])", "NAME");
-  app.add_flag("-4", raw.ipv4_only, "IPv4 only");
-  app.add_flag("-6", raw.ipv6_only, "IPv6 only");
-  single(app, "--max-parallel", raw.max_parallel,
-         "destinations delivered at the same time (default 8)", "N");
-  single(app, "--max-addresses", raw.max_addresses,
-         "addresses tried per destination, over all its MX hosts in order (default 5, as "
-         "Postfix)",
-         "N");
-  single(app, "--timeout", raw.timeout,
-         "overrides every SMTP stage timeout at once (defaults: RFC 5321 4.5.3.2)", "SECONDS");
-  single(app, "--connect-timeout", raw.connect_timeout, "per address (default 30)", "SECONDS");
-  single(app, "--dns-timeout", raw.dns_timeout,
-         "whole DNS resolution of one destination (default 60); a timeout is a deferral",
-         "SECONDS");
-  single(app, "--max-size", raw.max_size,
-         "largest message accepted as input, in bytes as read (default 1G; k, M, G, T are "
-         "powers of 1024); larger is 65 with nothing sent",
-         "SIZE");
-  app.add_flag("--dry-run", raw.dry_run,
-               "resolve and print the delivery plan (domains, MX hosts, addresses, TLS policy); "
-               "send nothing");
-}
-
-void add_output_options(CLI::App& app, RawOptions& raw) {
-  app.add_flag("-v", raw.verbosity,
-               "print the SMTP conversation on stderr; -vv adds DNS and TLS detail");
-  app.add_flag("--json", raw.json, "print one JSON document on stdout");
-  app.add_flag("-q", raw.quiet, "print nothing but fatal errors");
-  app.add_flag("--version", raw.version, "print the version and exit");
-}
-
-void add_config_options(CLI::App& app, RawOptions& raw) {
-  single(app, "-C,--config", raw.config_file,
-         "configuration file (default: $XDG_CONFIG_HOME/smtpsend/config.toml, else "
-         "/etc/smtpsend.toml); the command line overrides it",
-         "FILE");
-  single(app, "-A,--account", raw.account,
-         "use the [account.NAME] table of the configuration file over its [defaults]", "NAME");
-}
+// --help's first line.
+constexpr const char* kDescription =
+    "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or through a "
+    "submission server (--relay)";
 
 void build_app(CLI::App& app, RawOptions& raw) {
-  app.set_help_flag("-h,--help", "print this help and exit");
   app.footer(
       "Success is silent; each failed or deferred recipient gets one line on stderr.\n"
       "Exit status: 0 all delivered, 64 usage, 65 malformed message or address, 66 input "
@@ -137,16 +35,7 @@ void build_app(CLI::App& app, RawOptions& raw) {
       "76 protocol violation, 77 authentication failed or TLS policy not met,\n78 bad "
       "configuration file.\n"
       "Called through a link named sendmail, it takes sendmail's options (see smtpsend(1)).");
-  add_message_options(app, raw);
-  add_compose_options(app, raw.compose);
-  add_envelope_options(app, raw);
-  add_routing_options(app, raw);
-  add_relay_options(app, raw.relay);
-  add_tls_options(app, raw.tls);
-  add_auth_options(app, raw.relay);
-  add_dsn_options(app, raw.dsn);
-  add_output_options(app, raw);
-  add_config_options(app, raw);
+  raw.register_with(app);
 }
 
 // Two spellings CLI11 misreads, fixed before it parses: "-oi" (sendmail's -i) would be -o with
@@ -202,54 +91,65 @@ std::string one_line(std::string text) {
   return text;
 }
 
+// What errors quote: "--mx-port", "-4".
+std::string_view name(Option id) {
+  return command_line_name(option_spec(id));
+}
+
 bool uses_stdin_twice(const RawOptions& raw) {
-  const auto stdin_messages = std::count(raw.messages.begin(), raw.messages.end(), kStdinPath);
+  const std::vector<std::string>& messages = raw.texts(Option::message);
+  const auto stdin_messages = std::count(messages.begin(), messages.end(), kStdinPath);
   // A composed message reads its body from stdin unless --body names a file.
   const bool messages_from_stdin =
       stdin_messages > 0 ||
-      (raw.messages.empty() && raw.compose.body.value_or(kStdinPath) == kStdinPath);
-  return stdin_messages > 1 || (raw.recipients_file == kStdinPath && messages_from_stdin);
+      (messages.empty() && raw.text(Option::body).value_or(kStdinPath) == kStdinPath);
+  return stdin_messages > 1 ||
+         (raw.text(Option::recipients_file) == kStdinPath && messages_from_stdin);
+}
+
+// A value option through its conversion, when it was given; `parse` quotes the option's name.
+template <typename T>
+bool convert(const RawOptions& raw, Option id,
+             bool (*parse)(std::string_view, std::string_view, T&, std::string&), T& out,
+             std::string& error) {
+  const std::optional<std::string>& text = raw.text(id);
+  return !text || parse(name(id), *text, out, error);
 }
 
 bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::string& error) {
-  if (raw.ipv4_only && raw.ipv6_only) {
+  const bool ipv4_only = raw.flag(Option::ipv4_only);
+  const bool ipv6_only = raw.flag(Option::ipv6_only);
+  if (ipv4_only && ipv6_only) {
     error = "-4 and -6 cannot be used together";
     return false;
   }
-  out.family = raw.ipv4_only   ? dns::AddressFamily::ipv4
-               : raw.ipv6_only ? dns::AddressFamily::ipv6
-                               : dns::AddressFamily::any;
-  for (const auto& server : raw.dns_servers) {
-    if (!check_dns_server("--dns-server", server, error)) return false;
+  out.family = ipv4_only   ? dns::AddressFamily::ipv4
+               : ipv6_only ? dns::AddressFamily::ipv6
+                           : dns::AddressFamily::any;
+  for (const auto& server : raw.texts(Option::dns_server)) {
+    if (!check_dns_server(name(Option::dns_server), server, error)) return false;
   }
-  out.dns_servers = raw.dns_servers;
-  if (raw.mx_port && !parse_port("--mx-port", *raw.mx_port, out.mx_port, error)) return false;
-  if (raw.helo && !check_helo_name("--helo", *raw.helo, error)) return false;
-  if (raw.max_parallel &&
-      !parse_parallel("--max-parallel", *raw.max_parallel, out.max_parallel, error)) {
+  out.dns_servers = raw.texts(Option::dns_server);
+  if (!convert(raw, Option::mx_port, parse_port, out.mx_port, error)) return false;
+  if (const auto& helo = raw.text(Option::helo);
+      helo && !check_helo_name(name(Option::helo), *helo, error)) {
     return false;
   }
-  if (raw.max_addresses &&
-      !parse_address_limit("--max-addresses", *raw.max_addresses, out.max_addresses, error)) {
+  if (!convert(raw, Option::max_parallel, parse_parallel, out.max_parallel, error) ||
+      !convert(raw, Option::max_addresses, parse_address_limit, out.max_addresses, error)) {
     return false;
   }
-  if (raw.timeout) {
-    std::chrono::seconds every_stage{};
-    if (!parse_seconds("--timeout", *raw.timeout, every_stage, error)) return false;
-    out.timeouts.stages.every_stage = every_stage;
-  }
-  if (raw.connect_timeout &&
-      !parse_seconds("--connect-timeout", *raw.connect_timeout, out.timeouts.connect, error)) {
-    return false;
-  }
-  return !raw.dns_timeout ||
-         parse_seconds("--dns-timeout", *raw.dns_timeout, out.dns_timeout, error);
+  std::chrono::seconds every_stage{};
+  if (!convert(raw, Option::timeout, parse_seconds, every_stage, error)) return false;
+  if (raw.text(Option::timeout)) out.timeouts.stages.every_stage = every_stage;
+  return convert(raw, Option::connect_timeout, parse_seconds, out.timeouts.connect, error) &&
+         convert(raw, Option::dns_timeout, parse_seconds, out.dns_timeout, error);
 }
 
 // Checks what CLI11 cannot and fills `request`; false with `error` on a usage error.
 bool build_request(const RawOptions& raw, const HostIdentity& host, Request& request,
                    std::string& error) {
-  if (raw.quiet && raw.verbosity > 0) {
+  if (raw.flag(Option::quiet) && raw.count(Option::verbose) > 0) {
     error = "-q and -v cannot be used together";
     return false;
   }
@@ -257,28 +157,30 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
     error = "stdin ('-') can be read only once";
     return false;
   }
-  if (raw.qualify_domain && !check_qualify_domain("--qualify-domain", *raw.qualify_domain, error))
-    return false;
-  if (!apply_routing(raw, request.delivery, error)) return false;
-  if (raw.max_size && !parse_size("--max-size", *raw.max_size, request.max_size, error)) {
+  const std::optional<std::string>& qualify_domain = raw.text(Option::qualify_domain);
+  if (qualify_domain &&
+      !check_qualify_domain(name(Option::qualify_domain), *qualify_domain, error)) {
     return false;
   }
-  if (!apply_tls_options(raw.tls, request.delivery.tls, error)) return false;
-  if (!apply_dsn_options(raw.dsn, request.dsn, error)) return false;
-  if (!apply_compose_options(raw.compose, !raw.messages.empty(), request, error)) return false;
-  if (!raw.messages.empty()) request.message_paths = raw.messages;
-  request.recipients = raw.recipients;
-  request.from = raw.from;
-  request.qualify_domain = raw.qualify_domain.value_or(host.fqdn);
-  request.recipients_file = raw.recipients_file.value_or("");
+  if (!apply_routing(raw, request.delivery, error)) return false;
+  if (!convert(raw, Option::max_size, parse_size, request.max_size, error)) return false;
+  if (!apply_tls_options(raw, request.delivery.tls, error)) return false;
+  if (!apply_dsn_options(raw, request.envelope_parameters.dsn, error)) return false;
+  const std::vector<std::string>& messages = raw.texts(Option::message);
+  if (!apply_compose_options(raw, !messages.empty(), request, error)) return false;
+  if (!messages.empty()) request.message_paths = messages;
+  request.recipients = raw.texts(Option::recipients);
+  request.from = raw.text(Option::from);
+  request.qualify_domain = qualify_domain.value_or(host.fqdn);
+  request.recipients_file = raw.text(Option::recipients_file).value_or("");
   // Empty: no dotted name is known, so each session greets with its local address literal
   // (RFC 5321 §4.1.4) rather than a made-up name (delivery/helo_name.hpp).
-  request.delivery.helo_name = raw.helo.value_or(host.qualified ? host.fqdn : "");
-  request.verbosity = raw.verbosity;
-  request.each = raw.each;
-  request.json = raw.json;
-  request.quiet = raw.quiet;
-  request.dry_run = raw.dry_run;
+  request.delivery.helo_name = raw.text(Option::helo).value_or(host.qualified ? host.fqdn : "");
+  request.verbosity = raw.count(Option::verbose);
+  request.each = raw.flag(Option::each);
+  request.json = raw.flag(Option::json);
+  request.quiet = raw.flag(Option::quiet);
+  request.dry_run = raw.flag(Option::dry_run);
   return true;
 }
 
@@ -315,13 +217,14 @@ std::string unexpected_arguments(const CLI::App& app) {
 bool apply_config_file(const RawOptions& raw, const CLI::App& app,
                        std::span<const std::string> default_config_paths, Request& request,
                        ConfigSettings& settings, std::string& path, std::string& error) {
-  ConfigLoad load = load_config(raw.config_file, default_config_paths, raw.account);
+  ConfigLoad load =
+      load_config(raw.text(Option::config), default_config_paths, raw.text(Option::account));
   if (!load.error.empty()) {
     error = load.error;
     return false;
   }
   apply_config(
-      load.settings, [&app](const std::string& option) { return app.count(option) > 0; }, request);
+      load.settings, [&app](Option id) { return given(app, id); }, request);
   settings = std::move(load.settings);
   path = std::move(load.path);
   return true;
@@ -335,10 +238,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 
 CommandLine parse_command_line(std::span<const std::string> args, const HostIdentity& host,
                                std::span<const std::string> default_config_paths) {
-  CLI::App app{
-      "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or "
-      "through a submission server (--relay)",
-      "smtpsend"};
+  CLI::App app{kDescription, "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
   if (password_on_command_line(args)) {
@@ -358,7 +258,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
   } catch (const CLI::ParseError& e) {
     return usage_error(one_line(e.what()));
   }
-  if (raw.version) return print_and_exit(version_text());
+  if (raw.flag(Option::version)) return print_and_exit(version_text());
 
   Request request;
   std::string error;
@@ -369,8 +269,8 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
     return stop(ExitCode::config, std::move(error));
   }
   ExitCode code = ExitCode::usage;
-  if (!apply_relay_and_auth(raw.relay, FileSettings{file, file_path}, app.count("--tls") > 0,
-                            request, error, code)) {
+  if (!apply_relay_and_auth(raw, FileSettings{file, file_path}, given(app, Option::tls), request,
+                            error, code)) {
     return stop(code, std::move(error));
   }
   if (!request.recipients_file.empty() &&
@@ -390,10 +290,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 }
 
 std::string help_text() {
-  CLI::App app{
-      "smtpsend: send RFC 5322 messages by SMTP, straight to each domain's MX hosts or "
-      "through a submission server (--relay)",
-      "smtpsend"};
+  CLI::App app{kDescription, "smtpsend"};
   RawOptions raw;
   build_app(app, raw);
   return app.help();

@@ -53,66 +53,38 @@ bool check_no_line_break(std::string_view option, const std::optional<std::strin
 
 }  // namespace
 
-void add_compose_options(CLI::App& app, ComposeRawOptions& raw) {
-  app.add_flag("-t,--read-recipients", raw.read_recipients,
-               "also take recipients from the message's To:, Cc:, Bcc: headers (or, when any "
-               "Resent-To/Cc/Bcc is present, from those instead); added to command-line "
-               "recipients, duplicates sent once; Bcc: and Resent-Bcc: are removed before "
-               "sending");
-  app.add_option("-F,--from-name", raw.from_name,
-                 "display name of the generated From:; a message sent as it is without From: gets "
-                 "\"From: NAME <sender>\"")
-      ->type_name("NAME")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.add_option("-s,--subject", raw.subject,
-                 "compose: Subject (non-ASCII is RFC 2047-encoded). Any composing option makes "
-                 "stdin the body, not a whole message")
-      ->type_name("TEXT")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.add_option("-H,--header", raw.headers,
-                 "compose: extra header, repeatable; a CR or LF in a value is a usage error. "
-                 "Non-ASCII is RFC 2047-encoded (only display names in address fields; refused "
-                 "in other structured fields such as Message-ID); long values are folded")
-      ->type_name("\"Name: value\"")
-      ->allow_extra_args(false);
-  app.add_option("--body", raw.body, "compose: body text from FILE instead of stdin")
-      ->type_name("FILE")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.add_option("-a,--attach", raw.attachments,
-                 "compose: attachment, repeatable; MIME type detected, base64-encoded")
-      ->type_name("FILE")
-      ->allow_extra_args(false);
-}
-
-bool apply_compose_options(const ComposeRawOptions& raw, bool messages_given, Request& request,
+bool apply_compose_options(const RawOptions& raw, bool messages_given, Request& request,
                            std::string& error) {
-  if (!check_no_line_break("-s", raw.subject, error)) return false;
-  if (!check_no_line_break("-F", raw.from_name, error)) return false;
-  for (const std::string& header : raw.headers) {
+  const std::vector<std::string>& headers = raw.texts(Option::header);
+  const std::vector<std::string>& attachments = raw.texts(Option::attach);
+  const bool read_recipients = raw.flag(Option::read_recipients);
+  if (!check_no_line_break("-s", raw.text(Option::subject), error)) return false;
+  if (!check_no_line_break("-F", raw.text(Option::from_name), error)) return false;
+  for (const std::string& header : headers) {
     if (!check_header_option(header, error)) return false;
   }
-  for (const std::string& header : raw.headers) {
+  for (const std::string& header : headers) {
     const std::string_view name = std::string_view(header).substr(0, header.find(':'));
     // Without -t nobody would receive the blind copy and every recipient would read the field.
-    if (!raw.read_recipients &&
+    if (!read_recipients &&
         (message::same_field_name(name, "Bcc") || message::same_field_name(name, "Resent-Bcc"))) {
       error = fmt::format("-H {}: needs -t, which sends to those addresses and removes the field",
                           name);
       return false;
     }
   }
-  for (const std::string& attachment : raw.attachments) {
+  for (const std::string& attachment : attachments) {
     if (attachment == kStdinPath) {
       error = "-a needs a file: stdin ('-') cannot be an attachment";
       return false;
     }
   }
-  request.read_recipients = raw.read_recipients;
-  request.from_name = raw.from_name;
-  request.compose.subject = raw.subject;
-  request.compose.headers = raw.headers;
-  request.compose.body_path = raw.body;
-  request.compose.attachments = raw.attachments;
+  request.read_recipients = read_recipients;
+  request.from_name = raw.text(Option::from_name);
+  request.compose.subject = raw.text(Option::subject);
+  request.compose.headers = headers;
+  request.compose.body_path = raw.text(Option::body);
+  request.compose.attachments = attachments;
   if (request.compose.active() && messages_given) {
     error =
         "-m cannot be used with -s, -H, --body or -a: a composed message takes its body "

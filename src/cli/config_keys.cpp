@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <span>
 
+#include "option_table.hpp"
 #include "option_values.hpp"
+#include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/relay_target.hpp"
 
 namespace smtpsend::cli {
@@ -118,8 +121,8 @@ bool size(const Context& c) {
   return true;
 }
 
-template <MaybeSetting<std::string> ConfigSettings::*member, std::size_t N>
-bool one_of(const Context& c, const std::array<std::string_view, N>& allowed) {
+template <MaybeSetting<std::string> ConfigSettings::*member>
+bool one_of(const Context& c, std::span<const std::string_view> allowed) {
   if (!c.node.is_string()) return wrong_type(c, "a string");
   const std::string& value = c.node.as_string()->get();
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
@@ -132,16 +135,11 @@ bool one_of(const Context& c, const std::array<std::string_view, N>& allowed) {
 }
 
 bool tls(const Context& c) {
-  static constexpr std::array<std::string_view, 4> kPolicies{"none", "opportunistic", "required",
-                                                             "verify"};
-  return one_of<&ConfigSettings::tls>(c, kPolicies);
+  return one_of<&ConfigSettings::tls>(c, smtp::kTlsPolicyNames);
 }
 
 bool auth(const Context& c) {
-  static constexpr std::array<std::string_view, 8> kMechanisms{
-      "auto",        "plain",         "login",   "cram-md5",
-      "scram-sha-1", "scram-sha-256", "xoauth2", "oauthbearer"};
-  return one_of<&ConfigSettings::auth>(c, kMechanisms);
+  return one_of<&ConfigSettings::auth>(c, kAuthNames);
 }
 
 bool family(const Context& c) {
@@ -273,60 +271,111 @@ bool password(const Context& c) {
   return true;
 }
 
+// Account over defaults, one key at a time.
+template <auto member>
+void take(ConfigSettings& base, const ConfigSettings& top) {
+  if ((top.*member).has_value()) base.*member = top.*member;
+}
+
+// The file's value into the Request field `target` returns (the command line did not give it).
+template <auto member, auto target>
+void into(const ConfigSettings& settings, Request& request) {
+  if (settings.*member) target(request) = (settings.*member)->value;
+}
+
+// config_keys checked the name, so the lookup cannot fail here.
+void into_tls_policy(const ConfigSettings& settings, Request& request) {
+  transport::TlsSettings& tls = request.delivery.tls;
+  if (settings.tls) {
+    tls.policy = smtp::tls_policy_from_string(settings.tls->value).value_or(tls.policy);
+  }
+}
+
+// One key of option_table.hpp: how it is read, merged and applied, and where it is kept.
 struct Key {
-  std::string_view name;
+  Option option;  // its name is the option's config_key()
   Reader read;
+  void (*overlay)(ConfigSettings& base, const ConfigSettings& top);
+  // Null for the relay and AUTH keys: relay_options.cpp merges them with the command line's.
+  void (*apply)(const ConfigSettings& settings, Request& request);
 };
 
+template <auto member, auto target>
+constexpr Key key(Option option, Reader read) {
+  return Key{option, read, take<member>, into<member, target>};
+}
+
+template <auto member>
+constexpr Key relay_key(Option option, Reader read) {
+  return Key{option, read, take<member>, nullptr};
+}
+
+using S = ConfigSettings;
+
+// One row per key. clang-format reads the '<' before a lambda template argument as less-than
+// and would scatter the rows.
+// clang-format off
 constexpr std::array kKeys{
-    Key{"from", any_text<&ConfigSettings::from>},
-    Key{"qualify-domain", checked_text<&ConfigSettings::qualify_domain, check_qualify_domain>},
-    Key{"recipients-file", recipients_file},
-    Key{"dns-server", dns_servers},
-    Key{"mx-port", number<std::uint16_t, &ConfigSettings::mx_port, parse_port>},
-    Key{"helo", checked_text<&ConfigSettings::helo, check_helo_name>},
-    Key{"family", family},
-    Key{"max-parallel", number<std::size_t, &ConfigSettings::max_parallel, parse_parallel>},
-    Key{"max-addresses",
-        number<std::size_t, &ConfigSettings::max_addresses, parse_address_limit>},
-    Key{"timeout", number<std::chrono::seconds, &ConfigSettings::timeout, parse_seconds>},
-    Key{"connect-timeout",
-        number<std::chrono::seconds, &ConfigSettings::connect_timeout, parse_seconds>},
-    Key{"dns-timeout", number<std::chrono::seconds, &ConfigSettings::dns_timeout, parse_seconds>},
-    Key{"max-size", size},
-    Key{"from-name", checked_text<&ConfigSettings::from_name, check_display_name>},
-    Key{"dsn-notify", dsn_notify},
-    Key{"dsn-return", dsn_return},
-    Key{"dsn-envid", dsn_envid},
-    Key{"relay", checked_text<&ConfigSettings::relay, check_relay>},
-    Key{"user", text<&ConfigSettings::user>},
-    Key{"password", password},
-    Key{"password-cmd", text<&ConfigSettings::password_cmd>},
-    Key{"password-file", path_text<&ConfigSettings::password_file>},
-    Key{"tls", tls},
-    Key{"smtps", boolean<&ConfigSettings::smtps>},
-    Key{"ca-file", path_text<&ConfigSettings::ca_file>},
-    Key{"ca-path", path_text<&ConfigSettings::ca_path>},
-    Key{"tls-cert", path_text<&ConfigSettings::tls_cert>},
-    Key{"tls-key", path_text<&ConfigSettings::tls_key>},
-    Key{"auth", auth},
-    Key{"oauth-token-cmd", text<&ConfigSettings::oauth_token_cmd>},
-    Key{"allow-plaintext-auth", boolean<&ConfigSettings::allow_plaintext_auth>},
+    key<&S::from, [](Request& r) -> auto& { return r.from; }>(
+        Option::from, any_text<&S::from>),
+    key<&S::qualify_domain, [](Request& r) -> auto& { return r.qualify_domain; }>(
+        Option::qualify_domain, checked_text<&S::qualify_domain, check_qualify_domain>),
+    key<&S::recipients_file, [](Request& r) -> auto& { return r.recipients_file; }>(
+        Option::recipients_file, recipients_file),
+    key<&S::dns_servers, [](Request& r) -> auto& { return r.delivery.dns_servers; }>(
+        Option::dns_server, dns_servers),
+    key<&S::mx_port, [](Request& r) -> auto& { return r.delivery.mx_port; }>(
+        Option::mx_port, number<std::uint16_t, &S::mx_port, parse_port>),
+    key<&S::helo, [](Request& r) -> auto& { return r.delivery.helo_name; }>(
+        Option::helo, checked_text<&S::helo, check_helo_name>),
+    key<&S::family, [](Request& r) -> auto& { return r.delivery.family; }>(
+        Option::family, family),
+    key<&S::max_parallel, [](Request& r) -> auto& { return r.delivery.max_parallel; }>(
+        Option::max_parallel, number<std::size_t, &S::max_parallel, parse_parallel>),
+    key<&S::max_addresses, [](Request& r) -> auto& { return r.delivery.max_addresses; }>(
+        Option::max_addresses, number<std::size_t, &S::max_addresses, parse_address_limit>),
+    key<&S::timeout, [](Request& r) -> auto& { return r.delivery.timeouts.stages.every_stage; }>(
+        Option::timeout, number<std::chrono::seconds, &S::timeout, parse_seconds>),
+    key<&S::connect_timeout, [](Request& r) -> auto& { return r.delivery.timeouts.connect; }>(
+        Option::connect_timeout, number<std::chrono::seconds, &S::connect_timeout, parse_seconds>),
+    key<&S::dns_timeout, [](Request& r) -> auto& { return r.delivery.dns_timeout; }>(
+        Option::dns_timeout, number<std::chrono::seconds, &S::dns_timeout, parse_seconds>),
+    key<&S::max_size, [](Request& r) -> auto& { return r.max_size; }>(
+        Option::max_size, size),
+    key<&S::from_name, [](Request& r) -> auto& { return r.from_name; }>(
+        Option::from_name, checked_text<&S::from_name, check_display_name>),
+    key<&S::dsn_notify, [](Request& r) -> auto& { return r.envelope_parameters.dsn.notify; }>(
+        Option::dsn_notify, dsn_notify),
+    key<&S::dsn_return, [](Request& r) -> auto& { return r.envelope_parameters.dsn.ret; }>(
+        Option::dsn_return, dsn_return),
+    key<&S::dsn_envid, [](Request& r) -> auto& { return r.envelope_parameters.dsn.envid; }>(
+        Option::dsn_envid, dsn_envid),
+    relay_key<&S::relay>(Option::relay, checked_text<&S::relay, check_relay>),
+    relay_key<&S::user>(Option::user, text<&S::user>),
+    relay_key<&S::password>(Option::password, password),
+    relay_key<&S::password_cmd>(Option::password_cmd, text<&S::password_cmd>),
+    relay_key<&S::password_file>(Option::password_file, path_text<&S::password_file>),
+    Key{Option::tls, tls, take<&S::tls>, into_tls_policy},
+    relay_key<&S::smtps>(Option::smtps, boolean<&S::smtps>),
+    key<&S::ca_file, [](Request& r) -> auto& { return r.delivery.tls.ca_file; }>(
+        Option::ca_file, path_text<&S::ca_file>),
+    key<&S::ca_path, [](Request& r) -> auto& { return r.delivery.tls.ca_path; }>(
+        Option::ca_path, path_text<&S::ca_path>),
+    key<&S::tls_cert, [](Request& r) -> auto& { return r.delivery.tls.cert_file; }>(
+        Option::tls_cert, path_text<&S::tls_cert>),
+    key<&S::tls_key, [](Request& r) -> auto& { return r.delivery.tls.key_file; }>(
+        Option::tls_key, path_text<&S::tls_key>),
+    relay_key<&S::auth>(Option::auth, auth),
+    relay_key<&S::oauth_token_cmd>(Option::oauth_token_cmd, text<&S::oauth_token_cmd>),
+    relay_key<&S::allow_plaintext_auth>(Option::allow_plaintext_auth,
+                                        boolean<&S::allow_plaintext_auth>),
 };
+// clang-format on
 
-// Options that describe one invocation, not a standing preference: a file setting them would
-// silently change what every run prints or does.
-constexpr std::array<std::string_view, 11> kCommandLineOnly{
-    "message", "dry-run", "json",    "quiet",           "verbose", "config",
-    "account", "help",    "version", "read-recipients", "each"};
-
-// The composing options build one message from this run's input; in a file they would give
-// every message, cron's included, the same subject, headers or attachment.
-constexpr std::array<std::string_view, 4> kComposingOnly{"subject", "header", "body", "attach"};
-
-template <std::size_t N>
-bool listed(const std::array<std::string_view, N>& names, std::string_view name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
+// `family` has no option of its own: -4 and -6 choose it.
+bool given_on_command_line(Option option, const GivenOnCommandLine& given) {
+  if (option == Option::family) return given(Option::ipv4_only) || given(Option::ipv6_only);
+  return given(option);
 }
 
 // Two password sources in one table would leave the winner to an ordering rule nobody reads.
@@ -340,12 +389,15 @@ bool one_password_source(const ConfigSettings& s, std::string& error) {
 
 bool read_key(std::string_view name, const toml::node& node, const std::string& directory,
               ConfigSettings& out, std::string& error) {
-  for (const Key& key : kKeys) {
-    if (key.name == name) return key.read(Context{name, node, directory, out, error});
+  const OptionSpec* spec = option_for_key(name);
+  if (spec != nullptr && spec->in_file == InFile::key) {
+    for (const Key& key : kKeys) {
+      if (key.option == spec->id) return key.read(Context{name, node, directory, out, error});
+    }
   }
-  if (listed(kCommandLineOnly, name)) {
+  if (spec != nullptr && spec->in_file == InFile::command_line_only) {
     error = fmt::format("'{}' can be given only on the command line", name);
-  } else if (listed(kComposingOnly, name)) {
+  } else if (spec != nullptr && spec->in_file == InFile::composing_only) {
     error = fmt::format(
         "'{}' can be given only on the command line: it composes one message, not every run's",
         name);
@@ -370,29 +422,21 @@ bool read_settings(const toml::table& table, const std::string& path, const std:
 }
 
 void overlay(ConfigSettings& base, const ConfigSettings& top) {
-  const auto take = [&](auto member) {
-    if ((top.*member).has_value()) base.*member = top.*member;
-  };
   if (top.password || top.password_cmd || top.password_file) {
     base.password.reset();
     base.password_cmd.reset();
     base.password_file.reset();
   }
-  take(&ConfigSettings::from), take(&ConfigSettings::qualify_domain);
-  take(&ConfigSettings::recipients_file), take(&ConfigSettings::dns_servers);
-  take(&ConfigSettings::mx_port), take(&ConfigSettings::helo), take(&ConfigSettings::family);
-  take(&ConfigSettings::max_parallel), take(&ConfigSettings::max_addresses);
-  take(&ConfigSettings::timeout);
-  take(&ConfigSettings::connect_timeout), take(&ConfigSettings::dns_timeout);
-  take(&ConfigSettings::max_size);
-  take(&ConfigSettings::from_name), take(&ConfigSettings::dsn_notify);
-  take(&ConfigSettings::dsn_return), take(&ConfigSettings::dsn_envid);
-  take(&ConfigSettings::relay), take(&ConfigSettings::user), take(&ConfigSettings::password);
-  take(&ConfigSettings::password_cmd), take(&ConfigSettings::password_file);
-  take(&ConfigSettings::tls), take(&ConfigSettings::smtps), take(&ConfigSettings::ca_file);
-  take(&ConfigSettings::ca_path), take(&ConfigSettings::tls_cert);
-  take(&ConfigSettings::tls_key), take(&ConfigSettings::auth);
-  take(&ConfigSettings::oauth_token_cmd), take(&ConfigSettings::allow_plaintext_auth);
+  for (const Key& key : kKeys) key.overlay(base, top);
+}
+
+void apply_config(const ConfigSettings& settings, const GivenOnCommandLine& given,
+                  Request& request) {
+  for (const Key& key : kKeys) {
+    if (key.apply != nullptr && !given_on_command_line(key.option, given)) {
+      key.apply(settings, request);
+    }
+  }
 }
 
 }  // namespace smtpsend::cli

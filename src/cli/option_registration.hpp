@@ -1,27 +1,47 @@
-// How every smtpsend option is registered with CLI11, so all option groups behave alike.
-// Private to src/cli.
+// The command line's values as CLI11 hands them over, one slot per option of the table
+// (option_table.hpp), and their registration with CLI11. Private to src/cli.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "option_table.hpp"
+
 namespace smtpsend::cli {
 
-// A value given twice: the last one counts, as with most Unix tools.
-template <typename T>
-CLI::Option* single(CLI::App& app, const std::string& names, T& value, const std::string& help,
-                    const std::string& type_name) {
-  return app.add_option(names, value, help)
-      ->type_name(type_name)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-}
+// Unchecked: typed and checked afterwards (option_values.hpp and the *_options.cpp files), so
+// that every bad value gets the same style of sentence.
+class RawOptions {
+ public:
+  RawOptions() = default;
+  // CLI11 keeps pointers into the slots.
+  RawOptions(const RawOptions&) = delete;
+  RawOptions& operator=(const RawOptions&) = delete;
 
-// One value per occurrence, so "-m a.eml bob@example.com" keeps bob as a recipient.
-inline CLI::Option* repeated(CLI::App& app, const std::string& names,
-                             std::vector<std::string>& values, const std::string& help,
-                             const std::string& type_name) {
-  return app.add_option(names, values, help)->type_name(type_name)->allow_extra_args(false);
-}
+  const std::optional<std::string>& text(Option id) const { return slot(id).text; }
+  const std::vector<std::string>& texts(Option id) const { return slot(id).texts; }
+  bool flag(Option id) const { return slot(id).flag; }
+  int count(Option id) const { return slot(id).count; }
+
+  // Registers every option of the table, in its order (which is --help's).
+  void register_with(CLI::App& app);
+
+ private:
+  struct Slot {
+    std::optional<std::string> text;  // Shape::value
+    std::vector<std::string> texts;   // Shape::values, Shape::positional
+    bool flag = false;                // Shape::flag
+    int count = 0;                    // Shape::counted
+  };
+  const Slot& slot(Option id) const { return slots_[static_cast<std::size_t>(id)]; }
+
+  std::array<Slot, kOptionCount> slots_{};
+};
+
+// Whether `id` appeared on the command line of `app` (after register_with).
+bool given(const CLI::App& app, Option id);
 
 }  // namespace smtpsend::cli

@@ -196,4 +196,13 @@ bool check_qualify_domain(std::string_view option, std::string_view text, std::s
   return false;
 }
 
+std::string or_list(std::span<const std::string_view> names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text += i + 1 == names.size() ? " or " : ", ";
+    text += names[i];
+  }
+  return text;
+}
+
 }  // namespace smtpsend::cli

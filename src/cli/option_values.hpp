@@ -2,9 +2,11 @@
 // Private to src/cli.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -44,5 +46,13 @@ bool check_helo_name(std::string_view option, std::string_view text, std::string
 // --qualify-domain: a domain (RFC 5321 §4.1.2; UTF-8 labels allowed) or an address literal,
 // checked up front so that a bad one is a usage error, not a late bad address.
 bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error);
+
+// --auth and the `auth` key: "auto" and the SASL mechanisms smtpsend implements (smtp/sasl.hpp),
+// as the user spells them.
+inline constexpr std::array<std::string_view, 8> kAuthNames{
+    "auto", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2", "oauthbearer"};
+
+// "a, b, c or d": the allowed values of an option, for its error sentence.
+std::string or_list(std::span<const std::string_view> names);
 
 }  // namespace smtpsend::cli

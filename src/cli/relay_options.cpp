@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "option_registration.hpp"
+#include "option_values.hpp"
 #include "smtpsend/cli/relay_target.hpp"
 
 namespace smtpsend::cli {
@@ -44,12 +44,12 @@ class Refusal {
   ExitCode& code_;
 };
 
-bool apply_relay(const RelayRawOptions& raw, Refusal& refuse, Request& request) {
+bool apply_relay(const RawOptions& raw, Refusal& refuse, Request& request) {
   const ConfigSettings& file = refuse.file();
-  const std::optional<std::string> text = either(raw.relay, file.relay);
-  const bool smtps = raw.smtps || file_flag(file.smtps);
+  const std::optional<std::string> text = either(raw.text(Option::relay), file.relay);
+  const bool smtps = raw.flag(Option::smtps) || file_flag(file.smtps);
   if (!text) {
-    if (raw.smtps)
+    if (raw.flag(Option::smtps))
       return refuse.usage("--smtps needs --relay (implicit TLS is for submission servers)");
     if (smtps)
       return refuse.in_file(file.smtps, "smtps",
@@ -80,35 +80,35 @@ bool apply_relay_tls(bool tls_on_command_line, Refusal& refuse, Request& request
                         "= \"none\" cannot be used with implicit TLS (smtps or smtps://)");
 }
 
-std::string first_auth_option(const RelayRawOptions& raw) {
-  if (raw.password_file) return "--password-file";
-  if (raw.password_cmd) return "--password-cmd";
-  if (raw.auth) return "--auth";
-  if (raw.oauth_token_cmd) return "--oauth-token-cmd";
-  if (raw.allow_plaintext_auth) return "--allow-plaintext-auth";
+std::string first_auth_option(const RawOptions& raw) {
+  for (const Option id :
+       {Option::password_file, Option::password_cmd, Option::auth, Option::oauth_token_cmd}) {
+    if (raw.text(id)) return std::string(command_line_name(option_spec(id)));
+  }
+  if (raw.flag(Option::allow_plaintext_auth)) {
+    return std::string(command_line_name(option_spec(Option::allow_plaintext_auth)));
+  }
   return {};
 }
 
-bool apply_mechanism(const RelayRawOptions& raw, Refusal& refuse, AuthRequest& auth) {
+bool apply_mechanism(const RawOptions& raw, Refusal& refuse, AuthRequest& auth) {
   const MaybeSetting<std::string>& file_auth = refuse.file().auth;
-  const std::optional<std::string> name = either(raw.auth, file_auth);
+  const std::optional<std::string> name = either(raw.text(Option::auth), file_auth);
   if (name && *name != "auto") {
     auth.preference.requested = smtp::parse_sasl_mechanism(*name);
     if (!auth.preference.requested) {
-      return refuse.usage(fmt::format(
-          "--auth must be auto, plain, login, cram-md5, scram-sha-1, scram-sha-256, xoauth2 or "
-          "oauthbearer, not '{}'",
-          *name));
+      return refuse.usage(fmt::format("--auth must be {}, not '{}'", or_list(kAuthNames), *name));
     }
   }
   const bool wants_token =
       auth.preference.requested && smtp::uses_oauth_token(*auth.preference.requested);
   if (wants_token && !auth.oauth_token_cmd) {
-    if (raw.auth) return refuse.usage(fmt::format("--auth {} needs --oauth-token-cmd", *name));
+    if (raw.text(Option::auth))
+      return refuse.usage(fmt::format("--auth {} needs --oauth-token-cmd", *name));
     return refuse.in_file(file_auth, "auth", fmt::format("{} needs 'oauth-token-cmd'", *name));
   }
   if (auth.oauth_token_cmd && auth.preference.requested && !wants_token) {
-    if (raw.auth || raw.oauth_token_cmd) {
+    if (raw.text(Option::auth) || raw.text(Option::oauth_token_cmd)) {
       return refuse.usage(
           fmt::format("--oauth-token-cmd gives a token, which --auth {} cannot use", *name));
     }
@@ -119,13 +119,13 @@ bool apply_mechanism(const RelayRawOptions& raw, Refusal& refuse, AuthRequest& a
   return true;
 }
 
-bool apply_auth(const RelayRawOptions& raw, Refusal& refuse, Request& request) {
+bool apply_auth(const RawOptions& raw, Refusal& refuse, Request& request) {
   const ConfigSettings& file = refuse.file();
-  const std::optional<std::string> user = either(raw.user, file.user);
+  const std::optional<std::string> user = either(raw.text(Option::user), file.user);
   const std::string asked = first_auth_option(raw);
   if (!user) return asked.empty() || refuse.usage(asked + " needs -u/--user");
   if (!request.delivery.relay) {
-    if (raw.user)
+    if (raw.text(Option::user))
       return refuse.usage("-u/--user needs --relay: AUTH is for submission servers, not MX hosts");
     if (!asked.empty())
       return refuse.usage(asked + " needs --relay: AUTH is for submission servers");
@@ -133,13 +133,14 @@ bool apply_auth(const RelayRawOptions& raw, Refusal& refuse, Request& request) {
   }
   AuthRequest auth;
   auth.user = *user;
-  auth.passwords.file = raw.password_file;
-  auth.passwords.command = raw.password_cmd;
+  auth.passwords.file = raw.text(Option::password_file);
+  auth.passwords.command = raw.text(Option::password_cmd);
   if (file.password_file) auth.passwords.config_file = file.password_file->value;
   if (file.password_cmd) auth.passwords.config_command = file.password_cmd->value;
   if (file.password) auth.passwords.config_password = file.password->value;
-  auth.oauth_token_cmd = either(raw.oauth_token_cmd, file.oauth_token_cmd);
-  auth.allow_plaintext = raw.allow_plaintext_auth || file_flag(file.allow_plaintext_auth);
+  auth.oauth_token_cmd = either(raw.text(Option::oauth_token_cmd), file.oauth_token_cmd);
+  auth.allow_plaintext =
+      raw.flag(Option::allow_plaintext_auth) || file_flag(file.allow_plaintext_auth);
   if (!apply_mechanism(raw, refuse, auth)) return false;
   request.auth = std::move(auth);
   return true;
@@ -147,35 +148,8 @@ bool apply_auth(const RelayRawOptions& raw, Refusal& refuse, Request& request) {
 
 }  // namespace
 
-void add_relay_options(CLI::App& app, RelayRawOptions& raw) {
-  single(app, "-r,--relay", raw.relay,
-         "send everything through one submission server: HOST[:PORT], smtp://HOST[:PORT] or "
-         "smtps://HOST[:PORT] (default port 587; smtps:// 465); [::1]:587 for IPv6",
-         "HOST[:PORT]");
-  app.add_flag("--smtps", raw.smtps, "implicit TLS from the first byte (port 465) with --relay");
-}
-
-void add_auth_options(CLI::App& app, RelayRawOptions& raw) {
-  single(app, "-u,--user", raw.user, "AUTH user; enables AUTH (with --relay)", "NAME");
-  single(app, "--password-file", raw.password_file,
-         "password source: the file's first line (also: --password-cmd, SMTPSEND_PASSWORD; "
-         "never a command-line value)",
-         "FILE");
-  single(app, "--password-cmd", raw.password_cmd,
-         "password source: the first line the command prints", "CMD");
-  single(app, "--auth", raw.auth,
-         "auto (default: the first both sides support of scram-sha-256, scram-sha-1, cram-md5, "
-         "plain, login; oauthbearer then xoauth2 with --oauth-token-cmd), plain, login, "
-         "cram-md5, scram-sha-1, scram-sha-256, xoauth2, oauthbearer",
-         "MECH");
-  single(app, "--oauth-token-cmd", raw.oauth_token_cmd, "prints an OAuth2 access token", "CMD");
-  app.add_flag("--allow-plaintext-auth", raw.allow_plaintext_auth,
-               "permit AUTH without TLS (otherwise refused: exit 77, no MAIL FROM sent)");
-}
-
-bool apply_relay_and_auth(const RelayRawOptions& raw, const FileSettings& file,
-                          bool tls_on_command_line, Request& request, std::string& error,
-                          ExitCode& code) {
+bool apply_relay_and_auth(const RawOptions& raw, const FileSettings& file, bool tls_on_command_line,
+                          Request& request, std::string& error, ExitCode& code) {
   Refusal refuse(file, error, code);
   return apply_relay(raw, refuse, request) &&
          apply_relay_tls(tls_on_command_line, refuse, request) && apply_auth(raw, refuse, request);

@@ -1,29 +1,14 @@
-// The relay and AUTH options (SPEC.md "Routing", "Authentication"): registration, and their
-// merge with the configuration file into the Request. Private to src/cli.
+// The relay and AUTH options (SPEC.md "Routing", "Authentication"): their merge with the
+// configuration file into the Request. Private to src/cli.
 #pragma once
 
-#include <CLI/CLI.hpp>
-#include <optional>
 #include <string>
 
+#include "option_registration.hpp"
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/config_file.hpp"
 
 namespace smtpsend::cli {
-
-struct RelayRawOptions {
-  std::optional<std::string> relay;
-  bool smtps = false;
-  std::optional<std::string> user;
-  std::optional<std::string> password_file;
-  std::optional<std::string> password_cmd;
-  std::optional<std::string> auth;
-  std::optional<std::string> oauth_token_cmd;
-  bool allow_plaintext_auth = false;
-};
-
-void add_relay_options(CLI::App& app, RelayRawOptions& raw);
-void add_auth_options(CLI::App& app, RelayRawOptions& raw);
 
 // The configuration file's merged settings and the file they came from (for "FILE:LINE:").
 struct FileSettings {
@@ -38,7 +23,7 @@ struct FileSettings {
 // an OAuth mechanism without --oauth-token-cmd: 64 when the command line said it, 78 with
 // "FILE:LINE:" when only the file did. A `user` (and the other AUTH keys) that the file gives
 // with no relay in force is not used: [defaults] may hold the user of its relay accounts.
-bool apply_relay_and_auth(const RelayRawOptions& raw, const FileSettings& file,
+bool apply_relay_and_auth(const RawOptions& raw, const FileSettings& file,
                           bool tls_on_command_line, Request& request, std::string& error,
                           ExitCode& code);
 

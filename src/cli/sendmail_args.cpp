@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 
+#include "option_table.hpp"
 #include "smtpsend/cli/sendmail.hpp"
 
 namespace smtpsend::cli {
@@ -79,6 +80,13 @@ class Translator {
   void pass_through(const std::string& arg) { result_.smtpsend_args.push_back(arg); }
 
  private:
+  // smtpsend's option as the table spells it: its first spelling ("-f", "-t"), or its long name
+  // when `long_name` ("--from-name", "--dsn-notify").
+  static std::string spelled(Option id, bool long_name = false) {
+    const OptionSpec& spec = option_spec(id);
+    return std::string(long_name ? command_line_name(spec) : spellings(spec).front());
+  }
+
   void emit(std::string option, std::string value) {
     result_.smtpsend_args.push_back(std::move(option));
     result_.smtpsend_args.push_back(std::move(value));
@@ -86,30 +94,30 @@ class Translator {
 
   void flag(char letter) {
     if (letter == 'i') ignore_dots_ = true;
-    if (letter == 't') result_.smtpsend_args.emplace_back("-t");
-    if (letter == 'v') result_.smtpsend_args.emplace_back("-v");
+    if (letter == 't') result_.smtpsend_args.push_back(spelled(Option::read_recipients));
+    if (letter == 'v') result_.smtpsend_args.push_back(spelled(Option::verbose));
   }
 
   bool with_value(char letter, const std::string& value) {
     switch (letter) {
       case 'f':  // envelope sender
       case 'r':  // the older spelling of -f
-        emit("-f", value);
+        emit(spelled(Option::from), value);
         return true;
       case 'F':
-        emit("--from-name", value);
+        emit(spelled(Option::from_name, true), value);
         return true;
       case 'C':
-        emit("--config", value);
+        emit(spelled(Option::config, true), value);
         return true;
       case 'N':
-        emit("--dsn-notify", value);
+        emit(spelled(Option::dsn_notify, true), value);
         return true;
       case 'R':
-        emit("--dsn-return", value);
+        emit(spelled(Option::dsn_return, true), value);
         return true;
       case 'V':
-        emit("--dsn-envid", value);
+        emit(spelled(Option::dsn_envid, true), value);
         return true;
       case 'B':
         return body_type(value);

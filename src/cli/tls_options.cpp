@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "option_registration.hpp"
+#include "option_values.hpp"
 #include "smtpsend/transport/tls_client.hpp"
 
 namespace smtpsend::cli {
@@ -32,37 +32,23 @@ bool check_file(std::string_view option, const std::string& path, std::string& e
 
 }  // namespace
 
-void add_tls_options(CLI::App& app, TlsRawOptions& raw) {
-  single(app, "--tls", raw.policy,
-         "opportunistic: STARTTLS when offered (default for MX delivery); required: fail if TLS "
-         "cannot be set up; verify: required + certificate chain and host name verified (default "
-         "with --relay)",
-         "none|opportunistic|required|verify");
-  single(app, "--ca-file", raw.ca_file, "trust anchors (default: the system store)", "FILE");
-  single(app, "--ca-path", raw.ca_path, "trust anchors (default: the system store)", "DIR");
-  single(app, "--tls-cert", raw.cert_file, "client certificate", "FILE");
-  single(app, "--tls-key", raw.key_file, "client certificate's key (default: in --tls-cert)",
-         "FILE");
-}
-
-bool apply_tls_options(const TlsRawOptions& raw, transport::TlsSettings& out, std::string& error) {
-  if (raw.policy) {
-    const std::optional<smtp::TlsPolicy> policy = smtp::tls_policy_from_string(*raw.policy);
+bool apply_tls_options(const RawOptions& raw, transport::TlsSettings& out, std::string& error) {
+  if (const std::optional<std::string>& name = raw.text(Option::tls)) {
+    const std::optional<smtp::TlsPolicy> policy = smtp::tls_policy_from_string(*name);
     if (!policy) {
-      error = fmt::format("--tls must be none, opportunistic, required or verify, not '{}'",
-                          *raw.policy);
+      error = fmt::format("--tls must be {}, not '{}'", or_list(smtp::kTlsPolicyNames), *name);
       return false;
     }
     out.policy = *policy;
   }
-  if (raw.key_file && !raw.cert_file) {
+  if (raw.text(Option::tls_key) && !raw.text(Option::tls_cert)) {
     error = "--tls-key needs --tls-cert";
     return false;
   }
-  out.ca_file = raw.ca_file.value_or(out.ca_file);
-  out.ca_path = raw.ca_path.value_or(out.ca_path);
-  out.cert_file = raw.cert_file.value_or(out.cert_file);
-  out.key_file = raw.key_file.value_or(out.key_file);
+  out.ca_file = raw.text(Option::ca_file).value_or(out.ca_file);
+  out.ca_path = raw.text(Option::ca_path).value_or(out.ca_path);
+  out.cert_file = raw.text(Option::tls_cert).value_or(out.cert_file);
+  out.key_file = raw.text(Option::tls_key).value_or(out.key_file);
   return true;
 }
 

@@ -1,27 +1,16 @@
-// The TLS options (SPEC.md "TLS"): registration, checking and the files they name.
+// The TLS options (SPEC.md "TLS"): checking them and the files they name.
 // Private to src/cli; command_line.cpp wires them in.
 #pragma once
 
-#include <CLI/CLI.hpp>
-#include <optional>
 #include <string>
 
+#include "option_registration.hpp"
 #include "smtpsend/transport/settings.hpp"
 
 namespace smtpsend::cli {
 
-struct TlsRawOptions {
-  std::optional<std::string> policy;  // --tls
-  std::optional<std::string> ca_file;
-  std::optional<std::string> ca_path;
-  std::optional<std::string> cert_file;
-  std::optional<std::string> key_file;
-};
-
-void add_tls_options(CLI::App& app, TlsRawOptions& raw);
-
 // Usage errors (64): an unknown policy, --tls-key without --tls-cert.
-bool apply_tls_options(const TlsRawOptions& raw, transport::TlsSettings& out, std::string& error);
+bool apply_tls_options(const RawOptions& raw, transport::TlsSettings& out, std::string& error);
 
 // Input errors (66): a named file or directory that cannot be read, or a file OpenSSL cannot use
 // ("cannot load --ca-file F: it holds no PEM certificate ..."; transport::check_pem_files).

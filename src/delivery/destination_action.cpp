@@ -52,7 +52,8 @@ bool same_transaction(const smtp::Transaction& a, const smtp::Transaction& b) {
   return a.message_index == b.message_index && a.mail_from == b.mail_from &&
          a.recipients == b.recipients && a.content == b.content && a.eight_bit == b.eight_bit &&
          a.seven_bit_content == b.seven_bit_content && a.needs_smtputf8 == b.needs_smtputf8 &&
-         a.wire_mail_from == b.wire_mail_from && a.wire_recipients == b.wire_recipients;
+         a.wire_mail_from == b.wire_mail_from && a.wire_recipients == b.wire_recipients &&
+         a.parameters == b.parameters;
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ smtp::Transaction& transaction_for(Destination& destination, std::size_t message
     smtp::Transaction transaction;
     transaction.message_index = message_index;
     transaction.mail_from = outgoing.mail_from;
-    transaction.dsn = outgoing.dsn;
+    transaction.parameters = outgoing.parameters;
     WireAddress sender = wire_address(outgoing.mail_from);
     transaction.wire_mail_from = std::move(sender.text);
     transaction.needs_smtputf8 = sender.needs_smtputf8;

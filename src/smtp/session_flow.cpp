@@ -427,13 +427,13 @@ void Session::Impl::send_mail() {
   }
   // RFC 3461 §4: DSN parameters only to a server that offered DSN; otherwise they are left
   // out and the server's own notification policy applies (as Postfix's client does).
-  if (caps_.dsn) line += dsn_mail_parameters(t.dsn);
+  if (caps_.dsn) line += dsn_mail_parameters(t.parameters.dsn);
   send_command(std::move(line), Stage::mail, Expectation{Awaited::mail});
 }
 
 void Session::Impl::send_rcpt() {
   const std::size_t slot = tx_->slots[tx_->next_rcpt++];
-  const std::string dsn = caps_.dsn ? dsn_rcpt_parameters(transaction(*tx_).dsn) : std::string();
+  const std::string dsn = caps_.dsn ? dsn_rcpt_parameters(transaction(*tx_).parameters.dsn) : std::string();
   send_command("RCPT TO:<" + wire_addresses_[slot] + ">" + dsn, Stage::rcpt,
                Expectation{Awaited::rcpt, slot});
 }

@@ -1,30 +1,15 @@
 #include "smtpsend/smtp/tls_policy.hpp"
 
-#include <array>
-#include <utility>
-
 namespace smtpsend::smtp {
-namespace {
-
-constexpr std::array<std::pair<TlsPolicy, std::string_view>, 4> kNames{{
-    {TlsPolicy::none, "none"},
-    {TlsPolicy::opportunistic, "opportunistic"},
-    {TlsPolicy::required, "required"},
-    {TlsPolicy::verify, "verify"},
-}};
-
-}  // namespace
 
 std::string_view to_string(TlsPolicy policy) noexcept {
-  for (const auto& [value, name] : kNames) {
-    if (value == policy) return name;
-  }
-  return "none";
+  const auto index = static_cast<std::size_t>(policy);
+  return index < kTlsPolicyNames.size() ? kTlsPolicyNames[index] : kTlsPolicyNames[0];
 }
 
 std::optional<TlsPolicy> tls_policy_from_string(std::string_view text) noexcept {
-  for (const auto& [value, name] : kNames) {
-    if (name == text) return value;
+  for (std::size_t index = 0; index < kTlsPolicyNames.size(); ++index) {
+    if (kTlsPolicyNames[index] == text) return static_cast<TlsPolicy>(index);
   }
   return std::nullopt;
 }

@@ -21,7 +21,7 @@
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/options.hpp"
 #include "smtpsend/smtp/sasl.hpp"
-#include "smtpsend/smtp/dsn.hpp"
+#include "smtpsend/smtp/envelope_parameters.hpp"
 
 namespace smtpsend::cli {
 
@@ -57,7 +57,9 @@ struct Request {
   bool json = false;
   bool quiet = false;
   bool dry_run = false;
-  smtp::DsnRequest dsn;  // --dsn-notify, --dsn-return, --dsn-envid (sendmail -N, -R, -V)
+  // --dsn-notify, --dsn-return, --dsn-envid (sendmail -N, -R, -V): one value from here to the
+  // MAIL FROM line (smtp/envelope_parameters.hpp).
+  smtp::EnvelopeParameters envelope_parameters;
   // The sendmail personality without -i/-oi: a line holding only "." ends standard input.
   bool stdin_ends_at_dot_line = false;
   // -t: also take recipients from the message's To/Cc/Bcc (or Resent-To/Cc/Bcc) headers, and

@@ -20,7 +20,7 @@ struct OutgoingMessage {
   const message::Message* message = nullptr;      // owned by the caller; outlives delivery
   std::string mail_from;                          // envelope sender, "" = null sender
   std::vector<message::EnvelopeAddress> recipients;
-  smtp::DsnRequest dsn = {};  // RFC 3461 parameters asked for (sent only where DSN is offered)
+  smtp::EnvelopeParameters parameters = {};  // DSN asked for (sent only where it is offered)
 };
 
 // Recipients that share a route (one domain, case-insensitive): one transaction per message.

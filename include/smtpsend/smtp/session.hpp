@@ -39,7 +39,7 @@
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/message/content.hpp"
 #include "smtpsend/smtp/capabilities.hpp"
-#include "smtpsend/smtp/dsn.hpp"
+#include "smtpsend/smtp/envelope_parameters.hpp"
 #include "smtpsend/smtp/reply.hpp"
 #include "smtpsend/smtp/sasl.hpp"
 #include "smtpsend/smtp/stage.hpp"
@@ -73,7 +73,7 @@ struct Transaction {
   // user wrote them): the destination and the runner match outcomes by that text.
   std::string wire_mail_from = {};
   std::vector<std::string> wire_recipients = {};  // same order as recipients when not empty
-  DsnRequest dsn = {};  // sendmail -N/-R/-V; sent only when EHLO offers DSN (RFC 3461)
+  EnvelopeParameters parameters = {};  // DSN (sendmail -N/-R/-V), as the user asked
 };
 
 struct Peer {

@@ -5,6 +5,8 @@
 // (whether the peer certificate is verified) and the CLI (--tls). No I/O here.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -16,6 +18,13 @@ enum class TlsPolicy {
   required,       // TLS or no delivery; the certificate is not checked (Postfix "encrypt")
   verify,         // required + chain to a trust anchor + host name (Postfix "verify")
 };
+
+// The policies' names in the enum's order, as --tls, the `tls` configuration key and --dry-run
+// spell them; the one place they are written (the CLI builds its help and errors from it).
+inline constexpr std::array<std::string_view, 4> kTlsPolicyNames{"none", "opportunistic",
+                                                                 "required", "verify"};
+static_assert(static_cast<std::size_t>(TlsPolicy::verify) + 1 == kTlsPolicyNames.size(),
+              "one name per TlsPolicy");
 
 std::string_view to_string(TlsPolicy policy) noexcept;
 std::optional<TlsPolicy> tls_policy_from_string(std::string_view text) noexcept;

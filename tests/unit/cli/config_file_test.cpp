@@ -520,18 +520,18 @@ TEST_F(ConfigFiles, FromNameAndDsnFromTheFileUnlessGivenOnTheCommandLine) {
   const CommandLine from_file = run_parse({"-C", path, "r@x.example"});
   ASSERT_TRUE(from_file.request.has_value()) << from_file.error;
   EXPECT_EQ(from_file.request->from_name, std::optional<std::string>("Cron Daemon"));
-  EXPECT_EQ(from_file.request->dsn.notify, "FAILURE");
-  EXPECT_EQ(from_file.request->dsn.ret, smtp::DsnReturn::headers);
-  EXPECT_EQ(from_file.request->dsn.envid, "file-id");
+  EXPECT_EQ(from_file.request->envelope_parameters.dsn.notify, "FAILURE");
+  EXPECT_EQ(from_file.request->envelope_parameters.dsn.ret, smtp::DsnReturn::headers);
+  EXPECT_EQ(from_file.request->envelope_parameters.dsn.envid, "file-id");
 
   const CommandLine overridden =
       run_parse({"-C", path, "-F", "Me", "--dsn-notify", "never", "--dsn-return", "full",
                  "--dsn-envid", "cli-id", "r@x.example"});
   ASSERT_TRUE(overridden.request.has_value()) << overridden.error;
   EXPECT_EQ(overridden.request->from_name, std::optional<std::string>("Me"));
-  EXPECT_EQ(overridden.request->dsn.notify, "NEVER");
-  EXPECT_EQ(overridden.request->dsn.ret, smtp::DsnReturn::full);
-  EXPECT_EQ(overridden.request->dsn.envid, "cli-id");
+  EXPECT_EQ(overridden.request->envelope_parameters.dsn.notify, "NEVER");
+  EXPECT_EQ(overridden.request->envelope_parameters.dsn.ret, smtp::DsnReturn::full);
+  EXPECT_EQ(overridden.request->envelope_parameters.dsn.envid, "cli-id");
 }
 
 TEST_F(ConfigFiles, RecipientsFileFromTheConfig) {

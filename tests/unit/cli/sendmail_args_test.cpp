@@ -191,9 +191,9 @@ TEST(SendmailCommandLine, SenderVerboseAndDotLineReachTheRequest) {
   EXPECT_EQ(result.request->verbosity, 1);
   EXPECT_EQ(result.request->recipients, Args{"root@example.org"});
   EXPECT_TRUE(result.request->stdin_ends_at_dot_line);
-  EXPECT_EQ(result.request->dsn.notify, "SUCCESS,DELAY");
-  EXPECT_EQ(result.request->dsn.ret, smtp::DsnReturn::headers);
-  EXPECT_EQ(result.request->dsn.envid, "job+1");
+  EXPECT_EQ(result.request->envelope_parameters.dsn.notify, "SUCCESS,DELAY");
+  EXPECT_EQ(result.request->envelope_parameters.dsn.ret, smtp::DsnReturn::headers);
+  EXPECT_EQ(result.request->envelope_parameters.dsn.envid, "job+1");
 }
 
 TEST(SendmailCommandLine, CronsCommandLineParses) {
@@ -229,7 +229,7 @@ TEST(SendmailCommandLine, SmtpsendItselfNeverEndsInputAtADotLine) {
   const CommandLine result = parse_command_line(list, kHost, kNoConfigFiles);
   ASSERT_TRUE(result.request.has_value()) << result.error;
   EXPECT_FALSE(result.request->stdin_ends_at_dot_line);
-  EXPECT_TRUE(result.request->dsn.empty());
+  EXPECT_TRUE(result.request->envelope_parameters.dsn.empty());
 }
 
 TEST(SendmailCommandLine, UsageErrorsAre64WithOneLine) {

@@ -1,17 +1,13 @@
 #include <gtest/gtest.h>
 
 #include "smtpsend/delivery/plan.hpp"
+#include "support/envelope_address.hpp"
 
 namespace smtpsend::delivery {
 namespace {
 
 message::EnvelopeAddress address(const std::string& local, const std::string& domain) {
-  message::EnvelopeAddress a;
-  a.text = local + "@" + domain;
-  a.local = local;
-  a.domain = domain;
-  a.domain_literal = domain.starts_with('[');
-  return a;
+  return test::envelope_address(local, domain);
 }
 
 OutgoingMessage outgoing(const message::Message& m, std::string from,
@@ -53,6 +49,22 @@ TEST(GroupByDomain, TransactionCarriesTheMessageAndEnvelope) {
   EXPECT_EQ(t.content, m.content);
   EXPECT_EQ(t.content.head.data(), m.content.data()) << "content is a view of the caller's bytes";
   EXPECT_TRUE(t.eight_bit);
+}
+
+// The envelope parameters travel as one value: whatever EnvelopeParameters holds reaches the
+// transaction, for a domain's transaction and for the relay's alike.
+TEST(GroupByDomain, TransactionCarriesTheEnvelopeParametersWhole) {
+  message::Message m;
+  OutgoingMessage item = outgoing(m, "me@here.test", {address("a", "example.com")});
+  item.parameters.dsn.notify = "SUCCESS,FAILURE";
+  item.parameters.dsn.ret = smtp::DsnReturn::headers;
+  item.parameters.dsn.envid = "job+7";
+  const auto destinations = group_by_domain({item});
+  ASSERT_EQ(destinations.size(), 1u);
+  EXPECT_EQ(destinations[0].transactions[0].parameters, item.parameters);
+  const Destination relayed = relay_destination({item}, RelayRoute{"relay.test"});
+  ASSERT_EQ(relayed.transactions.size(), 1u);
+  EXPECT_EQ(relayed.transactions[0].parameters, item.parameters);
 }
 
 TEST(GroupByDomain, DuplicateRecipientIsSentOnceComparingTheDomainCaseInsensitively) {

@@ -12,9 +12,9 @@ constexpr char kEhloDsnNoPipelining[] = "250-mx.example.net hello\r\n250 DSN\r\n
 
 Transaction with_dsn(std::vector<std::string> recipients) {
   Transaction t = transaction(std::move(recipients));
-  t.dsn.notify = "SUCCESS,FAILURE";
-  t.dsn.ret = DsnReturn::headers;
-  t.dsn.envid = "cron job+7";
+  t.parameters.dsn.notify = "SUCCESS,FAILURE";
+  t.parameters.dsn.ret = DsnReturn::headers;
+  t.parameters.dsn.envid = "cron job+7";
   return t;
 }
 
@@ -74,7 +74,7 @@ TEST(SessionDsn, NothingAskedMeansNoParametersEvenWhenOffered) {
 
 TEST(SessionDsn, NotifyNeverAloneIsSent) {
   Transaction t = transaction({"bob@example.net"});
-  t.dsn.notify = "NEVER";
+  t.parameters.dsn.notify = "NEVER";
   SessionScript script = after_ehlo({t}, kEhloDsn);
   script.expect_write(std::string(kMailFrom) + "RCPT TO:<bob@example.net> NOTIFY=NEVER\r\n" + kData)
       .reply("250 ok\r\n250 ok\r\n354 go ahead\r\n")

@@ -1,0 +1,44 @@
+#include "option_registration.hpp"
+
+namespace smtpsend::cli {
+
+void RawOptions::register_with(CLI::App& app) {
+  for (const OptionSpec& spec : option_table()) {
+    Slot& slot = slots_[static_cast<std::size_t>(spec.id)];
+    const std::string names(spec.names);
+    const std::string help(spec.help);
+    const std::string value_name(spec.value_name);
+    switch (spec.shape) {
+      case Shape::help_flag:
+        app.set_help_flag(names, help);
+        break;
+      case Shape::flag:
+        app.add_flag(names, slot.flag, help);
+        break;
+      case Shape::counted:
+        app.add_flag(names, slot.count, help);
+        break;
+      case Shape::value:
+        // Given twice, the last value counts, as with most Unix tools.
+        app.add_option(names, slot.text, help)
+            ->type_name(value_name)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        break;
+      case Shape::values:
+        // One value per occurrence, so "-m a.eml bob@example.com" keeps bob as a recipient.
+        app.add_option(names, slot.texts, help)->type_name(value_name)->allow_extra_args(false);
+        break;
+      case Shape::positional:
+        app.add_option(names, slot.texts, help)->type_name(value_name);
+        break;
+      case Shape::key_only:
+        break;
+    }
+  }
+}
+
+bool given(const CLI::App& app, Option id) {
+  return app.count(std::string(command_line_name(option_spec(id)))) > 0;
+}
+
+}  // namespace smtpsend::cli

@@ -1,0 +1,289 @@
+// The option table (src/cli/option_table.cpp): each option written once, and everything that
+// reads the table (--help, the command line, the configuration file's keys) agreeing with it.
+#include "option_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "option_registration.hpp"
+#include "option_values.hpp"
+#include "smtpsend/cli/command_line.hpp"
+#include "smtpsend/cli/config_file.hpp"
+#include "smtpsend/smtp/sasl.hpp"
+#include "smtpsend/smtp/tls_policy.hpp"
+#include "support/test_pem.hpp"
+
+namespace smtpsend::cli {
+namespace {
+
+ConfigLoad parse_file(const std::string& text) {
+  return parse_config("/home/alice/.config/smtpsend/config.toml", text, 0600, std::nullopt);
+}
+
+TEST(OptionTable, EverySpellingAndEveryKeyIsUnique) {
+  std::set<std::string_view> seen_spellings;
+  std::set<std::string_view> seen_keys;
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.shape != Shape::key_only) {
+      for (const std::string_view spelling : spellings(spec)) {
+        EXPECT_TRUE(seen_spellings.insert(spelling).second) << spelling;
+      }
+    }
+    if (!config_key(spec).empty()) {
+      EXPECT_TRUE(seen_keys.insert(config_key(spec)).second) << config_key(spec);
+    }
+  }
+}
+
+// SPEC.md "Configuration": the keys are the long option names.
+TEST(OptionTable, AKeyIsTheLongOptionName) {
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.in_file == InFile::no_key || long_name(spec).empty()) continue;
+    EXPECT_EQ(config_key(spec), long_name(spec));
+    EXPECT_EQ(option_for_key(long_name(spec)), &spec);
+  }
+  EXPECT_EQ(config_key(option_spec(Option::verbose)), "verbose");
+  EXPECT_EQ(config_key(option_spec(Option::family)), "family");
+  EXPECT_EQ(config_key(option_spec(Option::ipv4_only)), "");
+  EXPECT_EQ(option_for_key("4"), nullptr);
+  EXPECT_EQ(option_for_key(""), nullptr);
+}
+
+TEST(OptionTable, NamesAsTypedAndQuoted) {
+  EXPECT_EQ(command_line_name(option_spec(Option::message)), "--message");
+  EXPECT_EQ(command_line_name(option_spec(Option::ipv6_only)), "-6");
+  EXPECT_EQ(command_line_name(option_spec(Option::recipients)), "RECIPIENT");
+  EXPECT_EQ(spellings(option_spec(Option::config)),
+            (std::vector<std::string_view>{"-C", "--config"}));
+  EXPECT_EQ(long_name(option_spec(Option::quiet)), "");
+}
+
+// The TLS policy names come from smtp/tls_policy.hpp, not from a copy.
+TEST(OptionTable, TlsValueNameIsThePolicyNames) {
+  std::string joined;
+  for (const std::string_view name : smtp::kTlsPolicyNames) {
+    joined += (joined.empty() ? "" : "|") + std::string(name);
+  }
+  EXPECT_EQ(option_spec(Option::tls).value_name, joined);
+}
+
+TEST(OptionTable, HelpShowsEveryOptionWithItsText) {
+  const std::string help = help_text();
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.shape == Shape::key_only) continue;
+    EXPECT_NE(help.find(spec.help), std::string::npos) << spec.names;
+    EXPECT_NE(help.find(std::string(command_line_name(spec))), std::string::npos) << spec.names;
+    if (!spec.value_name.empty()) {
+      EXPECT_NE(help.find(std::string(spec.value_name)), std::string::npos) << spec.names;
+    }
+  }
+}
+
+// A default the table states (for --help and docs/cli.md) is the one in force: giving every
+// such option its stated default changes nothing, and --help says it.
+TEST(OptionTable, StatedDefaultsAreTheOnesInForce) {
+  const HostIdentity host{"host.example.org", "alice"};
+  const std::vector<std::string> no_config_files;
+  std::vector<std::string> with_defaults{"bob@example.test"};
+  const std::string help = help_text();
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.default_value.empty()) continue;
+    with_defaults.emplace_back(command_line_name(spec));
+    with_defaults.emplace_back(spec.default_value);
+    EXPECT_NE(help.find("(default " + std::string(spec.default_value)), std::string::npos)
+        << spec.names;
+  }
+  const std::vector<std::string> without{"bob@example.test"};
+  const CommandLine stated = parse_command_line(with_defaults, host, no_config_files);
+  const CommandLine built_in = parse_command_line(without, host, no_config_files);
+  ASSERT_TRUE(stated.request && built_in.request) << stated.error;
+  const delivery::DeliveryOptions& a = stated.request->delivery;
+  const delivery::DeliveryOptions& b = built_in.request->delivery;
+  EXPECT_EQ(a.mx_port, b.mx_port);
+  EXPECT_EQ(a.max_parallel, b.max_parallel);
+  EXPECT_EQ(a.max_addresses, b.max_addresses);
+  EXPECT_EQ(a.timeouts.connect, b.timeouts.connect);
+  EXPECT_EQ(a.dns_timeout, b.dns_timeout);
+  EXPECT_EQ(stated.request->max_size, built_in.request->max_size);
+  EXPECT_EQ(with_defaults.size(), 1u + 2 * 6) << "a new stated default: compare its field above";
+}
+
+// --auth's names are the SASL mechanisms the smtp module implements, each once, and "auto".
+TEST(OptionTable, AuthNamesAreTheSaslMechanisms) {
+  std::set<smtp::SaslMechanism> mechanisms;
+  for (const std::string_view name : kAuthNames) {
+    if (name == "auto") continue;
+    const std::optional<smtp::SaslMechanism> mechanism = smtp::parse_sasl_mechanism(name);
+    ASSERT_TRUE(mechanism.has_value()) << name;
+    EXPECT_TRUE(mechanisms.insert(*mechanism).second) << name;
+  }
+  EXPECT_EQ(mechanisms.size(), kAuthNames.size() - 1);
+  EXPECT_EQ(or_list(kAuthNames),
+            "auto, plain, login, cram-md5, scram-sha-1, scram-sha-256, xoauth2 or oauthbearer");
+}
+
+// Every key the table gives the file has a reader: a value of the wrong type is refused with
+// the key's own type sentence, never as an unknown key.
+TEST(OptionTable, EveryKeyOfTheTableIsReadFromTheFile) {
+  for (const OptionSpec& spec : option_table()) {
+    const std::string key(config_key(spec));
+    if (key.empty()) continue;
+    const ConfigLoad load = parse_file("[defaults]\n" + key + " = {}\n");
+    SCOPED_TRACE(key);
+    switch (spec.in_file) {
+      case InFile::key:
+        EXPECT_NE(load.error.find("'" + key + "' must be "), std::string::npos) << load.error;
+        EXPECT_NE(load.error.find("not a table"), std::string::npos) << load.error;
+        break;
+      case InFile::command_line_only:
+        EXPECT_EQ(load.error, "/home/alice/.config/smtpsend/config.toml:2: '" + key +
+                                  "' can be given only on the command line");
+        break;
+      case InFile::composing_only:
+        EXPECT_NE(load.error.find("it composes one message"), std::string::npos) << load.error;
+        break;
+      case InFile::no_key:
+        ADD_FAILURE() << "an option without a key has a key";
+        break;
+    }
+  }
+  EXPECT_EQ(parse_file("[defaults]\ni = true\n").error,
+            "/home/alice/.config/smtpsend/config.toml:2: unknown key 'i'");
+}
+
+// Every key that config_keys applies (all but the relay and AUTH keys, merged by
+// relay_options) reaches its Request field from the file, and the command line wins over it.
+TEST(OptionTable, EveryAppliedKeyReachesTheRequestUnlessTheOptionIsGiven) {
+  const std::string pem = smtpsend::testing::write_temp_file(
+      "option-table-cert-and-key.pem",
+      std::string(smtpsend::testing::kCertificatePem) + std::string(smtpsend::testing::kKeyPem));
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const std::string recipients =
+      smtpsend::testing::write_temp_file("option-table-recipients.txt", "file@example.test\n");
+  const std::string config = smtpsend::testing::write_temp_file(
+      "option-table.toml",
+      "[defaults]\nfrom = \"file@example.test\"\nqualify-domain = \"file.test\"\n"
+      "recipients-file = \"" +
+          recipients +
+          "\"\ndns-server = \"127.0.0.2\"\nmx-port = 2\n"
+          "helo = \"file.test\"\nfamily = \"ipv6\"\nmax-parallel = 2\nmax-addresses = 2\n"
+          "timeout = 2\nconnect-timeout = 2\ndns-timeout = 2\nmax-size = \"2M\"\n"
+          "from-name = \"File\"\ndsn-notify = \"never\"\ndsn-return = \"hdrs\"\n"
+          "dsn-envid = \"file\"\ntls = \"required\"\nca-file = \"" +
+          pem + "\"\nca-path = \"" + dir + "\"\ntls-cert = \"" + pem + "\"\ntls-key = \"" + pem +
+          "\"\n");
+  const HostIdentity host{"host.example.org", "alice"};
+  const std::vector<std::string> no_defaults;
+
+  const CommandLine from_file = parse_command_line(
+      std::vector<std::string>{"-C", config, "bob@example.test"}, host, no_defaults);
+  ASSERT_TRUE(from_file.request) << from_file.error;
+  const Request& f = *from_file.request;
+  EXPECT_EQ(f.from, "file@example.test");
+  EXPECT_EQ(f.qualify_domain, "file.test");
+  EXPECT_EQ(f.recipients_file, recipients);
+  EXPECT_EQ(f.delivery.dns_servers, std::vector<std::string>{"127.0.0.2"});
+  EXPECT_EQ(f.delivery.mx_port, 2);
+  EXPECT_EQ(f.delivery.helo_name, "file.test");
+  EXPECT_EQ(f.delivery.family, dns::AddressFamily::ipv6);
+  EXPECT_EQ(f.delivery.max_parallel, 2u);
+  EXPECT_EQ(f.delivery.max_addresses, 2u);
+  EXPECT_EQ(f.delivery.timeouts.stages.every_stage, std::chrono::seconds(2));
+  EXPECT_EQ(f.delivery.timeouts.connect, std::chrono::seconds(2));
+  EXPECT_EQ(f.delivery.dns_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(f.max_size, 2u << 20);
+  EXPECT_EQ(f.from_name, "File");
+  EXPECT_EQ(f.envelope_parameters.dsn.notify, "NEVER");
+  EXPECT_EQ(f.envelope_parameters.dsn.ret, smtp::DsnReturn::headers);
+  EXPECT_EQ(f.envelope_parameters.dsn.envid, "file");
+  EXPECT_EQ(f.delivery.tls.policy, smtp::TlsPolicy::required);
+  EXPECT_EQ(f.delivery.tls.ca_file, pem);
+  EXPECT_EQ(f.delivery.tls.ca_path, dir);
+  EXPECT_EQ(f.delivery.tls.cert_file, pem);
+  EXPECT_EQ(f.delivery.tls.key_file, pem);
+
+  const CommandLine over = parse_command_line(std::vector<std::string>{"-C",
+                                                                       config,
+                                                                       "-f",
+                                                                       "cli@example.test",
+                                                                       "--qualify-domain",
+                                                                       "cli.test",
+                                                                       "--dns-server",
+                                                                       "127.0.0.3",
+                                                                       "--mx-port",
+                                                                       "3",
+                                                                       "--helo",
+                                                                       "cli.test",
+                                                                       "-4",
+                                                                       "--max-parallel",
+                                                                       "3",
+                                                                       "--max-addresses",
+                                                                       "3",
+                                                                       "--timeout",
+                                                                       "3",
+                                                                       "--connect-timeout",
+                                                                       "3",
+                                                                       "--dns-timeout",
+                                                                       "3",
+                                                                       "--max-size",
+                                                                       "3M",
+                                                                       "-F",
+                                                                       "Cli",
+                                                                       "--dsn-notify",
+                                                                       "failure",
+                                                                       "--dsn-return",
+                                                                       "full",
+                                                                       "--dsn-envid",
+                                                                       "cli",
+                                                                       "--tls",
+                                                                       "none",
+                                                                       "bob@example.test"},
+                                              host, no_defaults);
+  ASSERT_TRUE(over.request) << over.error;
+  const Request& c = *over.request;
+  EXPECT_EQ(c.from, "cli@example.test");
+  EXPECT_EQ(c.qualify_domain, "cli.test");
+  EXPECT_EQ(c.delivery.dns_servers, std::vector<std::string>{"127.0.0.3"});
+  EXPECT_EQ(c.delivery.mx_port, 3);
+  EXPECT_EQ(c.delivery.helo_name, "cli.test");
+  EXPECT_EQ(c.delivery.family, dns::AddressFamily::ipv4);
+  EXPECT_EQ(c.delivery.max_parallel, 3u);
+  EXPECT_EQ(c.delivery.max_addresses, 3u);
+  EXPECT_EQ(c.delivery.timeouts.stages.every_stage, std::chrono::seconds(3));
+  EXPECT_EQ(c.delivery.timeouts.connect, std::chrono::seconds(3));
+  EXPECT_EQ(c.delivery.dns_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(c.max_size, 3u << 20);
+  EXPECT_EQ(c.from_name, "Cli");
+  EXPECT_EQ(c.envelope_parameters.dsn.notify, "FAILURE");
+  EXPECT_EQ(c.envelope_parameters.dsn.ret, smtp::DsnReturn::full);
+  EXPECT_EQ(c.envelope_parameters.dsn.envid, "cli");
+  EXPECT_EQ(c.delivery.tls.policy, smtp::TlsPolicy::none);
+}
+
+// Every option of the table reaches the command line's parser with its shape.
+TEST(OptionTable, RegisteredOptionsTakeTheirShapes) {
+  CLI::App app;
+  RawOptions raw;
+  raw.register_with(app);
+  std::vector<std::string> argv_text{"smtpsend", "--mx-port", "1",  "--mx-port",
+                                     "2",        "-vv",       "-4", "-m",
+                                     "a",        "-m",        "b",  "rcpt@example.test"};
+  std::vector<const char*> argv;
+  for (const std::string& arg : argv_text) argv.push_back(arg.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  EXPECT_EQ(raw.text(Option::mx_port), "2");
+  EXPECT_EQ(raw.count(Option::verbose), 2);
+  EXPECT_TRUE(raw.flag(Option::ipv4_only));
+  EXPECT_FALSE(raw.flag(Option::ipv6_only));
+  EXPECT_EQ(raw.texts(Option::message), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(raw.texts(Option::recipients), (std::vector<std::string>{"rcpt@example.test"}));
+  EXPECT_TRUE(given(app, Option::mx_port));
+  EXPECT_TRUE(given(app, Option::ipv4_only));
+  EXPECT_FALSE(given(app, Option::tls));
+}
+
+}  // namespace
+}  // namespace smtpsend::cli
