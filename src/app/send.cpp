@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "smtpsend/report/json_report.hpp"
@@ -14,10 +15,10 @@
 namespace smtpsend::app {
 namespace {
 
-// The runner reports setup failures as a sentence only. An exception it caught is our bug
-// (EX_SOFTWARE); anything else is the system refusing a resource, such as the resolver (EX_OSERR).
-ExitCode exit_code_for_fatal(const std::string& fatal) {
-  return fatal.starts_with("internal error") ? ExitCode::software : ExitCode::os_error;
+// A run without a report: Errc::internal is our bug (EX_SOFTWARE); anything else is the system
+// refusing a resource, such as the resolver (EX_OSERR).
+ExitCode exit_code_for_fatal(std::error_code fatal) {
+  return fatal == Errc::internal ? ExitCode::software : ExitCode::os_error;
 }
 
 std::vector<report::MessageSummary> summaries(const std::vector<message::Message>& messages) {
@@ -63,8 +64,8 @@ ExitCode send_and_report(const cli::Request& request, const std::vector<message:
 
   const delivery::DeliveryReport delivered = delivery::deliver(outgoing, options);
   if (progress) progress->erase();
-  if (!delivered.fatal.empty()) {
-    err << report::fatal_line(delivered.fatal) << '\n';
+  if (delivered.fatal) {
+    err << report::fatal_line(delivered.fatal_detail) << '\n';
     return exit_code_for_fatal(delivered.fatal);
   }
   const ExitCode code = exit_code_for(delivered.results);
