@@ -15,12 +15,6 @@
 namespace smtpsend::app {
 namespace {
 
-// A run without a report: Errc::internal is our bug (EX_SOFTWARE); anything else is the system
-// refusing a resource, such as the resolver (EX_OSERR).
-ExitCode exit_code_for_fatal(std::error_code fatal) {
-  return fatal == Errc::internal ? ExitCode::software : ExitCode::os_error;
-}
-
 std::vector<report::MessageSummary> summaries(const std::vector<message::Message>& messages) {
   std::vector<report::MessageSummary> out;
   for (const auto& message : messages) {
@@ -46,6 +40,10 @@ std::size_t recipient_count(const std::vector<delivery::OutgoingMessage>& outgoi
 }
 
 }  // namespace
+
+ExitCode exit_code_for_fatal(std::error_code fatal) {
+  return fatal == Errc::internal ? ExitCode::software : ExitCode::os_error;
+}
 
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
                          const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,

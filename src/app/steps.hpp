@@ -4,6 +4,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "smtpsend/cli/command_line.hpp"
@@ -58,6 +59,11 @@ void finish_messages(bool each, const std::string& fqdn, std::vector<message::Me
 // -u: fetches the password or OAuth token and puts the AUTH settings into `options` (66/71 from
 // the source, 64 when no source gives one). Nothing to do without -u.
 std::optional<Stop> prepare_auth(const cli::Request& request, delivery::DeliveryOptions& options);
+
+// A run without a report (delivery::DeliveryReport::fatal): Errc::internal is our bug
+// (EX_SOFTWARE, 70); anything else is the system refusing a resource, such as the resolver
+// (EX_OSERR, 71).
+ExitCode exit_code_for_fatal(std::error_code fatal);
 
 // Sends, prints the failure lines (unless -q) and --json, and returns the exit status.
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
