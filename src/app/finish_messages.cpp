@@ -31,6 +31,8 @@ void finish_messages(bool each, const std::string& fqdn, std::vector<message::Me
   std::vector<message::Message> finished;
   std::vector<delivery::OutgoingMessage> sent;
   for (delivery::OutgoingMessage& item : outgoing) {
+    // No copy for nobody (build_envelopes() stops a run with a message without recipients).
+    if (each && item.recipients.empty()) continue;
     // build_envelopes() gave every message exactly one item, pointing into `messages`.
     message::Message& original = messages[static_cast<std::size_t>(item.message - messages.data())];
     const std::vector<message::CopyRecipient> copies =
