@@ -82,5 +82,17 @@ TEST(FinishMessages, EachMakesOneCopyPerRecipientWithTheWholeEnvelope) {
   EXPECT_NE(messages[3].seven_bit.content.find("To: b@y.test\r\n"), std::string::npos);
 }
 
+// build_envelopes() stops such a run first; finish_messages() must still make no copy for
+// nobody rather than send the message itself.
+TEST(FinishMessages, EachMakesNoCopyForAnItemWithoutRecipients) {
+  std::vector<message::Message> messages;
+  messages.push_back(loaded("Subject: plain\n\nbody\n"));
+  std::vector<delivery::OutgoingMessage> outgoing(1);
+  outgoing[0].message = &messages[0];
+  finish_messages(true, kHost.fqdn, messages, outgoing);
+  EXPECT_TRUE(messages.empty());
+  EXPECT_TRUE(outgoing.empty());
+}
+
 }  // namespace
 }  // namespace smtpsend::app
