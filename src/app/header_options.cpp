@@ -47,7 +47,6 @@ std::optional<Stop> apply_header_options(const cli::Request& request, const cli:
       message::add_missing_from(message.content, message.facts, address,
                                 request.from_name.value_or(""));
     }
-    message::prepare_seven_bit_form(message);
   }
   return std::nullopt;
 }

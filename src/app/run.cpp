@@ -37,7 +37,7 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   if (auto early = app::build_envelopes(request, host, messages, outgoing)) {
     return stop(*early, err);
   }
-  if (request.each) app::address_each_recipient(host.fqdn, messages, outgoing);
+  app::finish_messages(request.each, host.fqdn, messages, outgoing);
   const ExitCode code = request.dry_run
                             ? app::plan_and_report(request, outgoing, out, err)
                             : app::send_and_report(request, messages, outgoing, out, err);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "smtpsend/report/json_report.hpp"
@@ -13,12 +14,6 @@
 
 namespace smtpsend::app {
 namespace {
-
-// The runner reports setup failures as a sentence only. An exception it caught is our bug
-// (EX_SOFTWARE); anything else is the system refusing a resource, such as the resolver (EX_OSERR).
-ExitCode exit_code_for_fatal(const std::string& fatal) {
-  return fatal.starts_with("internal error") ? ExitCode::software : ExitCode::os_error;
-}
 
 std::vector<report::MessageSummary> summaries(const std::vector<message::Message>& messages) {
   std::vector<report::MessageSummary> out;
@@ -46,6 +41,10 @@ std::size_t recipient_count(const std::vector<delivery::OutgoingMessage>& outgoi
 
 }  // namespace
 
+ExitCode exit_code_for_fatal(std::error_code fatal) {
+  return fatal == Errc::internal ? ExitCode::software : ExitCode::os_error;
+}
+
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
                          const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
                          std::ostream& err) {
@@ -63,8 +62,8 @@ ExitCode send_and_report(const cli::Request& request, const std::vector<message:
 
   const delivery::DeliveryReport delivered = delivery::deliver(outgoing, options);
   if (progress) progress->erase();
-  if (!delivered.fatal.empty()) {
-    err << report::fatal_line(delivered.fatal) << '\n';
+  if (delivered.fatal) {
+    err << report::fatal_line(delivered.fatal_detail) << '\n';
     return exit_code_for_fatal(delivered.fatal);
   }
   const ExitCode code = exit_code_for(delivered.results);

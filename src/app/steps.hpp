@@ -4,6 +4,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "smtpsend/cli/command_line.hpp"
@@ -33,7 +34,8 @@ std::optional<Stop> compose_message(const cli::Request& request, const cli::Host
 
 // Bare local names in the address fields qualified, -t (recipients from the header, Bcc
 // removed; 65 for a malformed recipient field) and From: added to a message without one (-F
-// its display name), on every loaded or composed message.
+// its display name), on every loaded or composed message: the last changes to its header
+// before it is finished (finish_messages()).
 std::optional<Stop> apply_header_options(const cli::Request& request, const cli::HostIdentity& host,
                                          std::vector<message::Message>& messages);
 
@@ -47,14 +49,21 @@ std::optional<Stop> build_envelopes(const cli::Request& request, const cli::Host
                                     const std::vector<message::Message>& messages,
                                     std::vector<delivery::OutgoingMessage>& outgoing);
 
-// --each: replaces every (message, recipient) of `outgoing` by a copy of the message addressed
-// to that recipient alone (message/addressed_copy.hpp), held in `messages` instead.
-void address_each_recipient(const std::string& fqdn, std::vector<message::Message>& messages,
-                            std::vector<delivery::OutgoingMessage>& outgoing);
+// Finishes every message (message/finalize.hpp: the only caller of finalize_message()), after
+// the last change to its header and once its envelope is known. `messages` is replaced by the
+// finished messages, into which `outgoing` then points; with `each` (--each), every (message,
+// recipient) of `outgoing` becomes a copy of the message addressed to that recipient alone.
+void finish_messages(bool each, const std::string& fqdn, std::vector<message::Message>& messages,
+                     std::vector<delivery::OutgoingMessage>& outgoing);
 
 // -u: fetches the password or OAuth token and puts the AUTH settings into `options` (66/71 from
 // the source, 64 when no source gives one). Nothing to do without -u.
 std::optional<Stop> prepare_auth(const cli::Request& request, delivery::DeliveryOptions& options);
+
+// A run without a report (delivery::DeliveryReport::fatal): Errc::internal is our bug
+// (EX_SOFTWARE, 70); anything else is the system refusing a resource, such as the resolver
+// (EX_OSERR, 71).
+ExitCode exit_code_for_fatal(std::error_code fatal);
 
 // Sends, prints the failure lines (unless -q) and --json, and returns the exit status.
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,

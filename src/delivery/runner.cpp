@@ -9,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <exception>
-#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -19,6 +18,7 @@
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/descriptor_budget.hpp"
 #include "smtpsend/delivery/host_tls.hpp"
+#include "smtpsend/delivery/result_order.hpp"
 #include "smtpsend/delivery/shared_mx.hpp"
 
 namespace smtpsend::delivery {
@@ -66,14 +66,15 @@ asio::awaitable<void> tick_progress(ProgressClock& clock, ProgressSink& sink) {
 }
 
 std::unique_ptr<dns::Resolver> make_resolver(asio::io_context& io, const DeliveryOptions& options,
-                                             std::string& problem) {
+                                             std::error_code& error, std::string& problem) {
   dns::ResolverOptions resolver_options;
   resolver_options.servers = options.dns_servers;
   resolver_options.transcript = options.transcript;
-  std::error_code ec;
   std::unique_ptr<dns::Resolver> resolver =
-      dns::Resolver::create(io.get_executor(), std::move(resolver_options), ec, problem);
-  if (!resolver && problem.empty()) problem = "cannot set up DNS resolution: " + ec.message();
+      dns::Resolver::create(io.get_executor(), std::move(resolver_options), error, problem);
+  if (resolver) return resolver;
+  if (!error) error = Errc::dns_error;
+  if (problem.empty()) problem = "cannot set up DNS resolution: " + error.message();
   return resolver;
 }
 
@@ -149,14 +150,15 @@ std::size_t parallel_destinations(const DeliveryOptions& options, const dns::Res
   return parallel;
 }
 
-// Runs every destination to its Finish; an empty vector and `problem` set when the resolver
-// cannot be created. With `share_mx`, destinations sharing MX hosts are merged first, and
-// `destinations` is what was run.
+// Runs every destination to its Finish; an empty vector and `error` and `problem` set when the
+// resolver cannot be created (Errc::dns_error) or the loop threw (Errc::internal). With
+// `share_mx`, destinations sharing MX hosts are merged first, and `destinations` is what was run.
 std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinations,
                                             const DeliveryOptions& options, bool resolve_only,
-                                            bool share_mx, std::string& problem) {
+                                            bool share_mx, std::error_code& error,
+                                            std::string& problem) {
   asio::io_context io;
-  std::unique_ptr<dns::Resolver> resolver = make_resolver(io, options, problem);
+  std::unique_ptr<dns::Resolver> resolver = make_resolver(io, options, error, problem);
   if (!resolver) return {};
 
   std::mt19937 random{std::random_device{}()};
@@ -181,35 +183,20 @@ std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinatio
   try {
     io.run();
   } catch (const std::exception& e) {
+    error = Errc::internal;
     problem = std::string("internal error: ") + e.what();
     return {};
   }
   return runs;
 }
 
-using ResultKey = std::pair<std::size_t, std::string>;
-
-// One result per (message, recipient) in input order; a duplicate recipient was sent once
-// and is reported once.
-std::vector<RecipientResult> in_input_order(const std::vector<OutgoingMessage>& messages,
-                                            std::vector<detail::DestinationRun>& runs) {
-  std::map<ResultKey, RecipientResult> by_recipient;
+// Every destination's results, in the order the destinations ran.
+std::vector<RecipientResult> all_results(std::vector<detail::DestinationRun>& runs) {
+  std::vector<RecipientResult> results;
   for (detail::DestinationRun& run : runs) {
-    for (RecipientResult& result : run.finish.results) {
-      ResultKey key{result.message_index, result.address};
-      by_recipient.try_emplace(std::move(key), std::move(result));
-    }
+    for (RecipientResult& result : run.finish.results) results.push_back(std::move(result));
   }
-  std::vector<RecipientResult> ordered;
-  for (std::size_t m = 0; m < messages.size(); ++m) {
-    for (const message::EnvelopeAddress& recipient : messages[m].recipients) {
-      auto it = by_recipient.find(ResultKey{m, recipient.text});
-      if (it == by_recipient.end()) continue;
-      ordered.push_back(std::move(it->second));
-      by_recipient.erase(it);
-    }
-  }
-  return ordered;
+  return results;
 }
 
 PlannedDestination planned(const Destination& destination, const detail::DestinationRun& run,
@@ -248,11 +235,16 @@ DeliveryReport deliver(const std::vector<OutgoingMessage>& messages,
     std::vector<Destination> destinations = destinations_for(messages, options);
     // One destination has nobody to share its MX hosts with.
     const bool share_mx = !options.relay && destinations.size() > 1;
-    std::vector<detail::DestinationRun> runs =
-        run_all(destinations, options, /*resolve_only=*/false, share_mx, report.fatal);
-    if (report.fatal.empty()) report.results = in_input_order(messages, runs);
+    std::vector<detail::DestinationRun> runs = run_all(destinations, options, /*resolve_only=*/false,
+                                                       share_mx, report.fatal, report.fatal_detail);
+    if (report.fatal) return report;
+    OrderedResults ordered = in_input_order(messages, all_results(runs));
+    report.results = std::move(ordered.results);
+    report.fatal = ordered.error;
+    report.fatal_detail = std::move(ordered.detail);
   } catch (const std::exception& e) {
-    report.fatal = std::string("internal error: ") + e.what();
+    report.fatal = Errc::internal;
+    report.fatal_detail = std::string("internal error: ") + e.what();
   }
   return report;
 }
@@ -261,10 +253,11 @@ std::vector<PlannedDestination> plan_only(const std::vector<OutgoingMessage>& me
                                           const DeliveryOptions& options,
                                           std::vector<RecipientResult>& resolution_results) {
   std::vector<Destination> destinations = destinations_for(messages, options);
+  std::error_code error;
   std::string problem;
   // The plan shows each domain's own MX hosts, as it would be resolved alone.
   std::vector<detail::DestinationRun> runs =
-      run_all(destinations, options, /*resolve_only=*/true, /*share_mx=*/false, problem);
+      run_all(destinations, options, /*resolve_only=*/true, /*share_mx=*/false, error, problem);
   if (!problem.empty()) {
     runs.assign(destinations.size(), detail::DestinationRun{});
     for (std::size_t i = 0; i < destinations.size(); ++i) {
@@ -276,7 +269,7 @@ std::vector<PlannedDestination> plan_only(const std::vector<OutgoingMessage>& me
   for (std::size_t i = 0; i < destinations.size(); ++i) {
     plans.push_back(planned(destinations[i], runs[i], options));
   }
-  resolution_results = in_input_order(messages, runs);
+  resolution_results = decided_in_input_order(messages, all_results(runs));
   return plans;
 }
 

@@ -1,112 +1,17 @@
-// RFC 5322 §3.4 address-list, recursive descent over tokens (CFWS already dropped).
+// RFC 5322 §3.4 address-list, recursive descent over the strict tokens (address_tokens.hpp,
+// CFWS already dropped).
 #include "smtpsend/message/address_list.hpp"
 
 #include <optional>
 
+#include "address_tokens.hpp"
+
 namespace smtpsend::message {
 namespace {
 
-enum class Kind { atom, quoted, literal, special };
-
-struct Token {
-  Kind kind;
-  std::string_view text;  // quoted strings and literals with their delimiters
-  bool is(char c) const { return kind == Kind::special && text.size() == 1 && text[0] == c; }
-  bool is_word() const { return kind == Kind::atom || kind == Kind::quoted; }
-};
-
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t';
-}
-
-// §3.2.3 atext; RFC 6532 §3.2 adds UTF-8 (every byte >= 0x80; address.cpp checks the encoding
-// of what goes into the envelope).
-bool is_atext(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u >= 0x80) {
-    return true;
-  }
-  for (const char* p = "!#$%&'*+-/=?^_`{|}~"; *p != '\0'; ++p) {
-    if (c == *p) return true;
-  }
-  return false;
-}
-
-bool is_control(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (u < 0x20 && c != '\t') || u == 0x7f;
-}
-
-// Index just past the `close` ending the run opened at `at`; quoted-pairs (§3.2.1) skipped,
-// comments nest (§3.2.2). npos when the run is not closed.
-std::size_t delimited_end(std::string_view s, std::size_t at, char close, bool nests) {
-  int depth = 0;
-  for (std::size_t i = at; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (nests && s[i] == s[at]) {
-      ++depth;
-    } else if (i == at) {
-      ++depth;
-    } else if (s[i] == close && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return std::string_view::npos;
-}
-
-class Tokenizer {
- public:
-  explicit Tokenizer(std::string_view s) : s_(s) {}
-
-  bool run(std::vector<Token>& out, std::string& why) {
-    while (i_ < s_.size()) {
-      const char c = s_[i_];
-      if (is_control(c)) return fail("control character in the address list", why);
-      if (is_wsp(c)) {
-        ++i_;
-      } else if (c == '(') {
-        if (!skip_run(')', true, "unterminated comment", why)) return false;
-      } else if (c == '"' || c == '[') {
-        const std::size_t start = i_;
-        if (!skip_run(c == '"' ? '"' : ']', false,
-                      c == '"' ? "unterminated quoted string" : "unterminated domain literal",
-                      why)) {
-          return false;
-        }
-        out.push_back({c == '"' ? Kind::quoted : Kind::literal, s_.substr(start, i_ - start)});
-      } else if (is_atext(c)) {
-        const std::size_t start = i_;
-        while (i_ < s_.size() && is_atext(s_[i_])) ++i_;
-        out.push_back({Kind::atom, s_.substr(start, i_ - start)});
-      } else if (std::string_view("<>@,;:.").find(c) != std::string_view::npos) {
-        out.push_back({Kind::special, s_.substr(i_++, 1)});
-      } else {
-        return fail(std::string("unexpected '") + c + "'", why);
-      }
-    }
-    return true;
-  }
-
- private:
-  bool skip_run(char close, bool nests, const char* unterminated, std::string& why) {
-    const std::size_t end = delimited_end(s_, i_, close, nests);
-    if (end == std::string_view::npos) return fail(unterminated, why);
-    for (std::size_t k = i_; k < end; ++k) {
-      if (is_control(s_[k])) return fail("control character in the address list", why);
-    }
-    i_ = end;
-    return true;
-  }
-
-  static bool fail(std::string sentence, std::string& why) {
-    why = std::move(sentence);
-    return false;
-  }
-
-  std::string_view s_;
-  std::size_t i_ = 0;
-};
+using detail::Leniency;
+using detail::TokenKind;
+using Token = detail::AddressToken;
 
 // §3.2.4: the content of a quoted string with its quoted-pairs resolved.
 std::string unquoted(std::string_view quoted) {
@@ -152,7 +57,7 @@ class ListParser {
     while (i_ < t_.size() && (t_[i_].is_word() || t_[i_].is('.'))) {
       const Token& t = t_[i_++];
       if (!name.empty() && !t.is('.')) name += ' ';
-      name += t.kind == Kind::quoted ? unquoted(t.text) : std::string(t.text);
+      name += t.kind == TokenKind::quoted ? unquoted(t.text) : std::string(t.text);
     }
     return name;
   }
@@ -264,12 +169,12 @@ class ListParser {
 
   // domain = dot-atom / domain-literal / obs-domain (atoms joined by ".").
   bool domain(std::string& address, std::string& why) {
-    if (i_ < t_.size() && t_[i_].kind == Kind::literal) {
+    if (i_ < t_.size() && t_[i_].kind == TokenKind::literal) {
       address += t_[i_++].text;
       return true;
     }
     for (;;) {
-      if (i_ >= t_.size() || t_[i_].kind != Kind::atom) {
+      if (i_ >= t_.size() || t_[i_].kind != TokenKind::atom) {
         return unexpected("a domain after '" + address + "'", why);
       }
       address += t_[i_++].text;
@@ -297,7 +202,7 @@ class ListParser {
 
 bool parse_address_list(std::string_view field_body, std::vector<Mailbox>& out, std::string& why) {
   std::vector<Token> tokens;
-  if (!Tokenizer(field_body).run(tokens, why)) return false;
+  if (!detail::address_tokens(field_body, Leniency::strict, tokens, why)) return false;
   std::vector<Mailbox> found;
   if (!ListParser(tokens, found).run(why)) return false;
   out.insert(out.end(), found.begin(), found.end());
@@ -307,7 +212,7 @@ bool parse_address_list(std::string_view field_body, std::vector<Mailbox>& out, 
 bool parse_address_items(std::string_view field_body, std::vector<AddressListItem>& out,
                          std::string& why) {
   std::vector<Token> tokens;
-  if (!Tokenizer(field_body).run(tokens, why)) return false;
+  if (!detail::address_tokens(field_body, Leniency::strict, tokens, why)) return false;
   std::vector<Mailbox> mailboxes;
   std::vector<AddressListItem> found;
   if (!ListParser(tokens, mailboxes, &found).run(why)) return false;
@@ -318,7 +223,7 @@ bool parse_address_items(std::string_view field_body, std::vector<AddressListIte
 bool bare_local_part_ends(std::string_view field_body, std::vector<std::size_t>& ends,
                           std::string& why) {
   std::vector<Token> tokens;
-  if (!Tokenizer(field_body).run(tokens, why)) return false;
+  if (!detail::address_tokens(field_body, Leniency::strict, tokens, why)) return false;
   std::vector<Mailbox> mailboxes;
   std::vector<std::size_t> found;
   ListParser parser(tokens, mailboxes);

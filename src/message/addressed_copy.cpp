@@ -79,7 +79,6 @@ Message addressed_copy(const Message& original, std::string_view recipient,
   // A message that had no header section got one when it was completed, so the empty line
   // and the body follow header_end.
   copy.content += content.substr(original.facts.header_end);
-  prepare_seven_bit_form(copy);  // the header changed, and a UTF-8 recipient makes it 8-bit
   return copy;
 }
 

@@ -2,87 +2,18 @@
 
 #include <span>
 
+#include "address_tokens.hpp"
+
 namespace smtpsend::message::detail {
 namespace {
 
-enum class TokenKind { atom, quoted, literal, special };
+using Token = AddressToken;
 
-struct Token {
-  TokenKind kind;
-  std::string_view text;
-  bool is(char c) const { return kind == TokenKind::special && text.size() == 1 && text[0] == c; }
-};
-
-bool is_wsp(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-// RFC 5322 §3.2.3 specials, less the ones that open a longer token.
-bool is_special(char c) {
-  switch (c) {
-    case '<':
-    case '>':
-    case '@':
-    case ',':
-    case ';':
-    case ':':
-    case '.':
-    case ']':
-    case ')':
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Index just past the `close` that ends a bracketed run starting at `open_at`; quoted-pairs
-// (§3.2.1) are skipped, comments nest (§3.2.2). An unterminated run ends at the end of input.
-std::size_t skip_delimited(std::string_view s, std::size_t open_at, char open, char close,
-                           bool nests) {
-  int depth = 0;
-  for (std::size_t i = open_at; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == open && (nests || i == open_at)) {
-      ++depth;
-    } else if (s[i] == close && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return s.size();
-}
-
-std::vector<Token> tokenize(std::string_view s) {
+std::vector<Token> tokenize(std::string_view field_body) {
   std::vector<Token> tokens;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (is_wsp(c)) {
-      ++i;
-    } else if (c == '(') {
-      i = skip_delimited(s, i, '(', ')', true);  // a comment is CFWS: dropped
-    } else if (c == '"' || c == '[') {
-      const std::size_t end = skip_delimited(s, i, c, c == '"' ? '"' : ']', false);
-      tokens.push_back({c == '"' ? TokenKind::quoted : TokenKind::literal, s.substr(i, end - i)});
-      i = end;
-    } else if (is_special(c)) {
-      tokens.push_back({TokenKind::special, s.substr(i, 1)});
-      ++i;
-    } else {
-      std::size_t end = i;
-      while (end < s.size() && !is_wsp(s[end]) && !is_special(s[end]) && s[end] != '(' &&
-             s[end] != '"' && s[end] != '[') {
-        ++end;
-      }
-      tokens.push_back({TokenKind::atom, s.substr(i, end - i)});
-      i = end;
-    }
-  }
+  std::string never_set;  // the lenient tokenizer does not fail
+  address_tokens(field_body, Leniency::lenient, tokens, never_set);
   return tokens;
-}
-
-bool is_word(const Token& t) {
-  return t.kind == TokenKind::atom || t.kind == TokenKind::quoted;
 }
 
 // addr-spec = local-part ["@" domain], where local-part is words joined by "." (obs-local-part
@@ -91,7 +22,7 @@ std::optional<std::string> addr_spec(std::span<const Token> tokens) {
   std::string out;
   std::size_t i = 0;
   for (;;) {
-    if (i >= tokens.size() || !is_word(tokens[i])) return std::nullopt;
+    if (i >= tokens.size() || !tokens[i].is_word()) return std::nullopt;
     out += tokens[i++].text;
     if (i < tokens.size() && tokens[i].is('.')) {
       out += '.';
@@ -194,10 +125,6 @@ std::vector<std::string> collect(std::string_view field_body, std::size_t limit)
 }
 
 }  // namespace
-
-std::vector<std::string> mailbox_addresses(std::string_view field_body) {
-  return collect(field_body, static_cast<std::size_t>(-1));
-}
 
 std::optional<std::string> first_mailbox_address(std::string_view field_body) {
   auto found = collect(field_body, 1);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "smtpsend/core/outcome.hpp"
@@ -13,7 +14,10 @@ namespace smtpsend::delivery {
 
 struct DeliveryReport {
   std::vector<RecipientResult> results;  // one per (message, recipient), in input order
-  std::string fatal;                     // non-empty: setup failed (e.g. resolver); exit 70/71
+  // Set when there is no report to give: Errc::internal, our bug (exit 70), or the system
+  // refused what a run needs, such as the resolver (Errc::dns_error, exit 71).
+  std::error_code fatal;
+  std::string fatal_detail;  // then its one sentence
 };
 
 // Delivers everything; blocks until done. Never throws.

@@ -16,8 +16,8 @@
 namespace smtpsend::message {
 
 // `recipient` goes into To: (or Resent-To:) as it is (an addr-spec; the caller passes A-labels,
-// address.hpp header_text()). The 7-bit form of an 8-bit copy is made
-// again, since its header changed.
+// address.hpp header_text()). The copy is not finished: its 8-bit fact and 7-bit form are made
+// by finalize_message() (finalize.hpp), the only caller, since its header changed.
 Message addressed_copy(const Message& original, std::string_view recipient,
                        const CompletionContext& ctx);
 

@@ -82,24 +82,5 @@ TEST(AddressedCopy, TheSpooledBodyIsSharedNotCopied) {
   EXPECT_EQ(copy.size(), copy.content.size() + tail->wire_size());
 }
 
-TEST(AddressedCopy, AUtf8RecipientMakesTheCopyEightBit) {
-  const Message original = loaded("Subject: s\n\nb\n");
-  const Message copy = addressed_copy(original, "j\xc3\xb6rg@example.com", context("1"));
-  EXPECT_TRUE(copy.eight_bit);
-  EXPECT_FALSE(copy.seven_bit.error.empty()) << "a UTF-8 header has no 7-bit form";
-}
-
-TEST(AddressedCopy, AnEightBitBodyGetsItsOwnSevenBitForm) {
-  const Message original = [] {
-    Message m = loaded("Subject: s\nContent-Type: text/plain; charset=utf-8\n\ncaf\xc3\xa9\n");
-    prepare_seven_bit_form(m);
-    return m;
-  }();
-  const Message copy = addressed_copy(original, "a@example.com", context("1"));
-  EXPECT_TRUE(copy.eight_bit);
-  ASSERT_FALSE(copy.seven_bit.content.empty()) << copy.seven_bit.error;
-  EXPECT_NE(copy.seven_bit.content.find("To: a@example.com\r\n"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace smtpsend::message

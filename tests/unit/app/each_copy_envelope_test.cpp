@@ -1,4 +1,4 @@
-// address_each_recipient() (--each): every copy keeps what its message's envelope carries; only
+// finish_messages() with --each: every copy keeps what its message's envelope carries; only
 // the message and the recipient are the copy's own (issue 11: the envelope parameters were
 // copied field by field, so a new one would have been dropped for --each).
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ message::Message loaded(std::string_view raw) {
   return m;
 }
 
-TEST(AddressEachRecipient, EveryCopyKeepsTheSenderAndTheEnvelopeParameters) {
+TEST(FinishMessagesEach, EveryCopyKeepsTheSenderAndTheEnvelopeParameters) {
   std::vector<message::Message> messages{
       loaded("From: a@client.test\nTo: b@x.test, c@y.test\nSubject: s\n\nbody\n")};
   delivery::OutgoingMessage item;
@@ -33,7 +33,7 @@ TEST(AddressEachRecipient, EveryCopyKeepsTheSenderAndTheEnvelopeParameters) {
   item.parameters.dsn.envid = "mailing-1";
   std::vector<delivery::OutgoingMessage> outgoing{item};
 
-  address_each_recipient("host.client.test", messages, outgoing);
+  finish_messages(true, "host.client.test", messages, outgoing);
 
   ASSERT_EQ(outgoing.size(), 2u);
   ASSERT_EQ(messages.size(), 2u);
