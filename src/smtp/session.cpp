@@ -53,6 +53,10 @@ std::ostream& operator<<(std::ostream& os, const Action& action) {
   if (const auto* read = std::get_if<Read>(&action)) {
     return os << "Read{" << read->stage << ", reply " << read->reply << '}';
   }
+  if (const auto* body = std::get_if<ReadBody>(&action)) {
+    return os << "ReadBody{" << body->content.size() << " bytes, from " << body->offset
+              << ", up to " << body->max << '}';
+  }
   if (std::holds_alternative<StartTls>(action)) return os << "StartTls{}";
   if (std::holds_alternative<Close>(action)) return os << "Close{}";
   const auto& done = std::get<Done>(action);
@@ -92,11 +96,12 @@ Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
 Action Session::Impl::next_action() {
   if (close_handed_out_) return Done{outcome()};
   if (in_flight_) return *in_flight_;
-  if (!outgoing_.empty() || (data_ && fill_data())) {
+  if (!outgoing_.empty() || (data_ && data_->block_ready(config_.max_write))) {
     in_flight_ = take_write();
     last_stage_ = in_flight_->stage;
     return *in_flight_;
   }
+  if (data_) return body_request();
   if (start_tls_due_ && !closing_) {
     last_stage_ = Stage::tls_handshake;
     return StartTls{};
@@ -141,38 +146,38 @@ Write Session::Impl::take_write() {
   return write;
 }
 
-// Stuffs slices until a block is ready or the data ended. Stuffing at most doubles a slice, so
-// what is held stays within a few blocks. False when the message could not be read: the session
-// then closes without the final dot, so the server discards the partial message.
-bool Session::Impl::fill_data() {
+// Slices are asked for until a block is ready or the content ended. Stuffing at most doubles a
+// slice, so what is held stays within a few blocks.
+ReadBody Session::Impl::body_request() const {
+  const DataStream& data = *data_;
+  return ReadBody{data.content, data.offset, config_.max_write - data.stuffed.size()};
+}
+
+void Session::Impl::on_body(std::string_view bytes) {
+  if (!data_ || data_->end_marked) return;  // not asked for: the attempt ended meanwhile
   DataStream& data = *data_;
-  const std::size_t limit = config_.max_write;
-  while (!data.end_marked && data.stuffed.size() < limit) {
-    std::string_view slice;
-    std::string error;
-    if (!data.reader.next(limit - data.stuffed.size(), slice, error)) {
-      input_failure(std::move(error));
-      return false;
+  if (bytes.empty()) {
+    if (!data.chunked) {
+      data.stuffer.finish(data.stuffed);
+      transcript(TranscriptKind::client, ".");
     }
-    if (slice.empty()) {
-      if (!data.chunked) {
-        data.stuffer.finish(data.stuffed);
-        transcript(TranscriptKind::client, ".");
-      }
-      for (const std::string& line : data.trailer_lines) transcript(TranscriptKind::client, line);
-      data.end_marked = true;
-    } else if (data.chunked) {
-      data.stuffed.append(slice);  // BDAT counts octets: sent as they are
-    } else {
-      data.stuffer.feed(slice, data.stuffed);
-    }
+    for (const std::string& line : data.trailer_lines) transcript(TranscriptKind::client, line);
+    data.end_marked = true;
+    return;
   }
-  return true;
+  data.offset += bytes.size();
+  if (data.chunked) {
+    data.stuffed.append(bytes);  // BDAT counts octets: sent as they are
+  } else {
+    data.stuffer.feed(bytes, data.stuffed);
+  }
 }
 
 // The message could not be read while being sent: no host can be given it now, so every
-// recipient not yet settled is deferred and the connection closed without the final dot.
+// recipient not yet settled is deferred and the connection closed without the final dot, so
+// the server discards the partial message.
 void Session::Impl::input_failure(std::string detail) {
+  if (!data_) return;  // not asked for: the attempt ended meanwhile
   Fate fate;
   fate.diag = diagnostics(Stage::data_block);
   fate.diag.error = make_error_code(Errc::input_unreadable);
@@ -330,6 +335,12 @@ void Session::on_bytes(std::string_view bytes) {
 }
 void Session::on_written() {
   impl_->on_written();
+}
+void Session::on_body(std::string_view bytes) {
+  impl_->on_body(bytes);
+}
+void Session::on_body_failed(std::string sentence) {
+  impl_->input_failure(std::move(sentence));
 }
 // The peer description is the transport's to print (-vv); the session only needs the fact.
 void Session::on_tls_established(std::string_view) {

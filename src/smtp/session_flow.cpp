@@ -474,7 +474,7 @@ void Session::Impl::start_message_data() {
              "<message data: " + std::to_string(content.size()) + " bytes" +
                  (content == transaction(*tx_).content ? ">" : ", converted to 7 bits>"));
   DataStream data;
-  data.reader = message::ContentReader(content);
+  data.content = content;
   data.chunked = tx_->chunked;
   awaited_.push_back(Expectation{Awaited::end_of_data});
   if (pipelining()) add_trailer(data);

@@ -70,9 +70,11 @@ struct TxRun {
   bool ride_refused = false;
 };
 
-// Message data on its way: stuffed in slices so no more than a few blocks are ever held.
+// Message data on its way: asked for (ReadBody) and stuffed in slices so no more than a few
+// blocks are ever held.
 struct DataStream {
-  message::ContentReader reader;  // content not yet stuffed
+  message::ContentView content;  // what goes on the wire (content_on_wire)
+  std::uint64_t offset = 0;      // bytes of it handed in so far (on_body)
   message::DotStuffer stuffer;
   std::string stuffed;  // stuffed bytes not yet handed to the transport
   bool end_marked = false;
@@ -85,6 +87,10 @@ struct DataStream {
   std::vector<std::string> trailer_lines;
   Stage trailer_stage = Stage::quit;
   bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
+  // A Write can be cut: a whole block is stuffed, or the content has ended.
+  bool block_ready(std::size_t block) const noexcept {
+    return end_marked || stuffed.size() >= block;
+  }
 };
 
 // What a settled recipient is told; the slot's address and message index are already known.
@@ -112,7 +118,8 @@ struct Session::Impl {
   bool writing_message_data() const noexcept;
   void premature_end_of_data_reply(const Reply& reply);
   Write take_write();
-  bool fill_data();
+  ReadBody body_request() const;
+  void on_body(std::string_view bytes);
   void input_failure(std::string detail);
   void transcript(TranscriptKind kind, std::string_view text);
   void transcript_reply(const Reply& reply);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "smtpsend/core/outcome.hpp"
+#include "smtpsend/message/content.hpp"
 #include "smtpsend/smtp/session.hpp"
 
 namespace smtpsend::smtp {
@@ -27,6 +28,7 @@ namespace smtpsend::smtp {
 void PrintTo(const Action& action, std::ostream* os);
 void PrintTo(const Write& action, std::ostream* os);
 void PrintTo(const Read& action, std::ostream* os);
+void PrintTo(const ReadBody& action, std::ostream* os);
 void PrintTo(const StartTls& action, std::ostream* os);
 void PrintTo(const Close& action, std::ostream* os);
 void PrintTo(const Done& action, std::ostream* os);
@@ -103,6 +105,12 @@ class SessionScript {
   std::vector<Transaction> transactions_;
   std::vector<Step> steps_;
 };
+
+// The transport's part in message data (transport/drive_session.cpp): reads what a ReadBody
+// asks for from the content it names and hands it to the session.
+void answer(Session& session, const ReadBody& request, message::ContentSlices& slices);
+// next_action(), each ReadBody answered on the way: the first action of another kind.
+Action next_answering_body(Session& session, message::ContentSlices& slices);
 
 // What a test knows about deliveries without trusting the session: it reads the client's byte
 // stream (commands, message data ending in a lone ".", BDAT chunks of n octets, and commands
