@@ -124,9 +124,9 @@ Action Session::Impl::next_action() {
 Write Session::Impl::take_write() {
   const std::size_t limit = config_.max_write;
   if (!outgoing_.empty()) {
-    const std::size_t n = std::min(limit, outgoing_.size());
-    Write write{outgoing_.substr(0, n), outgoing_stage_};
-    outgoing_.erase(0, n);
+    const std::size_t n = std::min(limit, outgoing_.bytes.size());
+    Write write{outgoing_.bytes.substr(0, n), outgoing_.stage};
+    outgoing_.bytes.erase(0, n);
     return write;
   }
   DataStream& data = *data_;
@@ -139,8 +139,8 @@ Write Session::Impl::take_write() {
   }
   if (data.exhausted()) {
     final_dot_handed_out_ = true;
-    outgoing_ = std::move(data.trailer);
-    outgoing_stage_ = data.trailer_stage;
+    outgoing_.bytes = std::move(data.trailer.bytes);
+    outgoing_.stage = data.trailer.stage;
     data_.reset();
   }
   return write;
@@ -161,7 +161,9 @@ void Session::Impl::on_body(std::string_view bytes) {
       data.stuffer.finish(data.stuffed);
       transcript(TranscriptKind::client, ".");
     }
-    for (const std::string& line : data.trailer_lines) transcript(TranscriptKind::client, line);
+    for (const std::string& line : data.trailer.held_lines) {
+      transcript(TranscriptKind::client, line);
+    }
     data.end_marked = true;
     return;
   }

@@ -193,7 +193,7 @@ void Session::Impl::after_greeting_exchange() {
 void Session::Impl::on_rset(const Reply& reply) {
   if (reply.positive()) {
     need_rset_ = false;
-    if (!pipelining()) send_mail();
+    if (!pipelining()) send_mail(*tx_, outgoing_);
     return;
   }
   Fate fate = reply_fate(Stage::rset, reply, FailureCause::permanent, false);
@@ -207,7 +207,7 @@ void Session::Impl::on_rset(const Reply& reply) {
 // 5xx to MAIL: the sender is refused for this message; later messages may still pass.
 void Session::Impl::on_mail(const Reply& reply) {
   if (reply.positive()) {
-    if (!pipelining()) send_rcpt();
+    if (!pipelining()) send_rcpt(*tx_, outgoing_);
     return;
   }
   if (reply.transient()) {
@@ -238,7 +238,7 @@ void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
   if (tx.rcpt_replies == tx.slots.size()) {
     after_last_rcpt_reply();
   } else if (!pipelining()) {
-    send_rcpt();
+    send_rcpt(tx, outgoing_);
   }
 }
 
@@ -279,7 +279,7 @@ void Session::Impl::after_last_rcpt_reply() {
   } else if (tx.chunked) {
     send_bdat();
   } else {
-    send_data();
+    send_data(tx, outgoing_);
   }
 }
 
@@ -368,9 +368,7 @@ void Session::Impl::add_trailer(DataStream& data) {
     // QUIT waits for the reply too: such a server would answer it 503 as well.
     if (next) queue_.push_front(std::move(*next));
   } else if (!next) {
-    data.trailer = "QUIT\r\n";
-    data.trailer_lines = {"QUIT"};
-    data.trailer_stage = Stage::quit;
+    compose(data.trailer, "QUIT", "QUIT", Stage::quit, std::nullopt);
     quit_sent_ = true;
   } else if (config_.use_chunking && caps_.chunking && chunk_with_envelope(*next)) {
     queue_.push_front(std::move(*next));
@@ -379,20 +377,15 @@ void Session::Impl::add_trailer(DataStream& data) {
   }
 }
 
-// Writes `next`'s commands (and pushes their expectations, after this data's end of data) into
-// the trailer instead of the command buffer, leaving tx_ as it was.
+// `next`'s commands go into the trailer, behind this data's final dot, and their replies are
+// awaited after its end of data; tx_ stays the transaction under way until that reply.
+// A next message that BDAT could carry with its envelope never rides (add_trailer), so no
+// message data starts here.
 void Session::Impl::ride(TxRun next, DataStream& data) {
-  std::string commands_before = std::exchange(outgoing_, std::string());
-  const Stage stage_before = outgoing_stage_;
-  std::optional<TxRun> current = std::exchange(tx_, std::nullopt);
-  held_lines_ = &data.trailer_lines;
-  start_transaction(std::move(next));
-  held_lines_ = nullptr;
-  tx_->rode = true;
-  riding_ = std::exchange(tx_, std::move(current));
-  data.trailer_stage = outgoing_stage_;
-  data.trailer = std::exchange(outgoing_, std::move(commands_before));
-  outgoing_stage_ = stage_before;
+  riding_ = std::move(next);
+  riding_->rode = true;
+  riding_->chunked = config_.use_chunking && caps_.chunking;
+  send_envelope(*riding_, data.trailer);
 }
 
 // RFC 2920 §3.1: with PIPELINING, RSET, MAIL, every RCPT and DATA go out as one group (DATA
@@ -404,19 +397,22 @@ void Session::Impl::start_transaction(TxRun run) {
     if (need_rset_) {
       send_command("RSET", Stage::rset, Expectation{Awaited::rset});
     } else {
-      send_mail();
+      send_mail(*tx_, outgoing_);
     }
     return;
   }
-  if (need_rset_) send_command("RSET", Stage::rset, Expectation{Awaited::rset});
-  send_mail();
-  while (tx_->next_rcpt < tx_->slots.size()) send_rcpt();
-  if (!tx_->chunked) {
-    send_data();
-  } else if (chunk_with_envelope(*tx_)) {
-    send_bdat();
-  }
+  send_envelope(*tx_, outgoing_);
+  if (tx_->chunked && chunk_with_envelope(*tx_)) send_bdat();
   // Otherwise BDAT waits for the RCPT replies: a large message is never sent to nobody.
+}
+
+// The pipelined group that opens `run`, into `out`; DATA last unless BDAT is to carry the
+// message (RFC 3030 §4.2).
+void Session::Impl::send_envelope(TxRun& run, CommandBuffer& out) {
+  if (need_rset_) compose(out, "RSET", "RSET", Stage::rset, Expectation{Awaited::rset});
+  send_mail(run, out);
+  while (run.next_rcpt < run.slots.size()) send_rcpt(run, out);
+  if (!run.chunked) send_data(run, out);
 }
 
 // RFC 3030 §4.2 lets BDAT be pipelined with the envelope; the message then goes out before the
@@ -428,8 +424,8 @@ bool Session::Impl::chunk_with_envelope(const TxRun& run) const {
          run.slots.size() <= kRecipientsEveryServerTakes;
 }
 
-void Session::Impl::send_mail() {
-  const Transaction& t = transaction(*tx_);
+void Session::Impl::send_mail(const TxRun& run, CommandBuffer& out) {
+  const Transaction& t = transaction(run);
   std::string line = "MAIL FROM:<" + wire_mail_from(t) + ">";
   // RFC 1870 §3: declare the size so an oversized message is refused before it is sent.
   if (caps_.size) line += " SIZE=" + std::to_string(content_on_wire(t).size());
@@ -437,26 +433,26 @@ void Session::Impl::send_mail() {
   if (sends_raw_eight_bit(t)) line += " BODY=8BITMIME";
   // RFC 6531 §3.4: SMTPUTF8 only when needed; encoding_refusal() and
   // refuse_utf8_recipients() checked it is offered.
-  if (t.needs_smtputf8 || std::any_of(tx_->slots.begin(), tx_->slots.end(),
+  if (t.needs_smtputf8 || std::any_of(run.slots.begin(), run.slots.end(),
                                       [this](std::size_t slot) { return utf8_recipient(slot); })) {
     line += " SMTPUTF8";
   }
   // RFC 3461 §4: DSN parameters only to a server that offered DSN; otherwise they are left
   // out and the server's own notification policy applies (as Postfix's client does).
   if (caps_.dsn) line += dsn_mail_parameters(t.dsn);
-  send_command(std::move(line), Stage::mail, Expectation{Awaited::mail});
+  compose(out, line, line, Stage::mail, Expectation{Awaited::mail});
 }
 
-void Session::Impl::send_rcpt() {
-  const std::size_t slot = tx_->slots[tx_->next_rcpt++];
-  const std::string dsn = caps_.dsn ? dsn_rcpt_parameters(transaction(*tx_).dsn) : std::string();
-  send_command("RCPT TO:<" + wire_addresses_[slot] + ">" + dsn, Stage::rcpt,
-               Expectation{Awaited::rcpt, slot});
+void Session::Impl::send_rcpt(TxRun& run, CommandBuffer& out) {
+  const std::size_t slot = run.slots[run.next_rcpt++];
+  const std::string dsn = caps_.dsn ? dsn_rcpt_parameters(transaction(run).dsn) : std::string();
+  const std::string line = "RCPT TO:<" + wire_addresses_[slot] + ">" + dsn;
+  compose(out, line, line, Stage::rcpt, Expectation{Awaited::rcpt, slot});
 }
 
-void Session::Impl::send_data() {
-  tx_->data_sent = true;
-  send_command("DATA", Stage::data, Expectation{Awaited::data});
+void Session::Impl::send_data(TxRun& run, CommandBuffer& out) {
+  run.data_sent = true;
+  compose(out, "DATA", "DATA", Stage::data, Expectation{Awaited::data});
 }
 
 // RFC 3030 §2: one chunk carrying the whole message, exactly its octets (canonical CRLF already,
@@ -508,14 +504,19 @@ void Session::Impl::send_command(std::string line, Stage stage,
 
 void Session::Impl::send_command(std::string_view line, std::string_view shown, Stage stage,
                                  std::optional<Expectation> expected) {
-  if (held_lines_ != nullptr) {
-    held_lines_->emplace_back(shown);
+  compose(outgoing_, line, shown, stage, expected);
+}
+
+void Session::Impl::compose(CommandBuffer& out, std::string_view line, std::string_view shown,
+                            Stage stage, std::optional<Expectation> expected) {
+  if (out.hold_lines) {
+    out.held_lines.emplace_back(shown);
   } else {
     transcript(TranscriptKind::client, shown);
   }
-  if (outgoing_.empty()) outgoing_stage_ = stage;
-  outgoing_ += line;
-  outgoing_ += "\r\n";
+  if (out.empty()) out.stage = stage;
+  out.bytes += line;
+  out.bytes += "\r\n";
   if (expected) {
     awaited_.push_back(*expected);
     awaited_.back().written = false;

@@ -70,6 +70,18 @@ struct TxRun {
   bool ride_refused = false;
 };
 
+// Commands composed for the wire and not yet handed out as a Write: their bytes and the stage of
+// the first (the Write's timeout). A buffer that holds its lines (commands that go after message
+// data) keeps their -v form, printed when the data ends rather than when they are composed.
+struct CommandBuffer {
+  std::string bytes;
+  Stage stage = Stage::greeting;
+  bool hold_lines = false;
+  std::vector<std::string> held_lines;
+  bool empty() const noexcept { return bytes.empty(); }
+  void clear() noexcept { bytes.clear(); }
+};
+
 // Message data on its way: asked for (ReadBody) and stuffed in slices so no more than a few
 // blocks are ever held.
 struct DataStream {
@@ -79,13 +91,11 @@ struct DataStream {
   std::string stuffed;  // stuffed bytes not yet handed to the transport
   bool end_marked = false;
   bool chunked = false;  // BDAT: the bytes go as they are, no dot-stuffing, no final dot
-  // Commands that follow the data in the same write: QUIT, or the next transaction's MAIL,
-  // RCPT and DATA (add_trailer); their -v lines are printed when they go.
-  // They go in a Write of their own after the final dot, so that the dot's write ends exactly
-  // at the dot and a reply seen before it completes is known to be premature.
-  std::string trailer;
-  std::vector<std::string> trailer_lines;
-  Stage trailer_stage = Stage::quit;
+  // Commands that follow the data: QUIT, or the next transaction's MAIL, RCPT and DATA
+  // (add_trailer); their -v lines are printed when the data ends. They go in a Write of their
+  // own after the final dot, so that the dot's write ends exactly at the dot and a reply seen
+  // before it completes is known to be premature.
+  CommandBuffer trailer{.hold_lines = true};
   bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
   // A Write can be cut: a whole block is stuffed, or the content has ended.
   bool block_ready(std::size_t block) const noexcept {
@@ -162,9 +172,10 @@ struct Session::Impl {
   void add_trailer(DataStream& data);
   void ride(TxRun next, DataStream& data);
   void start_transaction(TxRun run);
-  void send_mail();
-  void send_rcpt();
-  void send_data();
+  void send_envelope(TxRun& run, CommandBuffer& out);
+  void send_mail(const TxRun& run, CommandBuffer& out);
+  void send_rcpt(TxRun& run, CommandBuffer& out);
+  void send_data(TxRun& run, CommandBuffer& out);
   void send_bdat();
   bool chunk_with_envelope(const TxRun& run) const;
   void start_message_data();
@@ -174,6 +185,9 @@ struct Session::Impl {
   // The same, printed in -v as `shown` (an AUTH line with its secret replaced).
   void send_command(std::string_view line, std::string_view shown, Stage stage,
                     std::optional<Expectation> expected);
+  // Into `out`: the command buffer, or the trailer of message data.
+  void compose(CommandBuffer& out, std::string_view line, std::string_view shown, Stage stage,
+               std::optional<Expectation> expected);
   void send_quit();
   bool pipelining() const noexcept;
   std::optional<Fate> refusal_before_mail(const TxRun& run) const;
@@ -220,15 +234,12 @@ struct Session::Impl {
   // The next transaction, whose commands went out after tx_'s data: it becomes tx_ once tx_'s
   // end of data is answered (add_trailer).
   std::optional<TxRun> riding_;
-  // Set while a trailer is written: command lines go here, to be printed when they are sent.
-  std::vector<std::string>* held_lines_ = nullptr;
   std::deque<Expectation> awaited_;
   std::uint64_t replies_completed_ = 0;  // Read::reply: one deadline per awaited reply
   // A server that refused commands riding behind a final dot gets no more of them.
   bool riding_refused_ = false;
 
-  std::string outgoing_;  // command bytes not yet handed out as a Write
-  Stage outgoing_stage_ = Stage::greeting;
+  CommandBuffer outgoing_;
   std::optional<DataStream> data_;
   std::optional<Write> in_flight_;  // handed out, on_written() not yet seen
   bool final_dot_handed_out_ = false;
