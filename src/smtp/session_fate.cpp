@@ -40,41 +40,18 @@ Fate Session::Impl::reply_fate(Stage stage, const Reply& reply, FailureCause per
   return fate;
 }
 
-// The first verdict on a recipient stands: a later, vaguer failure must not overwrite it.
-void Session::Impl::settle(std::size_t slot, Fate fate) {
-  if (settled_[slot]) return;
-  settled_[slot] = true;
-  RecipientOutcome& out = outcomes_[slot];
-  out.result.status = fate.status;
-  out.result.cause = fate.cause;
-  out.result.diag = std::move(fate.diag);
-  out.result.may_duplicate = fate.may_duplicate;
-  out.final = fate.final;
-  if (out.final && config_.progress != nullptr) {
-    config_.progress->settled(out.result.message_index, out.result.address, out.result.status);
-  }
-}
-
-void Session::Impl::settle_all(const std::vector<std::size_t>& slots, const Fate& fate) {
-  for (const std::size_t slot : slots) settle(slot, fate);
-}
-
-void Session::Impl::settle_unsettled(const Fate& fate) {
-  for (std::size_t slot = 0; slot < outcomes_.size(); ++slot) settle(slot, fate);
-}
-
 // RFC 1047: once the final dot may have reached the server, the message may have been
 // delivered; it must neither be reported delivered nor be offered to another host.
 bool Session::Impl::final_dot_outstanding() const noexcept {
-  return final_dot_handed_out_ && tx_ && !tx_->accepted.empty();
+  return pipeline_.final_dot_handed_out && mail_.tx && !mail_.tx->accepted.empty();
 }
 
 void Session::Impl::on_failure(Failure failure, std::error_code ec) {
-  if (close_handed_out_) return;
-  const bool writing = in_flight_.has_value();
-  if (closing_) {
-    in_flight_.reset();
-    outgoing_.clear();  // a QUIT that cannot be written is not worth waiting for
+  if (pipeline_.close_handed_out) return;
+  const bool writing = pipeline_.in_flight.has_value();
+  if (pipeline_.closing) {
+    pipeline_.in_flight.reset();
+    pipeline_.outgoing.clear();  // a QUIT that cannot be written is not worth waiting for
     return;
   }
   if (final_dot_outstanding()) {
@@ -83,14 +60,14 @@ void Session::Impl::on_failure(Failure failure, std::error_code ec) {
     fate.diag = diagnostics(Stage::end_of_data);
     fate.diag.error = ec;
     fate.diag.detail = after_end_of_data_sentence(failure);
-    settle_all(tx_->accepted, fate);
+    recipients_.settle_all(mail_.tx->accepted, fate);
   }
   Fate fate;
   fate.final = false;
-  fate.diag = diagnostics(last_stage_);
+  fate.diag = diagnostics(pipeline_.last_stage);
   fate.diag.error = ec;
   fate.diag.detail = failure_sentence(failure, ec, writing);
-  settle_unsettled(fate);
+  recipients_.settle_unsettled(fate);
   abandon();
 }
 
@@ -106,8 +83,10 @@ std::string Session::Impl::after_end_of_data_sentence(Failure failure) const {
 // "no reply within 300 s while sending RCPT TO (mx.example.net[192.0.2.1])"
 std::string Session::Impl::failure_sentence(Failure failure, std::error_code ec,
                                             bool writing) const {
-  const std::string tail = std::string(stage_info(last_stage_).sentence) + " (" + where() + ")";
-  const std::string seconds = std::to_string(config_.timeouts.for_stage(last_stage_).count());
+  const std::string tail =
+      std::string(stage_info(pipeline_.last_stage).sentence) + " (" + where() + ")";
+  const std::string seconds =
+      std::to_string(config_.timeouts.for_stage(pipeline_.last_stage).count());
   switch (failure) {
     case Failure::timeout:
       return (writing ? "timed out after " : "no reply within ") + seconds + " s " + tail;
@@ -121,19 +100,15 @@ std::string Session::Impl::failure_sentence(Failure failure, std::error_code ec,
 
 // Nothing more is sent or read on this connection: the transport gets Close next.
 void Session::Impl::abandon() {
-  riding_.reset();  // its recipients are settled with the rest
-  start_tls_due_ = false;
-  in_flight_.reset();
-  awaited_.clear();
-  outgoing_.clear();
-  data_.reset();
-  closing_ = true;
+  mail_.riding.reset();  // its recipients are settled with the rest
+  handshake_.start_tls_due = false;
+  pipeline_.stop();
 }
 
 // The server broke the protocol: nothing more it says can be trusted, so the connection is
 // closed without QUIT (Postfix does the same) and the next host may be tried.
 void Session::Impl::violation(std::error_code ec, std::string detail) {
-  Diagnostics diag = diagnostics(last_stage_);
+  Diagnostics diag = diagnostics(pipeline_.last_stage);
   diag.error = ec;
   if (final_dot_outstanding()) {
     Fate fate;
@@ -141,14 +116,14 @@ void Session::Impl::violation(std::error_code ec, std::string detail) {
     fate.may_duplicate = true;
     fate.diag = diag;
     fate.diag.detail = detail + std::string(kMayBeDelivered);
-    settle_all(tx_->accepted, fate);
+    recipients_.settle_all(mail_.tx->accepted, fate);
   }
   Fate fate;
   fate.cause = FailureCause::protocol;
   fate.final = false;
   fate.diag = std::move(diag);
   fate.diag.detail = std::move(detail);
-  settle_unsettled(fate);
+  recipients_.settle_unsettled(fate);
   abandon();
 }
 
@@ -159,7 +134,7 @@ void Session::Impl::unexpected_reply(Stage stage, const Reply& reply) {
 }
 
 SessionOutcome Session::Impl::outcome() const {
-  return SessionOutcome{outcomes_, caps_, tls_failure_};
+  return SessionOutcome{recipients_.outcomes(), handshake_.caps, handshake_.tls_failure};
 }
 
 }  // namespace smtpsend::smtp

@@ -25,7 +25,7 @@ bool plausible(Awaited what, const Reply& reply) {
 }  // namespace
 
 bool Session::Impl::pipelining() const noexcept {
-  return caps_.pipelining && config_.use_pipelining;
+  return handshake_.caps.pipelining && config_.use_pipelining;
 }
 
 void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply) {
@@ -69,7 +69,7 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
       return;
     case Awaited::empty_data_end:
       // Nobody was accepted, so whatever the server says about the empty message is moot.
-      need_rset_ = true;
+      mail_.need_rset = true;
       end_transaction();
       return;
     case Awaited::end_of_data:
@@ -82,7 +82,7 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
 // every recipient not yet delivered: the next host (or a new connection) may take them. QUIT
 // is still sent, unawaited (harmless on a socket the server has closed).
 void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
-  settle_unsettled(reply_fate(stage, reply, FailureCause::permanent, false));
+  recipients_.settle_unsettled(reply_fate(stage, reply, FailureCause::permanent, false));
   quit_and_close();
 }
 
@@ -93,26 +93,27 @@ void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
 bool Session::Impl::absorb_refused_ride(const Expectation& expected, const Reply& reply) {
   const bool ridden_command = expected.what == Awaited::mail ||
                               expected.what == Awaited::rcpt || expected.what == Awaited::data;
-  if (!tx_ || !tx_->rode || !ridden_command) return false;
-  if (!tx_->ride_refused) {
+  if (!mail_.tx || !mail_.tx->rode || !ridden_command) return false;
+  if (!mail_.tx->ride_refused) {
     if (reply.code != 503) return false;
-    tx_->ride_refused = true;
-    riding_refused_ = true;
+    mail_.tx->ride_refused = true;
+    mail_.riding_refused = true;
     transcript(TranscriptKind::info,
                "the server refused commands pipelined after end of data; sending them again");
   }
   if (expected.what == Awaited::rcpt) {
-    if (++tx_->rcpt_replies == tx_->slots.size() && !tx_->data_sent) replay_refused_ride();
+    if (++mail_.tx->rcpt_replies == mail_.tx->slots.size() && !mail_.tx->data_sent)
+      replay_refused_ride();
   } else if (expected.what == Awaited::data) {
     if (reply.code / 100 == 3) {
       // An unwanted 354 is ended with an empty message (as in on_data) before the replay.
       send_command(".", Stage::data_block, Expectation{Awaited::empty_data_end});
       TxRun again;
-      again.source = tx_->source;
-      again.slots = tx_->slots;
-      queue_.push_front(std::move(again));
-      tx_->slots.clear();
-      need_rset_ = true;
+      again.source = mail_.tx->source;
+      again.slots = mail_.tx->slots;
+      mail_.queue.push_front(std::move(again));
+      mail_.tx->slots.clear();
+      mail_.need_rset = true;
       return true;
     }
     replay_refused_ride();
@@ -124,10 +125,10 @@ bool Session::Impl::absorb_refused_ride(const Expectation& expected, const Reply
 // server did take (RFC 5321 §4.1.1.5), in the same group as its MAIL.
 void Session::Impl::replay_refused_ride() {
   TxRun again;
-  again.source = tx_->source;
-  again.slots = tx_->slots;
-  queue_.push_front(std::move(again));
-  need_rset_ = true;
+  again.source = mail_.tx->source;
+  again.slots = mail_.tx->slots;
+  mail_.queue.push_front(std::move(again));
+  mail_.need_rset = true;
   end_transaction();
 }
 
@@ -138,30 +139,32 @@ void Session::Impl::on_greeting(const Reply& reply) {
     send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
     return;
   }
-  settle_unsettled(reply_fate(Stage::greeting, reply, FailureCause::permanent, reply.permanent()));
+  recipients_.settle_unsettled(
+      reply_fate(Stage::greeting, reply, FailureCause::permanent, reply.permanent()));
   quit_and_close();
 }
 
 // RFC 5321 §3.2: a server that refuses EHLO with 5xx may still speak plain SMTP.
 void Session::Impl::on_ehlo(const Reply& reply) {
   if (reply.positive()) {
-    caps_ = Capabilities::from_ehlo(reply);
+    handshake_.caps = Capabilities::from_ehlo(reply);
     after_greeting_exchange();
   } else if (reply.permanent()) {
     send_command("HELO " + config_.helo_name, Stage::helo, Expectation{Awaited::helo});
   } else {
-    settle_unsettled(reply_fate(Stage::ehlo, reply, FailureCause::permanent, false));
+    recipients_.settle_unsettled(reply_fate(Stage::ehlo, reply, FailureCause::permanent, false));
     quit_and_close();
   }
 }
 
 void Session::Impl::on_helo(const Reply& reply) {
   if (reply.positive()) {
-    caps_ = Capabilities{};
+    handshake_.caps = Capabilities{};
     after_greeting_exchange();
     return;
   }
-  settle_unsettled(reply_fate(Stage::helo, reply, FailureCause::permanent, reply.permanent()));
+  recipients_.settle_unsettled(
+      reply_fate(Stage::helo, reply, FailureCause::permanent, reply.permanent()));
   quit_and_close();
 }
 
@@ -170,7 +173,7 @@ void Session::Impl::on_helo(const Reply& reply) {
 // (RFC 4954 §4: after the EHLO that follows STARTTLS).
 void Session::Impl::after_greeting_exchange() {
   if (wants_starttls()) {
-    if (caps_.starttls) {
+    if (handshake_.caps.starttls) {
       send_command("STARTTLS", Stage::starttls, Expectation{Awaited::starttls});
       return;
     }
@@ -192,14 +195,14 @@ void Session::Impl::after_greeting_exchange() {
 // A server that cannot reset cannot be trusted with another transaction on this connection.
 void Session::Impl::on_rset(const Reply& reply) {
   if (reply.positive()) {
-    need_rset_ = false;
-    if (!pipelining()) send_mail(*tx_, outgoing_);
+    mail_.need_rset = false;
+    if (!pipelining()) send_mail(*mail_.tx, pipeline_.outgoing);
     return;
   }
   Fate fate = reply_fate(Stage::rset, reply, FailureCause::permanent, false);
   fate.status = RecipientStatus::deferred;
   fate.cause = FailureCause::temporary;
-  settle_unsettled(fate);
+  recipients_.settle_unsettled(fate);
   quit_and_close();
 }
 
@@ -207,23 +210,24 @@ void Session::Impl::on_rset(const Reply& reply) {
 // 5xx to MAIL: the sender is refused for this message; later messages may still pass.
 void Session::Impl::on_mail(const Reply& reply) {
   if (reply.positive()) {
-    if (!pipelining()) send_rcpt(*tx_, outgoing_);
+    if (!pipelining()) send_rcpt(*mail_.tx, pipeline_.outgoing);
     return;
   }
   if (reply.transient()) {
-    settle_unsettled(reply_fate(Stage::mail, reply, FailureCause::permanent, false));
+    recipients_.settle_unsettled(reply_fate(Stage::mail, reply, FailureCause::permanent, false));
     quit_and_close();
     return;
   }
-  settle_all(tx_->slots, reply_fate(Stage::mail, reply, FailureCause::permanent, true));
-  tx_->mail_refused = true;
-  need_rset_ = true;
+  recipients_.settle_all(mail_.tx->slots,
+                         reply_fate(Stage::mail, reply, FailureCause::permanent, true));
+  mail_.tx->mail_refused = true;
+  mail_.need_rset = true;
   // With pipelining the RCPT and DATA replies are still on their way and must be read.
   if (!pipelining()) end_transaction();
 }
 
 void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
-  TxRun& tx = *tx_;
+  TxRun& tx = *mail_.tx;
   ++tx.rcpt_replies;
   if (!tx.mail_refused) {
     if (reply.positive()) {
@@ -232,13 +236,13 @@ void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
       // RFC 5321 §4.5.3.1.10: "too many recipients" asks for a further transaction.
       tx.over_quota.push_back({slot, reply.to_server_reply()});
     } else {
-      settle(slot, reply_fate(Stage::rcpt, reply, FailureCause::rcpt_rejected, true));
+      recipients_.settle(slot, reply_fate(Stage::rcpt, reply, FailureCause::rcpt_rejected, true));
     }
   }
   if (tx.rcpt_replies == tx.slots.size()) {
     after_last_rcpt_reply();
   } else if (!pipelining()) {
-    send_rcpt(tx, outgoing_);
+    send_rcpt(tx, pipeline_.outgoing);
   }
 }
 
@@ -246,16 +250,16 @@ void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
 // nobody was accepted, the server's limit is not the number of recipients, and retrying here
 // would loop.
 void Session::Impl::after_last_rcpt_reply() {
-  TxRun& tx = *tx_;
+  TxRun& tx = *mail_.tx;
   if (!tx.mail_refused && !tx.over_quota.empty()) {
     if (tx.accepted.empty()) {
       for (const OverQuota& held : tx.over_quota) {
         Fate fate;
         fate.diag = diagnostics(Stage::rcpt);
         fate.diag.reply = held.reply;
-        settle(held.slot, std::move(fate));
+        recipients_.settle(held.slot, std::move(fate));
       }
-    } else if (quit_sent_) {
+    } else if (pipeline_.quit_sent) {
       // QUIT already rode with a pipelined BDAT: no further transaction on this connection,
       // so these recipients are left for the next host (or a later run).
       for (const OverQuota& held : tx.over_quota) {
@@ -263,33 +267,33 @@ void Session::Impl::after_last_rcpt_reply() {
         fate.final = false;
         fate.diag = diagnostics(Stage::rcpt);
         fate.diag.reply = held.reply;
-        settle(held.slot, std::move(fate));
+        recipients_.settle(held.slot, std::move(fate));
       }
     } else {
       TxRun again;
       again.source = tx.source;
       for (const OverQuota& held : tx.over_quota) again.slots.push_back(held.slot);
-      queue_.push_front(std::move(again));
+      mail_.queue.push_front(std::move(again));
     }
   }
   if (pipelining() && tx.data_sent) return;  // DATA or BDAT is out; its reply comes next
   if (tx.accepted.empty()) {
-    need_rset_ = true;
+    mail_.need_rset = true;
     end_transaction();
   } else if (tx.chunked) {
     send_bdat();
   } else {
-    send_data(tx, outgoing_);
+    send_data(tx, pipeline_.outgoing);
   }
 }
 
 void Session::Impl::on_data(const Reply& reply) {
-  TxRun& tx = *tx_;
+  TxRun& tx = *mail_.tx;
   const bool intermediate = reply.code / 100 == 3;
   if (tx.mail_refused || tx.accepted.empty()) {
     // RFC 2920 §3.1: the pipelined DATA left before the RCPT replies were known. A server
     // that still says 354 gets an empty message, which ends its transaction.
-    need_rset_ = true;
+    mail_.need_rset = true;
     if (intermediate) {
       send_command(".", Stage::data_block, Expectation{Awaited::empty_data_end});
     } else {
@@ -301,9 +305,9 @@ void Session::Impl::on_data(const Reply& reply) {
     start_message_data();
     return;
   }
-  settle_all(tx.accepted,
-             reply_fate(Stage::data, reply, FailureCause::permanent, reply.permanent()));
-  need_rset_ = true;
+  recipients_.settle_all(
+      tx.accepted, reply_fate(Stage::data, reply, FailureCause::permanent, reply.permanent()));
+  mail_.need_rset = true;
   end_transaction();
 }
 
@@ -318,22 +322,22 @@ void Session::Impl::on_end_of_data(const Reply& reply) {
   } else {
     fate = reply_fate(Stage::end_of_data, reply, FailureCause::permanent, true);
   }
-  settle_all(tx_->accepted, fate);
-  final_dot_handed_out_ = false;
+  recipients_.settle_all(mail_.tx->accepted, fate);
+  pipeline_.final_dot_handed_out = false;
   end_transaction();
 }
 
 // A transaction whose commands rode after the previous data is already under way.
 void Session::Impl::end_transaction() {
-  tx_ = std::exchange(riding_, std::nullopt);
-  if (!tx_) start_next_transaction();
+  mail_.tx = std::exchange(mail_.riding, std::nullopt);
+  if (!mail_.tx) start_next_transaction();
 }
 
 void Session::Impl::start_next_transaction() {
   if (std::optional<TxRun> run = next_runnable()) {
     start_transaction(std::move(*run));
-  } else if (quit_sent_) {
-    closing_ = true;
+  } else if (pipeline_.quit_sent) {
+    pipeline_.closing = true;
   } else {
     quit_and_close();
   }
@@ -342,14 +346,14 @@ void Session::Impl::start_next_transaction() {
 // The next queued transaction that can be sent here; those that cannot (no recipient left, a
 // message this server cannot take) are settled on the way.
 std::optional<TxRun> Session::Impl::next_runnable() {
-  while (!queue_.empty()) {
-    TxRun run = std::move(queue_.front());
-    queue_.pop_front();
+  while (!mail_.queue.empty()) {
+    TxRun run = std::move(mail_.queue.front());
+    mail_.queue.pop_front();
     if (run.slots.empty()) continue;
     refuse_utf8_recipients(run);
     if (run.slots.empty()) continue;
     if (std::optional<Fate> refusal = refusal_before_mail(run)) {
-      settle_all(run.slots, *refusal);
+      recipients_.settle_all(run.slots, *refusal);
       continue;
     }
     return run;
@@ -364,52 +368,52 @@ std::optional<TxRun> Session::Impl::next_runnable() {
 // envelope waits for this one's reply instead: it goes out in one write then anyway.
 void Session::Impl::add_trailer(DataStream& data) {
   std::optional<TxRun> next = next_runnable();
-  if (riding_refused_) {
+  if (mail_.riding_refused) {
     // QUIT waits for the reply too: such a server would answer it 503 as well.
-    if (next) queue_.push_front(std::move(*next));
+    if (next) mail_.queue.push_front(std::move(*next));
   } else if (!next) {
     compose(data.trailer, "QUIT", "QUIT", Stage::quit, std::nullopt);
-    quit_sent_ = true;
-  } else if (config_.use_chunking && caps_.chunking && chunk_with_envelope(*next)) {
-    queue_.push_front(std::move(*next));
+    pipeline_.quit_sent = true;
+  } else if (config_.use_chunking && handshake_.caps.chunking && chunk_with_envelope(*next)) {
+    mail_.queue.push_front(std::move(*next));
   } else {
     ride(std::move(*next), data);
   }
 }
 
 // `next`'s commands go into the trailer, behind this data's final dot, and their replies are
-// awaited after its end of data; tx_ stays the transaction under way until that reply.
+// awaited after its end of data; the transaction under way stays so until that reply.
 // A next message that BDAT could carry with its envelope never rides (add_trailer), so no
 // message data starts here.
 void Session::Impl::ride(TxRun next, DataStream& data) {
-  riding_ = std::move(next);
-  riding_->rode = true;
-  riding_->chunked = config_.use_chunking && caps_.chunking;
-  send_envelope(*riding_, data.trailer);
+  mail_.riding = std::move(next);
+  mail_.riding->rode = true;
+  mail_.riding->chunked = config_.use_chunking && handshake_.caps.chunking;
+  send_envelope(*mail_.riding, data.trailer);
 }
 
 // RFC 2920 §3.1: with PIPELINING, RSET, MAIL, every RCPT and DATA go out as one group (DATA
 // last, as it may change state); replies are then read in order.
 void Session::Impl::start_transaction(TxRun run) {
-  tx_ = std::move(run);
-  tx_->chunked = config_.use_chunking && caps_.chunking;
+  mail_.tx = std::move(run);
+  mail_.tx->chunked = config_.use_chunking && handshake_.caps.chunking;
   if (!pipelining()) {
-    if (need_rset_) {
+    if (mail_.need_rset) {
       send_command("RSET", Stage::rset, Expectation{Awaited::rset});
     } else {
-      send_mail(*tx_, outgoing_);
+      send_mail(*mail_.tx, pipeline_.outgoing);
     }
     return;
   }
-  send_envelope(*tx_, outgoing_);
-  if (tx_->chunked && chunk_with_envelope(*tx_)) send_bdat();
+  send_envelope(*mail_.tx, pipeline_.outgoing);
+  if (mail_.tx->chunked && chunk_with_envelope(*mail_.tx)) send_bdat();
   // Otherwise BDAT waits for the RCPT replies: a large message is never sent to nobody.
 }
 
 // The pipelined group that opens `run`, into `out`; DATA last unless BDAT is to carry the
 // message (RFC 3030 §4.2).
 void Session::Impl::send_envelope(TxRun& run, CommandBuffer& out) {
-  if (need_rset_) compose(out, "RSET", "RSET", Stage::rset, Expectation{Awaited::rset});
+  if (mail_.need_rset) compose(out, "RSET", "RSET", Stage::rset, Expectation{Awaited::rset});
   send_mail(run, out);
   while (run.next_rcpt < run.slots.size()) send_rcpt(run, out);
   if (!run.chunked) send_data(run, out);
@@ -428,7 +432,7 @@ void Session::Impl::send_mail(const TxRun& run, CommandBuffer& out) {
   const Transaction& t = transaction(run);
   std::string line = "MAIL FROM:<" + wire_mail_from(t) + ">";
   // RFC 1870 §3: declare the size so an oversized message is refused before it is sent.
-  if (caps_.size) line += " SIZE=" + std::to_string(content_on_wire(t).size());
+  if (handshake_.caps.size) line += " SIZE=" + std::to_string(content_on_wire(t).size());
   // RFC 6152 §2: 8-bit content must be declared; without 8BITMIME the 7-bit form goes instead.
   if (sends_raw_eight_bit(t)) line += " BODY=8BITMIME";
   // RFC 6531 §3.4: SMTPUTF8 only when needed; encoding_refusal() and
@@ -439,14 +443,15 @@ void Session::Impl::send_mail(const TxRun& run, CommandBuffer& out) {
   }
   // RFC 3461 §4: DSN parameters only to a server that offered DSN; otherwise they are left
   // out and the server's own notification policy applies (as Postfix's client does).
-  if (caps_.dsn) line += dsn_mail_parameters(t.dsn);
+  if (handshake_.caps.dsn) line += dsn_mail_parameters(t.dsn);
   compose(out, line, line, Stage::mail, Expectation{Awaited::mail});
 }
 
 void Session::Impl::send_rcpt(TxRun& run, CommandBuffer& out) {
   const std::size_t slot = run.slots[run.next_rcpt++];
-  const std::string dsn = caps_.dsn ? dsn_rcpt_parameters(transaction(run).dsn) : std::string();
-  const std::string line = "RCPT TO:<" + wire_addresses_[slot] + ">" + dsn;
+  const std::string dsn =
+      handshake_.caps.dsn ? dsn_rcpt_parameters(transaction(run).dsn) : std::string();
+  const std::string line = "RCPT TO:<" + recipients_.wire_address(slot) + ">" + dsn;
   compose(out, line, line, Stage::rcpt, Expectation{Awaited::rcpt, slot});
 }
 
@@ -458,43 +463,43 @@ void Session::Impl::send_data(TxRun& run, CommandBuffer& out) {
 // RFC 3030 §2: one chunk carrying the whole message, exactly its octets (canonical CRLF already,
 // no dot-stuffing, no terminating dot); its reply is the transaction's result.
 void Session::Impl::send_bdat() {
-  tx_->data_sent = true;
-  send_command("BDAT " + std::to_string(content_on_wire(transaction(*tx_)).size()) + " LAST",
+  mail_.tx->data_sent = true;
+  send_command("BDAT " + std::to_string(content_on_wire(transaction(*mail_.tx)).size()) + " LAST",
                Stage::data_block, std::nullopt);
   start_message_data();
 }
 
 void Session::Impl::start_message_data() {
-  const message::ContentView content = content_on_wire(transaction(*tx_));
+  const message::ContentView content = content_on_wire(transaction(*mail_.tx));
   transcript(TranscriptKind::info,
              "<message data: " + std::to_string(content.size()) + " bytes" +
-                 (content == transaction(*tx_).content ? ">" : ", converted to 7 bits>"));
+                 (content == transaction(*mail_.tx).content ? ">" : ", converted to 7 bits>"));
   DataStream data;
   data.content = content;
-  data.chunked = tx_->chunked;
-  awaited_.push_back(Expectation{Awaited::end_of_data});
+  data.chunked = mail_.tx->chunked;
+  pipeline_.awaited.push_back(Expectation{Awaited::end_of_data});
   if (pipelining()) add_trailer(data);
-  data_ = std::move(data);
+  pipeline_.data = std::move(data);
 }
 
 // QUIT's 221 is never awaited (docs/decisions.md): everything is settled by now.
 void Session::Impl::quit_and_close() {
   // A QUIT in the middle of message data would be data (or BDAT octets): just close.
-  if (writing_message_data()) {
+  if (pipeline_.writing_message_data()) {
     abandon();
     return;
   }
-  awaited_.clear();
-  data_.reset();
-  outgoing_.clear();
+  pipeline_.awaited.clear();
+  pipeline_.data.reset();
+  pipeline_.outgoing.clear();
   send_quit();
 }
 
 // QUIT after whatever is already queued.
 void Session::Impl::send_quit() {
   send_command("QUIT", Stage::quit, std::nullopt);
-  quit_sent_ = true;
-  closing_ = true;
+  pipeline_.quit_sent = true;
+  pipeline_.closing = true;
 }
 
 void Session::Impl::send_command(std::string line, Stage stage,
@@ -504,7 +509,7 @@ void Session::Impl::send_command(std::string line, Stage stage,
 
 void Session::Impl::send_command(std::string_view line, std::string_view shown, Stage stage,
                                  std::optional<Expectation> expected) {
-  compose(outgoing_, line, shown, stage, expected);
+  compose(pipeline_.outgoing, line, shown, stage, expected);
 }
 
 void Session::Impl::compose(CommandBuffer& out, std::string_view line, std::string_view shown,
@@ -518,8 +523,8 @@ void Session::Impl::compose(CommandBuffer& out, std::string_view line, std::stri
   out.bytes += line;
   out.bytes += "\r\n";
   if (expected) {
-    awaited_.push_back(*expected);
-    awaited_.back().written = false;
+    pipeline_.awaited.push_back(*expected);
+    pipeline_.awaited.back().written = false;
   }
 }
 
@@ -535,7 +540,7 @@ std::optional<Fate> Session::Impl::refusal_before_mail(const TxRun& run) const {
   // caller's data end the command early.
   const bool broken = has_line_break(wire_mail_from(t)) ||
                       std::any_of(run.slots.begin(), run.slots.end(), [this](std::size_t slot) {
-                        return has_line_break(wire_addresses_[slot]);
+                        return has_line_break(recipients_.wire_address(slot));
                       });
   if (broken) {
     fate.cause = FailureCause::message;
@@ -545,11 +550,11 @@ std::optional<Fate> Session::Impl::refusal_before_mail(const TxRun& run) const {
   }
   if (std::optional<Fate> refusal = encoding_refusal(run)) return refusal;
   const std::size_t size = content_on_wire(t).size();
-  if (caps_.size && *caps_.size > 0 && size > *caps_.size) {
+  if (handshake_.caps.size && *handshake_.caps.size > 0 && size > *handshake_.caps.size) {
     fate.cause = FailureCause::permanent;
     fate.diag.error = make_error_code(Errc::message_too_large);
     fate.diag.detail = "message of " + std::to_string(size) + " bytes exceeds the limit of " +
-                       std::to_string(*caps_.size) + " bytes of " + where();
+                       std::to_string(*handshake_.caps.size) + " bytes of " + where();
     return fate;
   }
   return std::nullopt;

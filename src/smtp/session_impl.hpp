@@ -1,8 +1,20 @@
 // smtp/session_impl: the private state of smtp::Session, shared by its source files.
 //
-// session.cpp        the public API: actions out, events in, cutting bytes into Writes
-// session_flow.cpp   which command comes next, and what each reply means (RFC 5321 §4.3.2)
-// session_fate.cpp   settling recipients: outcomes, diagnostics, failure sentences
+// The state is four parts, each with its invariants written beside it; Session::Impl composes
+// them with the caller's inputs (config, transactions, transcript sink) and holds the protocol
+// steps:
+//   Handshake       what the connection established before mail: capabilities, TLS, AUTH
+//   Pipeline        the wire: composed commands, the Write out, message data, awaited replies
+//   Transactions    the mail transactions: queued, under way, riding behind a final dot
+//   RecipientTable  one outcome per recipient of every transaction, each settled once
+//
+// session.cpp           the public API: actions out, events in
+// session_parts.cpp     the parts' own mechanics: cutting Writes, stuffing data, settling slots
+// session_flow.cpp      which command comes next, and what each reply means (RFC 5321 §4.3.2)
+// session_tls.cpp       STARTTLS under the TLS policy (RFC 3207)
+// session_auth.cpp      SMTP AUTH (RFC 4954)
+// session_encoding.cpp  8BITMIME, the 7-bit form and SMTPUTF8 (RFC 6152, RFC 6531)
+// session_fate.cpp      failures: diagnostics, sentences, abandoning the connection
 #pragma once
 
 #include <cstddef>
@@ -80,6 +92,11 @@ struct CommandBuffer {
   std::vector<std::string> held_lines;
   bool empty() const noexcept { return bytes.empty(); }
   void clear() noexcept { bytes.clear(); }
+  static CommandBuffer holding_lines() {
+    CommandBuffer buffer;
+    buffer.hold_lines = true;
+    return buffer;
+  }
 };
 
 // Message data on its way: asked for (ReadBody) and stuffed in slices so no more than a few
@@ -95,12 +112,14 @@ struct DataStream {
   // (add_trailer); their -v lines are printed when the data ends. They go in a Write of their
   // own after the final dot, so that the dot's write ends exactly at the dot and a reply seen
   // before it completes is known to be premature.
-  CommandBuffer trailer{.hold_lines = true};
+  CommandBuffer trailer = CommandBuffer::holding_lines();
   bool exhausted() const noexcept { return end_marked && stuffed.empty(); }
   // A Write can be cut: a whole block is stuffed, or the content has ended.
   bool block_ready(std::size_t block) const noexcept {
     return end_marked || stuffed.size() >= block;
   }
+  void take(std::string_view bytes);  // the next slice of the content
+  void end();                         // the content ended: the final dot, unless BDAT
 };
 
 // What a settled recipient is told; the slot's address and message index are already known.
@@ -114,21 +133,99 @@ struct Fate {
 
 enum class Failure { eof, io_error, timeout };
 
+// What this connection established before any mail transaction (RFC 5321 §4.1.1.1, RFC 3207,
+// RFC 4954).
+// Invariants: `caps` is what the latest EHLO said, emptied by STARTTLS (RFC 3207 §4.2) and by
+// the HELO fallback; start_tls_due and tls_active never hold together (the handshake is due
+// or done); `sasl` is set only while an AUTH exchange is under way, so never once
+// `authenticated`.
+struct Handshake {
+  Capabilities caps;
+  bool start_tls_due = false;        // 220 to STARTTLS read (or implicit TLS): StartTls is next
+  bool tls_active = false;           // the handshake succeeded (or implicit TLS)
+  std::string tls_failure;           // SessionOutcome::tls_failure
+  std::unique_ptr<SaslClient> sasl;  // the AUTH exchange under way
+  std::optional<SaslLine> pending_initial_response;  // answers the first, empty 334
+  bool authenticated = false;
+};
+
+// The wire, both ways: commands composed and not yet written, message data on its way, the one
+// Write handed out, and the replies awaited in the order of their commands (RFC 2920 §3.1).
+// Invariants: at most one Write is out (in_flight), and nothing else is handed out while it
+// is; commands go before message data, and never in the same Write as it (the final dot's
+// Write ends at the dot); an awaited reply is `written` only once every byte before it was;
+// `closing` means nothing more is read, only what is composed is still written; after
+// close_handed_out nothing changes.
+struct Pipeline {
+  ReplyParser parser;
+  std::deque<Expectation> awaited;
+  std::uint64_t replies_completed = 0;  // Read::reply: one deadline per awaited reply
+  CommandBuffer outgoing;
+  std::optional<DataStream> data;
+  std::optional<Write> in_flight;  // handed out, on_written() not yet seen
+  bool final_dot_handed_out = false;
+  bool quit_sent = false;
+  bool closing = false;  // once the writes drain, Close
+  bool close_handed_out = false;
+  Stage last_stage = Stage::greeting;  // of the last Write or Read handed out
+
+  // Commands first; then a block of message data (data->block_ready).
+  Write take_write(std::size_t max_write);
+  ReadBody body_request(std::size_t max_write) const;
+  void on_written();
+  bool replies_welcome() const noexcept;
+  bool writing_message_data() const noexcept;
+  // Nothing more is sent or read on this connection: the transport gets Close next.
+  void stop();
+};
+
+// The mail transactions of this connection: queued, the one under way (`tx`), and the next one
+// riding behind tx's final dot (RFC 2920 §3.1).
+// Invariants: a ride exists only behind a transaction under way (riding implies tx); once
+// the server refused riding (riding_refused), nothing rides again on this connection.
+struct Transactions {
+  std::deque<TxRun> queue;  // not yet started
+  std::optional<TxRun> tx;
+  // The next transaction, whose commands went out after tx's data: it becomes tx once tx's end
+  // of data is answered (add_trailer).
+  std::optional<TxRun> riding;
+  bool need_rset = false;
+  // A server that refused commands riding behind a final dot gets no more of them.
+  bool riding_refused = false;
+};
+
+// One outcome per recipient of every transaction (a "slot"), in the caller's order, and the
+// address RCPT TO gives it.
+// Invariants: every slot has an outcome and a wire address; the first verdict on a slot
+// stands (a later, vaguer failure must not overwrite it); a final verdict is told to the
+// progress sink once, when it is made.
+class RecipientTable {
+ public:
+  explicit RecipientTable(ProgressSink* progress) : progress_(progress) {}
+  std::size_t add(std::size_t message_index, std::string address, std::string wire_address);
+  void settle(std::size_t slot, Fate fate);
+  void settle_all(const std::vector<std::size_t>& slots, const Fate& fate);
+  void settle_unsettled(const Fate& fate);
+  bool all_settled() const noexcept;
+  const std::string& wire_address(std::size_t slot) const { return wire_addresses_[slot]; }
+  const std::vector<RecipientOutcome>& outcomes() const noexcept { return outcomes_; }
+
+ private:
+  ProgressSink* progress_;
+  std::vector<RecipientOutcome> outcomes_;
+  std::vector<std::string> wire_addresses_;
+  std::vector<bool> settled_;
+};
+
 struct Session::Impl {
   Impl(SessionConfig config, std::vector<Transaction> transactions, TranscriptSink* sink);
 
   // ---- session.cpp: actions and events ----
   Action next_action();
   void on_bytes(std::string_view bytes);
-  void on_written();
   void on_failure(Failure failure, std::error_code ec);
   bool reading() const noexcept;
-  bool replies_welcome() const noexcept;
-  bool write_pending() const noexcept;
-  bool writing_message_data() const noexcept;
   void premature_end_of_data_reply(const Reply& reply);
-  Write take_write();
-  ReadBody body_request() const;
   void on_body(std::string_view bytes);
   void input_failure(std::string detail);
   void transcript(TranscriptKind kind, std::string_view text);
@@ -204,10 +301,7 @@ struct Session::Impl {
   Fate smtputf8_refusal() const;
   void refuse_utf8_recipients(TxRun& run);
 
-  // ---- session_fate.cpp: settling recipients ----
-  void settle(std::size_t slot, Fate fate);
-  void settle_all(const std::vector<std::size_t>& slots, const Fate& fate);
-  void settle_unsettled(const Fate& fate);
+  // ---- session_fate.cpp: failures and the outcome ----
   Diagnostics diagnostics(Stage stage) const;
   Diagnostics diagnostics(Stage stage, const Reply& reply) const;
   Fate reply_fate(Stage stage, const Reply& reply, FailureCause permanent_cause, bool final) const;
@@ -223,37 +317,10 @@ struct Session::Impl {
   SessionConfig config_;
   std::vector<Transaction> transactions_;
   TranscriptSink* sink_;
-  Capabilities caps_;
-  ReplyParser parser_;
-
-  std::vector<RecipientOutcome> outcomes_;   // one slot per recipient of every transaction
-  std::vector<std::string> wire_addresses_;  // per slot: the address as RCPT TO carries it
-  std::vector<bool> settled_;
-  std::deque<TxRun> queue_;  // transactions not yet started
-  std::optional<TxRun> tx_;  // the transaction under way
-  // The next transaction, whose commands went out after tx_'s data: it becomes tx_ once tx_'s
-  // end of data is answered (add_trailer).
-  std::optional<TxRun> riding_;
-  std::deque<Expectation> awaited_;
-  std::uint64_t replies_completed_ = 0;  // Read::reply: one deadline per awaited reply
-  // A server that refused commands riding behind a final dot gets no more of them.
-  bool riding_refused_ = false;
-
-  CommandBuffer outgoing_;
-  std::optional<DataStream> data_;
-  std::optional<Write> in_flight_;  // handed out, on_written() not yet seen
-  bool final_dot_handed_out_ = false;
-  bool need_rset_ = false;
-  bool quit_sent_ = false;
-  bool closing_ = false;  // once the writes drain, Close
-  bool close_handed_out_ = false;
-  Stage last_stage_ = Stage::greeting;  // of the last Write or Read handed out
-  bool start_tls_due_ = false;          // 220 to STARTTLS read: StartTls is the next action
-  bool tls_active_ = false;             // the handshake succeeded (or implicit TLS)
-  std::string tls_failure_;             // SessionOutcome::tls_failure
-  std::unique_ptr<SaslClient> sasl_;    // the AUTH exchange under way
-  std::optional<SaslLine> pending_initial_response_;  // answers the first, empty 334
-  bool authenticated_ = false;
+  Handshake handshake_;
+  Pipeline pipeline_;
+  Transactions mail_;
+  RecipientTable recipients_;
 };
 
 }  // namespace smtpsend::smtp

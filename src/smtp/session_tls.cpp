@@ -5,7 +5,7 @@
 namespace smtpsend::smtp {
 
 bool Session::Impl::wants_starttls() const noexcept {
-  return config_.tls != TlsPolicy::none && !tls_active_ && !config_.implicit_tls;
+  return config_.tls != TlsPolicy::none && !handshake_.tls_active && !config_.implicit_tls;
 }
 
 // RFC 3207 §4: 220 means "go ahead". A refusal leaves the connection usable in clear, which is
@@ -14,7 +14,7 @@ bool Session::Impl::wants_starttls() const noexcept {
 // 5xx is the policy not met (77).
 void Session::Impl::on_starttls(const Reply& reply) {
   if (reply.positive()) {
-    start_tls_due_ = true;
+    handshake_.start_tls_due = true;
     return;
   }
   if (!tls_mandatory(config_.tls)) {
@@ -22,7 +22,7 @@ void Session::Impl::on_starttls(const Reply& reply) {
     return;
   }
   if (reply.transient()) {
-    settle_unsettled(reply_fate(Stage::starttls, reply, FailureCause::policy, false));
+    recipients_.settle_unsettled(reply_fate(Stage::starttls, reply, FailureCause::policy, false));
     quit_and_close();
     return;
   }
@@ -35,13 +35,13 @@ void Session::Impl::on_starttls(const Reply& reply) {
 // RFC 3207 §4.2: the client must discard what it knew from the server before TLS, and SHOULD
 // send EHLO again; nothing parsed in clear may survive into the protected session.
 void Session::Impl::on_tls_established() {
-  if (!start_tls_due_ || closing_) return;
-  start_tls_due_ = false;
-  tls_active_ = true;
+  if (!handshake_.start_tls_due || pipeline_.closing) return;
+  handshake_.start_tls_due = false;
+  handshake_.tls_active = true;
   // Implicit TLS (RFC 8314 §3.3): the handshake came first; the greeting is read next.
-  if (!awaited_.empty() && awaited_.front().what == Awaited::greeting) return;
-  caps_ = Capabilities{};
-  parser_.reset();
+  if (!pipeline_.awaited.empty() && pipeline_.awaited.front().what == Awaited::greeting) return;
+  handshake_.caps = Capabilities{};
+  pipeline_.parser.reset();
   send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
 }
 
@@ -49,9 +49,9 @@ void Session::Impl::on_tls_established() {
 // is said on it. Opportunistic: this host is abandoned for now and the destination may retry it
 // in clear (Postfix "may" does the same). Mandatory: the policy cannot be met (77).
 void Session::Impl::on_tls_failed(std::error_code ec) {
-  if (!start_tls_due_ || closing_) return;
-  start_tls_due_ = false;
-  last_stage_ = Stage::tls_handshake;
+  if (!handshake_.start_tls_due || pipeline_.closing) return;
+  handshake_.start_tls_due = false;
+  pipeline_.last_stage = Stage::tls_handshake;
   const std::string sentence = "TLS handshake with " + where() + " failed: " + ec.message();
   Fate fate;
   fate.diag = diagnostics(Stage::tls_handshake);
@@ -68,9 +68,9 @@ void Session::Impl::on_tls_failed(std::error_code ec) {
   } else {
     fate.final = false;
     fate.diag.detail = sentence;
-    tls_failure_ = sentence;
+    handshake_.tls_failure = sentence;
   }
-  settle_unsettled(fate);
+  recipients_.settle_unsettled(fate);
   abandon();
 }
 
@@ -94,7 +94,7 @@ void Session::Impl::refuse_for_policy(Errc error, std::string detail, const Repl
   fate.diag = reply ? diagnostics(Stage::starttls, *reply) : diagnostics(Stage::starttls);
   fate.diag.error = make_error_code(error);
   fate.diag.detail = std::move(detail);
-  settle_unsettled(fate);
+  recipients_.settle_unsettled(fate);
   quit_and_close();
 }
 
