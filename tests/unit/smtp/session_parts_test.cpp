@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "session_impl.hpp"
+#include "session/impl.hpp"
 
 namespace smtpsend::smtp {
 namespace {

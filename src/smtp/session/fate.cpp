@@ -1,6 +1,6 @@
 // Settling recipients: the outcome values, their diagnostics, and the sentences used when no
 // reply can be quoted (SPEC.md "Output").
-#include "session_impl.hpp"
+#include "impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "session_impl.hpp"
+#include "impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {

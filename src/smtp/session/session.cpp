@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "session_impl.hpp"
+#include "impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {

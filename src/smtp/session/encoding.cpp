@@ -3,7 +3,7 @@
 // SMTPUTF8 (RFC 6531) for messages that need it.
 #include <algorithm>
 
-#include "session_impl.hpp"
+#include "impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {

@@ -3,7 +3,7 @@
 //
 // AUTH is not pipelined: RFC 4954 §4 lets a server answer 334 at any point, so MAIL FROM waits
 // for the 235. A failure settles every recipient before MAIL FROM is ever sent.
-#include "session_impl.hpp"
+#include "impl.hpp"
 
 namespace smtpsend::smtp {
 namespace {

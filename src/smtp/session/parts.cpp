@@ -5,7 +5,7 @@
 #include <cassert>
 #include <utility>
 
-#include "session_impl.hpp"
+#include "impl.hpp"
 
 namespace smtpsend::smtp {
 

@@ -1,6 +1,6 @@
 // STARTTLS (RFC 3207) under the TLS policy: when to ask for it, what a refusal means for each
 // policy, and what must be forgotten once the handshake is done.
-#include "session_impl.hpp"
+#include "impl.hpp"
 
 namespace smtpsend::smtp {
 
