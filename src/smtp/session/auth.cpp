@@ -1,5 +1,5 @@
 // SMTP AUTH (RFC 4954) inside the session: when it is sent, which mechanism, and what each
-// reply means. The mechanisms themselves are sasl_*.cpp; this file only carries their lines.
+// reply means. The mechanisms themselves are in ../sasl/; this file only carries their lines.
 //
 // AUTH is not pipelined: RFC 4954 §4 lets a server answer 334 at any point, so MAIL FROM waits
 // for the 235. A failure settles every recipient before MAIL FROM is ever sent.

@@ -1,6 +1,6 @@
 // The protocol steps of smtp::Session: which command comes next and what each reply means.
 // Failure policy (who is deferred, who fails, what is final) is spelled out here per reply, in
-// the order of RFC 5321 §4.3.2; the outcome values themselves are built in session_fate.cpp.
+// the order of RFC 5321 §4.3.2; the outcome values themselves are built in fate.cpp.
 #include <algorithm>
 #include <utility>
 

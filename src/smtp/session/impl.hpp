@@ -1,4 +1,4 @@
-// smtp/session_impl: the private state of smtp::Session, shared by its source files.
+// smtp/session/impl: the private state of smtp::Session, shared by its source files.
 //
 // The state is four parts, each with its invariants written beside it; Session::Impl composes
 // them with the caller's inputs (config, transactions, transcript sink) and holds the protocol
@@ -8,13 +8,13 @@
 //   Transactions    the mail transactions: queued, under way, riding behind a final dot
 //   RecipientTable  one outcome per recipient of every transaction, each settled once
 //
-// session.cpp           the public API: actions out, events in
-// session_parts.cpp     the parts' own mechanics: cutting Writes, stuffing data, settling slots
-// session_flow.cpp      which command comes next, and what each reply means (RFC 5321 §4.3.2)
-// session_tls.cpp       STARTTLS under the TLS policy (RFC 3207)
-// session_auth.cpp      SMTP AUTH (RFC 4954)
-// session_encoding.cpp  8BITMIME, the 7-bit form and SMTPUTF8 (RFC 6152, RFC 6531)
-// session_fate.cpp      failures: diagnostics, sentences, abandoning the connection
+// session.cpp   the public API: actions out, events in
+// parts.cpp     the parts' own mechanics: cutting Writes, stuffing data, settling slots
+// flow.cpp      which command comes next, and what each reply means (RFC 5321 §4.3.2)
+// tls.cpp       STARTTLS under the TLS policy (RFC 3207)
+// auth.cpp      SMTP AUTH (RFC 4954); the mechanisms are ../sasl/
+// encoding.cpp  8BITMIME, the 7-bit form and SMTPUTF8 (RFC 6152, RFC 6531)
+// fate.cpp      failures: diagnostics, sentences, abandoning the connection
 #pragma once
 
 #include <cstddef>
@@ -231,7 +231,7 @@ struct Session::Impl {
   void transcript(TranscriptKind kind, std::string_view text);
   void transcript_reply(const Reply& reply);
 
-  // ---- session_flow.cpp: the protocol steps ----
+  // ---- flow.cpp: the protocol steps ----
   void handle_reply(const Expectation& expected, const Reply& reply);
   void on_greeting(const Reply& reply);
   void on_ehlo(const Reply& reply);
@@ -241,7 +241,7 @@ struct Session::Impl {
   bool absorb_refused_ride(const Expectation& expected, const Reply& reply);
   void replay_refused_ride();
 
-  // ---- session_tls.cpp: STARTTLS (RFC 3207) under the TLS policy ----
+  // ---- tls.cpp: STARTTLS (RFC 3207) under the TLS policy ----
   bool wants_starttls() const noexcept;
   void on_starttls(const Reply& reply);
   void on_tls_established();
@@ -249,7 +249,7 @@ struct Session::Impl {
   void bytes_before_handshake(std::size_t count);
   void refuse_for_policy(Errc error, std::string detail, const Reply* reply);
 
-  // ---- session_auth.cpp: SMTP AUTH (RFC 4954) ----
+  // ---- auth.cpp: SMTP AUTH (RFC 4954) ----
   bool wants_auth() const noexcept;
   void start_auth();
   void on_auth(const Reply& reply);
@@ -258,6 +258,8 @@ struct Session::Impl {
   void fail_auth(Errc error, std::string detail, const Reply* reply);
   void cancel_auth(Errc error, std::string detail);
   void settle_auth_failure(Errc error, std::string detail, const Reply* reply);
+
+  // ---- flow.cpp: mail transactions (RFC 5321 §4.1.1.2-5, RFC 2920, RFC 3030) ----
   void on_rset(const Reply& reply);
   void on_mail(const Reply& reply);
   void on_rcpt(std::size_t slot, const Reply& reply);
@@ -289,6 +291,8 @@ struct Session::Impl {
   bool pipelining() const noexcept;
   std::optional<Fate> refusal_before_mail(const TxRun& run) const;
   const Transaction& transaction(const TxRun& run) const { return transactions_[run.source]; }
+
+  // ---- encoding.cpp: 8BITMIME, the 7-bit form, SMTPUTF8 (RFC 6152, RFC 6531) ----
   // What goes after DATA or BDAT: the message as it is, or its 7-bit form for a server without
   // 8BITMIME (RFC 6152 §3).
   message::ContentView content_on_wire(const Transaction& t) const noexcept;
@@ -301,7 +305,7 @@ struct Session::Impl {
   Fate smtputf8_refusal() const;
   void refuse_utf8_recipients(TxRun& run);
 
-  // ---- session_fate.cpp: failures and the outcome ----
+  // ---- fate.cpp: failures and the outcome ----
   Diagnostics diagnostics(Stage stage) const;
   Diagnostics diagnostics(Stage stage, const Reply& reply) const;
   Fate reply_fate(Stage stage, const Reply& reply, FailureCause permanent_cause, bool final) const;

@@ -1,4 +1,4 @@
-// The mechanics of the session's state parts (session_impl.hpp), which decide no protocol step:
+// The mechanics of the session's state parts (impl.hpp), which decide no protocol step:
 // cutting composed commands and message data into Writes, taking message data in, and
 // settling recipient slots.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The parts of the session's state (src/smtp/session_impl.hpp), each on its own: the recipient
+// The parts of the session's state (src/smtp/session/impl.hpp), each on its own: the recipient
 // table keeps the first verdict, the pipeline cuts bounded Writes with commands first and ends
 // a data Write at its final dot, and message data is stuffed as it is taken in.
 #include <gtest/gtest.h>
