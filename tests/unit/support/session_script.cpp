@@ -486,6 +486,38 @@ bool replay_write_failure(const SessionScript& script, std::size_t step, std::si
   return true;
 }
 
+// Inside a write step: the transport cannot read the slice of message data asked for the
+// `request_index`-th time (0-based) in that step. Returns false when the step asks fewer times.
+bool replay_body_failure(const SessionScript& script, std::size_t step,
+                         std::size_t request_index) {
+  Run run(script, nullptr);
+  if (!play_prefix(script, run, step)) return false;
+  const std::string& expected = script.steps()[step].bytes;
+  std::string got;
+  std::size_t requests = 0;
+  while (got.size() < expected.size()) {
+    const Action action = run.session.next_action();
+    if (const auto* request = std::get_if<ReadBody>(&action)) {
+      if (requests++ == request_index) {
+        run.session.on_body_failed("test: the message cannot be read");
+        finish_after_failure(script, run);
+        return true;
+      }
+      answer(run.session, *request, run.body);
+      continue;
+    }
+    const auto* write = std::get_if<Write>(&action);
+    if (write == nullptr) {
+      ADD_FAILURE() << "expected a Write or ReadBody, got " << describe(action);
+      return false;
+    }
+    run.ledger.observe(*write);
+    got += write->bytes;
+    run.session.on_written();
+  }
+  return false;
+}
+
 void replay_reply_failure(const SessionScript& script, std::size_t step, std::size_t offset,
                           Injected injected) {
   Run run(script, nullptr);
@@ -520,6 +552,12 @@ std::vector<std::size_t> failure_offsets(const std::string& bytes) {
 void replay_with_failures(const SessionScript& script) {
   const auto& steps = script.steps();
   for (std::size_t k = 0; k < steps.size(); ++k) {
+    if (steps[k].kind == StepKind::write) {
+      SCOPED_TRACE("message data unreadable at step " + std::to_string(k));
+      for (std::size_t r = 0; replay_body_failure(script, k, r); ++r) {
+        if (::testing::Test::HasFailure()) return;
+      }
+    }
     for (const Injected injected : kInjections) {
       SCOPED_TRACE(std::string(name(injected)) + " at step " + std::to_string(k));
       if (steps[k].kind == StepKind::write) {

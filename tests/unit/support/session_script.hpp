@@ -4,7 +4,8 @@
 // A script lists what the session must write, what the server replies, and how it ends. run()
 // plays it with the replies fed whole, one byte at a time and split at every offset, then
 // replays it once per step with EOF, an I/O error or a timeout in place of that step (and at
-// every offset inside each reply), asserting each time that the session reaches Done, that every
+// every offset inside each reply), and once per request for message data (ReadBody) with the
+// message unreadable instead, asserting each time that the session reaches Done, that every
 // recipient has exactly one outcome, and that nothing is reported delivered unless the script
 // had passed the 2xx reply to the end of data of its transaction.
 #pragma once
