@@ -6,6 +6,7 @@
 // socket is read too, so a reply that comes early is seen before the final dot. After StartTls
 // the same loop runs over the TLS stream: no byte read in clear is carried over (RFC 3207 §4.2;
 // the read buffer is handed to the session whole on every read, so nothing is kept here).
+// Message data is read here too, a slice per ReadBody, so the session does no I/O at all.
 #include <array>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read.hpp>

@@ -91,7 +91,10 @@ struct CommandBuffer {
   bool hold_lines = false;
   std::vector<std::string> held_lines;
   bool empty() const noexcept { return bytes.empty(); }
-  void clear() noexcept { bytes.clear(); }
+  void clear() noexcept {
+    bytes.clear();
+    held_lines.clear();
+  }
   static CommandBuffer holding_lines() {
     CommandBuffer buffer;
     buffer.hold_lines = true;
