@@ -125,4 +125,21 @@ bool ContentReader::refill(std::string& error) {
   return true;
 }
 
+bool ContentSlices::next(const ContentView& content, std::uint64_t offset, std::size_t max,
+                         std::string_view& slice, std::string& error) {
+  slice = {};
+  if (offset == 0) {
+    content_ = content;
+    offset_ = 0;
+    reader_ = ContentReader(content);
+  } else if (!(content == content_) || offset != offset_) {
+    error = "message data was asked for out of order (at byte " + std::to_string(offset) +
+            ", after " + std::to_string(offset_) + ")";
+    return false;
+  }
+  if (!reader_.next(max, slice, error)) return false;
+  offset_ += slice.size();
+  return true;
+}
+
 }  // namespace smtpsend::message

@@ -6,6 +6,7 @@
 // socket is read too, so a reply that comes early is seen before the final dot. After StartTls
 // the same loop runs over the TLS stream: no byte read in clear is carried over (RFC 3207 §4.2;
 // the read buffer is handed to the session whole on every read, so nothing is kept here).
+// Message data is read here too, a slice per ReadBody, so the session does no I/O at all.
 #include <array>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read.hpp>
@@ -23,6 +24,7 @@
 
 #include "bounded_wait.hpp"
 #include "smtpsend/core/errors.hpp"
+#include "smtpsend/message/content.hpp"
 #include "smtpsend/transport/smtp_connection.hpp"
 #include "tls_upgrade.hpp"
 
@@ -149,6 +151,19 @@ void close_socket(tcp::socket& socket) {
   socket.close(ignored);
 }
 
+// Message data is read here, not in the session (smtp/ does no I/O): one slice per request,
+// just ahead of the Write that carries it, so no more than a block or two is held.
+void read_body(smtp::Session& session, const smtp::ReadBody& request,
+               message::ContentSlices& slices) {
+  std::string_view slice;
+  std::string error;
+  if (slices.next(request.content, request.offset, request.max, slice, error)) {
+    session.on_body(slice);
+  } else {
+    session.on_body_failed(std::move(error));
+  }
+}
+
 // The session's close comes after QUIT or a failure: everything is settled, so no TLS
 // close_notify is awaited; the TCP close ends both layers.
 asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Session& session,
@@ -156,6 +171,7 @@ asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Sessio
                                                const TlsUpgrade& upgrade) {
   ReadBuffer buffer;
   ReplyDeadline deadline;
+  message::ContentSlices body;
   std::unique_ptr<detail::TlsStream> tls;
   for (;;) {
     smtp::Action action = session.next_action();
@@ -177,6 +193,8 @@ asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Sessio
       } else {
         co_await perform_read(socket, session, *read, timeouts, buffer, deadline);
       }
+    } else if (auto* request = std::get_if<smtp::ReadBody>(&action)) {
+      read_body(session, *request, body);
     } else if (std::holds_alternative<smtp::StartTls>(action)) {
       tls = co_await detail::start_tls(socket, session, timeouts, upgrade);
     } else if (std::holds_alternative<smtp::Close>(action)) {

@@ -4,7 +4,8 @@
 // Owns: the streaming CRLF canonicaliser (RFC 5321 §2.3.8); a large message's body left in its
 // file, or in a spool file when it came through a pipe (SpooledBody); the view the session is
 // given (ContentView: an in-memory head, then the spooled part or a part made while it is sent,
-// ContentSource); and the reader that hands the session bounded slices of it (ContentReader).
+// ContentSource); the reader that hands out bounded slices of it (ContentReader), and the
+// slices the transport reads for the session on its request (ContentSlices).
 // A small message is all head.
 // Must not: know about servers. Errors: a spooled part that cannot be read, or that no longer
 // has the size it had when the message was loaded (the file changed while being sent), is one
@@ -152,6 +153,23 @@ class ContentReader {
   std::string buffer_;     // canonical tail bytes not yet handed out start at buffer_pos_
   std::size_t buffer_pos_ = 0;
   std::string raw_;
+};
+
+// Answers requests for "the next bytes of this content, from this offset" for a caller that
+// keeps no reader of its own: the SMTP session asks (smtp::ReadBody), the transport reads, so
+// the protocol code does no I/O. Offset 0 opens the content afresh; any other offset must be
+// where the previous slice of the same content ended, since a reader cannot seek (a spooled
+// tail is canonicalised and a source made front to back).
+class ContentSlices {
+ public:
+  // As ContentReader::next; a request out of order is an error too.
+  bool next(const ContentView& content, std::uint64_t offset, std::size_t max,
+            std::string_view& slice, std::string& error);
+
+ private:
+  ContentView content_;
+  std::uint64_t offset_ = 0;
+  ContentReader reader_;
 };
 
 }  // namespace smtpsend::message

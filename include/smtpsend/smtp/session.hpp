@@ -11,10 +11,11 @@
 // StartTls before the greeting. AUTH (RFC 4954) with the SASL clients of sasl.hpp, refused
 // without TLS unless allowed; its secrets appear in the transcript only as "<redacted>".
 //
-// Must not: own a socket, a timer or a clock, or include Asio/OpenSSL/c-ares (the build checks).
-// Message data comes through message::ContentReader, which reads a large message's body from
-// its file (pread) in slices as the data is sent; a read failure is an event like any other
-// (the recipients are deferred, the final dot never sent).
+// Must not: own a socket, a timer or a clock, read a file, or include Asio/OpenSSL/c-ares (the
+// build checks). Message data is asked for (ReadBody) a slice at a time as it is sent, and the
+// transport hands the bytes in (on_body), reading a large message's body from its file there;
+// a read failure is an event like any other (on_body_failed: the recipients are deferred, the
+// final dot never sent).
 // The transport calls next_action(), performs it, and reports back with on_*().
 //
 // Result: Done{SessionOutcome} holds one RecipientOutcome per recipient of every transaction.
@@ -53,8 +54,8 @@ struct Transaction {
   std::string mail_from;                // envelope sender without <>; empty = null sender
   std::vector<std::string> recipients;  // envelope recipients without <>
   // The whole message, canonical CRLF, NOT dot-stuffed (the session dot-stuffs while sending):
-  // in memory, or a large message's head and its spooled rest, read in slices while sending.
-  // The caller keeps the bytes alive until the session is Done.
+  // in memory, or a large message's head and its spooled rest, which the transport reads in
+  // slices while sending (ReadBody). The caller keeps the bytes alive until the session is Done.
   message::ContentView content;
   bool eight_bit = false;  // content has bytes >= 0x80: needs BODY=8BITMIME
   // eight_bit only: the message converted to 7 bits (RFC 6152 §3, message/seven_bit_downgrade)
@@ -149,6 +150,16 @@ struct Read {
   std::uint64_t reply = 0;
   friend bool operator==(const Read&, const Read&) = default;
 };
+// The next bytes of message data: the transport reads at most `max` bytes of `content` from
+// `offset` (message::ContentSlices) and answers with on_body(), or on_body_failed() when they
+// cannot be read. Asked a slice at a time, just ahead of the Write that carries them, so no
+// more than a block or two of the message is held.
+struct ReadBody {
+  message::ContentView content;
+  std::uint64_t offset = 0;  // bytes of `content` already handed in
+  std::size_t max = 0;
+  friend bool operator==(const ReadBody&, const ReadBody&) = default;
+};
 struct StartTls {
   friend bool operator==(const StartTls&, const StartTls&) = default;
 };
@@ -159,7 +170,7 @@ struct Done {
   SessionOutcome outcome;
   friend bool operator==(const Done&, const Done&) = default;
 };
-using Action = std::variant<Write, Read, StartTls, Close, Done>;
+using Action = std::variant<Write, Read, ReadBody, StartTls, Close, Done>;
 std::ostream& operator<<(std::ostream& os, const Action& action);
 
 class Session {
@@ -178,6 +189,10 @@ class Session {
   // Events. Bytes may arrive split anywhere, one byte at a time included.
   void on_bytes(std::string_view bytes);
   void on_written();
+  // The answer to ReadBody: the next bytes of the content (any number up to `max`), empty once
+  // it has ended; or one sentence saying why it cannot be read.
+  void on_body(std::string_view bytes);
+  void on_body_failed(std::string sentence);
   void on_tls_established(std::string_view peer_description);
   void on_tls_failed(std::error_code ec);
   void on_eof();

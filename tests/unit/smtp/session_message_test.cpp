@@ -77,11 +77,12 @@ TEST(SessionMessage, DataBlocksNeverExceedMaxWriteWhenStuffingDoublesTheSize) {
   SessionConfig config = test_config();
   config.max_write = 64;
   Session session(config, {transaction({"bob@example.net"}, lines)});
-  auto drain_writes = [&session, &config](Stage expected_stage) {
+  message::ContentSlices body;
+  auto drain_writes = [&session, &config, &body](Stage expected_stage) {
     std::string bytes;
-    for (Action a = session.next_action();
+    for (Action a = next_answering_body(session, body);
          std::holds_alternative<Write>(a) && std::get<Write>(a).stage == expected_stage;
-         a = session.next_action()) {
+         a = next_answering_body(session, body)) {
       const Write& write = std::get<Write>(a);
       EXPECT_LE(write.bytes.size(), config.max_write);
       bytes += write.bytes;

@@ -164,10 +164,11 @@ bool converse(unsigned seed, Coverage& coverage) {
   config.use_pipelining = !server.chance(5);
   const std::vector<Transaction> transactions = server.transactions(bodies);
   Session session(config, transactions);
+  message::ContentSlices body;
   DeliveryLedger ledger;
   bool failed = false;
   for (int step = 0; step < 2000; ++step) {
-    const Action action = session.next_action();
+    const Action action = next_answering_body(session, body);
     if (const auto* write = std::get_if<Write>(&action)) {
       EXPECT_LE(write->bytes.size(), config.max_write);
       ledger.observe(*write);

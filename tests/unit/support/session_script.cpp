@@ -20,6 +20,9 @@ void PrintTo(const Write& action, std::ostream* os) {
 void PrintTo(const Read& action, std::ostream* os) {
   *os << Action{action};
 }
+void PrintTo(const ReadBody& action, std::ostream* os) {
+  *os << Action{action};
+}
 void PrintTo(const StartTls& action, std::ostream* os) {
   *os << Action{action};
 }
@@ -87,6 +90,26 @@ std::string written_form(const std::vector<Transaction>& transactions, const std
 }
 
 }  // namespace
+
+void answer(Session& session, const ReadBody& request, message::ContentSlices& slices) {
+  std::string_view slice;
+  std::string error;
+  if (slices.next(request.content, request.offset, request.max, slice, error)) {
+    EXPECT_LE(slice.size(), request.max);
+    session.on_body(slice);
+  } else {
+    session.on_body_failed(std::move(error));
+  }
+}
+
+Action next_answering_body(Session& session, message::ContentSlices& slices) {
+  Action action = session.next_action();
+  while (const auto* request = std::get_if<ReadBody>(&action)) {
+    answer(session, *request, slices);
+    action = session.next_action();
+  }
+  return action;
+}
 
 // Message data is what a data-block Write carries once a DATA command is out (the session
 // writes data only after its 354). The lone "." that ends an unwanted 354 reads as an empty
@@ -205,16 +228,22 @@ struct Run {
       : session(script.config(), script.transactions(), sink) {}
   Session session;
   DeliveryLedger ledger;
+  message::ContentSlices body;
 };
 
 // Takes the next action, checking that asking twice gives the same answer (Close excepted:
-// the call after it gives Done by contract).
+// the call after it gives Done by contract). ReadBody is answered on the way, as the transport
+// does.
 Action next(Run& run) {
-  Action action = run.session.next_action();
-  if (!std::holds_alternative<Close>(action)) {
-    EXPECT_EQ(run.session.next_action(), action) << "next_action() is not idempotent";
+  for (;;) {
+    Action action = run.session.next_action();
+    if (!std::holds_alternative<Close>(action)) {
+      EXPECT_EQ(run.session.next_action(), action) << "next_action() is not idempotent";
+    }
+    const auto* request = std::get_if<ReadBody>(&action);
+    if (request == nullptr) return action;
+    answer(run.session, *request, run.body);
   }
-  return action;
 }
 
 // Consumes Writes until `writes_before_stop` have been made or the expected bytes are complete.
@@ -441,7 +470,7 @@ bool replay_write_failure(const SessionScript& script, std::size_t step, std::si
   std::string got;
   for (std::size_t i = 0;; ++i) {
     if (got.size() >= expected.size()) return false;
-    const Action action = run.session.next_action();
+    const Action action = next_answering_body(run.session, run.body);
     const auto* write = std::get_if<Write>(&action);
     if (write == nullptr) {
       ADD_FAILURE() << "expected a Write, got " << describe(action);
@@ -455,6 +484,38 @@ bool replay_write_failure(const SessionScript& script, std::size_t step, std::si
   inject(run, injected);
   finish_after_failure(script, run);
   return true;
+}
+
+// Inside a write step: the transport cannot read the slice of message data asked for the
+// `request_index`-th time (0-based) in that step. Returns false when the step asks fewer times.
+bool replay_body_failure(const SessionScript& script, std::size_t step,
+                         std::size_t request_index) {
+  Run run(script, nullptr);
+  if (!play_prefix(script, run, step)) return false;
+  const std::string& expected = script.steps()[step].bytes;
+  std::string got;
+  std::size_t requests = 0;
+  while (got.size() < expected.size()) {
+    const Action action = run.session.next_action();
+    if (const auto* request = std::get_if<ReadBody>(&action)) {
+      if (requests++ == request_index) {
+        run.session.on_body_failed("test: the message cannot be read");
+        finish_after_failure(script, run);
+        return true;
+      }
+      answer(run.session, *request, run.body);
+      continue;
+    }
+    const auto* write = std::get_if<Write>(&action);
+    if (write == nullptr) {
+      ADD_FAILURE() << "expected a Write or ReadBody, got " << describe(action);
+      return false;
+    }
+    run.ledger.observe(*write);
+    got += write->bytes;
+    run.session.on_written();
+  }
+  return false;
 }
 
 void replay_reply_failure(const SessionScript& script, std::size_t step, std::size_t offset,
@@ -491,6 +552,12 @@ std::vector<std::size_t> failure_offsets(const std::string& bytes) {
 void replay_with_failures(const SessionScript& script) {
   const auto& steps = script.steps();
   for (std::size_t k = 0; k < steps.size(); ++k) {
+    if (steps[k].kind == StepKind::write) {
+      SCOPED_TRACE("message data unreadable at step " + std::to_string(k));
+      for (std::size_t r = 0; replay_body_failure(script, k, r); ++r) {
+        if (::testing::Test::HasFailure()) return;
+      }
+    }
     for (const Injected injected : kInjections) {
       SCOPED_TRACE(std::string(name(injected)) + " at step " + std::to_string(k));
       if (steps[k].kind == StepKind::write) {

@@ -4,7 +4,8 @@
 // A script lists what the session must write, what the server replies, and how it ends. run()
 // plays it with the replies fed whole, one byte at a time and split at every offset, then
 // replays it once per step with EOF, an I/O error or a timeout in place of that step (and at
-// every offset inside each reply), asserting each time that the session reaches Done, that every
+// every offset inside each reply), and once per request for message data (ReadBody) with the
+// message unreadable instead, asserting each time that the session reaches Done, that every
 // recipient has exactly one outcome, and that nothing is reported delivered unless the script
 // had passed the 2xx reply to the end of data of its transaction.
 #pragma once
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "smtpsend/core/outcome.hpp"
+#include "smtpsend/message/content.hpp"
 #include "smtpsend/smtp/session.hpp"
 
 namespace smtpsend::smtp {
@@ -27,6 +29,7 @@ namespace smtpsend::smtp {
 void PrintTo(const Action& action, std::ostream* os);
 void PrintTo(const Write& action, std::ostream* os);
 void PrintTo(const Read& action, std::ostream* os);
+void PrintTo(const ReadBody& action, std::ostream* os);
 void PrintTo(const StartTls& action, std::ostream* os);
 void PrintTo(const Close& action, std::ostream* os);
 void PrintTo(const Done& action, std::ostream* os);
@@ -103,6 +106,12 @@ class SessionScript {
   std::vector<Transaction> transactions_;
   std::vector<Step> steps_;
 };
+
+// The transport's part in message data (transport/drive_session.cpp): reads what a ReadBody
+// asks for from the content it names and hands it to the session.
+void answer(Session& session, const ReadBody& request, message::ContentSlices& slices);
+// next_action(), each ReadBody answered on the way: the first action of another kind.
+Action next_answering_body(Session& session, message::ContentSlices& slices);
 
 // What a test knows about deliveries without trusting the session: it reads the client's byte
 // stream (commands, message data ending in a lone ".", BDAT chunks of n octets, and commands

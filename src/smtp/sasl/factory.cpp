@@ -1,5 +1,5 @@
 // make_sasl_client: one place maps a mechanism to its implementation.
-#include "sasl_mechanisms.hpp"
+#include "mechanisms.hpp"
 
 namespace smtpsend::smtp {
 

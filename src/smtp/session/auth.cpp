@@ -1,9 +1,9 @@
 // SMTP AUTH (RFC 4954) inside the session: when it is sent, which mechanism, and what each
-// reply means. The mechanisms themselves are sasl_*.cpp; this file only carries their lines.
+// reply means. The mechanisms themselves are in ../sasl/; this file only carries their lines.
 //
 // AUTH is not pipelined: RFC 4954 §4 lets a server answer 334 at any point, so MAIL FROM waits
 // for the 235. A failure settles every recipient before MAIL FROM is ever sent.
-#include "session_impl.hpp"
+#include "impl.hpp"
 
 namespace smtpsend::smtp {
 namespace {
@@ -32,40 +32,41 @@ std::string plaintext_refusal(const std::string& where, bool offers_starttls) {
 }  // namespace
 
 bool Session::Impl::wants_auth() const noexcept {
-  return config_.auth != nullptr && !authenticated_;
+  return config_.auth != nullptr && !handshake_.authenticated;
 }
 
 // SPEC.md "Authentication": credentials never cross a connection without TLS unless the user
 // said so; "auto" takes the strongest mechanism both sides have (sasl.hpp choose_mechanism).
 void Session::Impl::start_auth() {
   const AuthSettings& auth = *config_.auth;
-  if (!tls_active_ && !auth.allow_plaintext) {
-    fail_auth(Errc::auth_without_tls, plaintext_refusal(where(), caps_.starttls));
+  if (!handshake_.tls_active && !auth.allow_plaintext) {
+    fail_auth(Errc::auth_without_tls, plaintext_refusal(where(), handshake_.caps.starttls));
     return;
   }
-  if (caps_.auth_mechanisms.empty()) {
+  if (handshake_.caps.auth_mechanisms.empty()) {
     fail_auth(Errc::auth_unavailable, where() + " does not offer AUTH");
     return;
   }
   const std::optional<SaslMechanism> mechanism =
-      choose_mechanism(caps_.auth_mechanisms, auth.preference);
+      choose_mechanism(handshake_.caps.auth_mechanisms, auth.preference);
   if (!mechanism) {
     const std::string wanted = auth.preference.requested
                                    ? "--auth " + std::string(to_string(*auth.preference.requested))
                                    : std::string("any mechanism smtpsend supports");
-    fail_auth(Errc::auth_unavailable,
-              where() + " offers AUTH " + offered_list(caps_.auth_mechanisms) + ", not " + wanted);
+    fail_auth(Errc::auth_unavailable, where() + " offers AUTH " +
+                                          offered_list(handshake_.caps.auth_mechanisms) + ", not " +
+                                          wanted);
     return;
   }
-  sasl_ = make_sasl_client(*mechanism, auth.credentials, *auth.crypto);
-  const SaslStep initial = sasl_->start();
+  handshake_.sasl = make_sasl_client(*mechanism, auth.credentials, *auth.crypto);
+  const SaslStep initial = handshake_.sasl->start();
   if (initial.error) {
     fail_auth(Errc::auth_failed, "AUTH " + std::string(to_string(*mechanism)) + " with " + where() +
                                      " could not start: " + initial.error.message());
     return;
   }
   AuthCommand command = auth_command(*mechanism, initial, *auth.crypto);
-  pending_initial_response_ = std::move(command.pending_initial_response);
+  handshake_.pending_initial_response = std::move(command.pending_initial_response);
   send_command(command.command.wire, command.command.transcript_form, Stage::auth,
                Expectation{Awaited::auth});
 }
@@ -84,10 +85,10 @@ void Session::Impl::on_auth(const Reply& reply) {
 
 void Session::Impl::answer_challenge(const Reply& reply) {
   const SaslCrypto& crypto = *config_.auth->crypto;
-  if (pending_initial_response_) {
+  if (handshake_.pending_initial_response) {
     // The initial response did not fit on the AUTH line and answers this first, empty 334.
-    const SaslLine line = std::move(*pending_initial_response_);
-    pending_initial_response_.reset();
+    const SaslLine line = std::move(*handshake_.pending_initial_response);
+    handshake_.pending_initial_response.reset();
     send_command(line.wire, line.transcript_form, Stage::auth, Expectation{Awaited::auth});
     return;
   }
@@ -97,11 +98,12 @@ void Session::Impl::answer_challenge(const Reply& reply) {
                 where() + " sent a SASL challenge that is not base64");
     return;
   }
-  const SaslStep step = sasl_->step(*challenge);
+  const SaslStep step = handshake_.sasl->step(*challenge);
   if (step.error) {
-    std::string detail = "AUTH " + std::string(to_string(sasl_->mechanism())) + " with " + where() +
-                         " failed: " + step.error.message();
-    if (!sasl_->server_error().empty()) detail += " (" + std::string(sasl_->server_error()) + ")";
+    std::string detail = "AUTH " + std::string(to_string(handshake_.sasl->mechanism())) + " with " +
+                         where() + " failed: " + step.error.message();
+    if (!handshake_.sasl->server_error().empty())
+      detail += " (" + std::string(handshake_.sasl->server_error()) + ")";
     cancel_auth(step.error == Errc::sasl_challenge_malformed ? Errc::sasl_challenge_malformed
                                                              : Errc::auth_failed,
                 std::move(detail));
@@ -114,15 +116,15 @@ void Session::Impl::answer_challenge(const Reply& reply) {
 // A 235 is believed only once the mechanism agrees: SCRAM must have verified the server's
 // signature (RFC 5802 §5.1), or a man in the middle could fake success.
 void Session::Impl::on_authenticated() {
-  const std::error_code proof = sasl_->on_success();
+  const std::error_code proof = handshake_.sasl->on_success();
   if (proof) {
     fail_auth(Errc::auth_failed,
               where() + " announced AUTH success without proving it knows the credentials (" +
                   proof.message() + ")");
     return;
   }
-  authenticated_ = true;
-  sasl_.reset();
+  handshake_.authenticated = true;
+  handshake_.sasl.reset();
   start_next_transaction();
 }
 
@@ -135,16 +137,16 @@ void Session::Impl::fail_auth(Errc error, std::string detail) {
 // RFC 4954 §4: in the middle of an exchange the client cancels with "*" before QUIT.
 void Session::Impl::cancel_auth(Errc error, std::string detail) {
   settle_auth_failure(judge(Stage::auth, Failure::auth, make_error_code(error), detail));
-  awaited_.clear();
-  outgoing_.clear();
+  pipeline_.awaited.clear();
+  pipeline_.outgoing.clear();
   send_command("*", Stage::auth, std::nullopt);
   send_quit();
 }
 
 void Session::Impl::settle_auth_failure(const Settlement& verdict) {
-  settle_unsettled(verdict);
-  sasl_.reset();
-  pending_initial_response_.reset();
+  recipients_.settle_unsettled(verdict);
+  handshake_.sasl.reset();
+  handshake_.pending_initial_response.reset();
 }
 
 }  // namespace smtpsend::smtp

@@ -1,8 +1,9 @@
 #include "smtpsend/smtp/session.hpp"
 
 #include <algorithm>
+#include <cassert>
 
-#include "session_impl.hpp"
+#include "impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {
@@ -53,6 +54,10 @@ std::ostream& operator<<(std::ostream& os, const Action& action) {
   if (const auto* read = std::get_if<Read>(&action)) {
     return os << "Read{" << read->stage << ", reply " << read->reply << '}';
   }
+  if (const auto* body = std::get_if<ReadBody>(&action)) {
+    return os << "ReadBody{" << body->content.size() << " bytes, from " << body->offset
+              << ", up to " << body->max << '}';
+  }
   if (std::holds_alternative<StartTls>(action)) return os << "StartTls{}";
   if (std::holds_alternative<Close>(action)) return os << "Close{}";
   const auto& done = std::get<Done>(action);
@@ -63,7 +68,10 @@ std::ostream& operator<<(std::ostream& os, const Action& action) {
 
 Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
                     TranscriptSink* sink)
-    : config_(std::move(config)), transactions_(std::move(transactions)), sink_(sink) {
+    : config_(std::move(config)),
+      transactions_(std::move(transactions)),
+      sink_(sink),
+      recipients_(config_.progress) {
   config_.max_write = std::max<std::size_t>(config_.max_write, 1);
   for (std::size_t t = 0; t < transactions_.size(); ++t) {
     TxRun run;
@@ -71,135 +79,75 @@ Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
     const Transaction& tx = transactions_[t];
     const bool wire_given = tx.wire_recipients.size() == tx.recipients.size();
     for (std::size_t r = 0; r < tx.recipients.size(); ++r) {
-      run.slots.push_back(outcomes_.size());
-      RecipientOutcome pending;
-      pending.result.message_index = tx.message_index;
-      pending.result.address = tx.recipients[r];
-      outcomes_.push_back(std::move(pending));
-      wire_addresses_.push_back(wire_given ? tx.wire_recipients[r] : tx.recipients[r]);
+      run.slots.push_back(recipients_.add(tx.message_index, tx.recipients[r],
+                                          wire_given ? tx.wire_recipients[r] : tx.recipients[r]));
     }
-    queue_.push_back(std::move(run));
+    mail_.queue.push_back(std::move(run));
   }
-  settled_.assign(outcomes_.size(), false);
   // RFC 5321 §3.1: the client speaks only after the server's greeting; RFC 8314 §3.3: on a
   // TLS port the handshake comes first and the greeting is read over TLS.
-  awaited_.push_back({Awaited::greeting});
-  start_tls_due_ = config_.implicit_tls;
+  pipeline_.awaited.push_back({Awaited::greeting});
+  handshake_.start_tls_due = config_.implicit_tls;
 }
 
 // Order matters: pending writes drain before a Close or a Read, so a QUIT queued before the
 // Close is sent, and replies are read only once the whole pipelined group is out.
 Action Session::Impl::next_action() {
-  if (close_handed_out_) return Done{outcome()};
-  if (in_flight_) return *in_flight_;
-  if (!outgoing_.empty() || (data_ && fill_data())) {
-    in_flight_ = take_write();
-    last_stage_ = in_flight_->stage;
-    return *in_flight_;
+  if (pipeline_.close_handed_out) return Done{outcome()};
+  if (pipeline_.in_flight) return *pipeline_.in_flight;
+  assert(!(handshake_.start_tls_due && handshake_.tls_active));
+  assert(!mail_.riding || mail_.tx);
+  const std::size_t block = config_.max_write;
+  if (!pipeline_.outgoing.empty() || (pipeline_.data && pipeline_.data->block_ready(block))) {
+    pipeline_.in_flight = pipeline_.take_write(block);
+    pipeline_.last_stage = pipeline_.in_flight->stage;
+    return *pipeline_.in_flight;
   }
-  if (start_tls_due_ && !closing_) {
-    last_stage_ = Stage::tls_handshake;
+  if (pipeline_.data) return pipeline_.body_request(block);
+  if (handshake_.start_tls_due && !pipeline_.closing) {
+    pipeline_.last_stage = Stage::tls_handshake;
     return StartTls{};
   }
-  if (closing_ || awaited_.empty()) {
+  if (pipeline_.closing || pipeline_.awaited.empty()) {
     // Nothing to send and nothing awaited cannot happen by construction; if it ever did, every
     // recipient not yet settled still gets an outcome rather than a silent "deferred".
-    if (!closing_ || std::find(settled_.begin(), settled_.end(), false) != settled_.end()) {
+    if (!pipeline_.closing || !recipients_.all_settled()) {
       violation(make_error_code(Errc::internal), "the SMTP session lost its place with " + where());
     }
-    close_handed_out_ = true;
+    pipeline_.close_handed_out = true;
     return Close{};
   }
-  last_stage_ = stage_of(awaited_.front());
-  return Read{last_stage_, replies_completed_};
+  pipeline_.last_stage = stage_of(pipeline_.awaited.front());
+  return Read{pipeline_.last_stage, pipeline_.replies_completed};
 }
 
-// RFC 2920 §3.1: writes are bounded by max_write so a client blocked writing can never wait on
-// a server blocked writing replies.
-Write Session::Impl::take_write() {
-  const std::size_t limit = config_.max_write;
-  if (!outgoing_.empty()) {
-    const std::size_t n = std::min(limit, outgoing_.size());
-    Write write{outgoing_.substr(0, n), outgoing_stage_};
-    outgoing_.erase(0, n);
-    return write;
+void Session::Impl::on_body(std::string_view bytes) {
+  DataStream* data = pipeline_.data ? &*pipeline_.data : nullptr;
+  if (data == nullptr || data->end_marked) return;  // not asked for: the attempt ended meanwhile
+  if (!bytes.empty()) {
+    data->take(bytes);
+    return;
   }
-  DataStream& data = *data_;
-  Write write{{}, Stage::data_block, true};
-  if (data.stuffed.size() <= limit) {
-    write.bytes.swap(data.stuffed);  // the usual case: the whole block, without a copy
-  } else {
-    write.bytes = data.stuffed.substr(0, limit);
-    data.stuffed.erase(0, limit);
+  data->end();
+  if (!data->chunked) transcript(TranscriptKind::client, ".");
+  for (const std::string& line : data->trailer.held_lines) {
+    transcript(TranscriptKind::client, line);
   }
-  if (data.exhausted()) {
-    final_dot_handed_out_ = true;
-    outgoing_ = std::move(data.trailer);
-    outgoing_stage_ = data.trailer_stage;
-    data_.reset();
-  }
-  return write;
-}
-
-// Stuffs slices until a block is ready or the data ended. Stuffing at most doubles a slice, so
-// what is held stays within a few blocks. False when the message could not be read: the session
-// then closes without the final dot, so the server discards the partial message.
-bool Session::Impl::fill_data() {
-  DataStream& data = *data_;
-  const std::size_t limit = config_.max_write;
-  while (!data.end_marked && data.stuffed.size() < limit) {
-    std::string_view slice;
-    std::string error;
-    if (!data.reader.next(limit - data.stuffed.size(), slice, error)) {
-      input_failure(std::move(error));
-      return false;
-    }
-    if (slice.empty()) {
-      if (!data.chunked) {
-        data.stuffer.finish(data.stuffed);
-        transcript(TranscriptKind::client, ".");
-      }
-      for (const std::string& line : data.trailer_lines) transcript(TranscriptKind::client, line);
-      data.end_marked = true;
-    } else if (data.chunked) {
-      data.stuffed.append(slice);  // BDAT counts octets: sent as they are
-    } else {
-      data.stuffer.feed(slice, data.stuffed);
-    }
-  }
-  return true;
 }
 
 // The message could not be read while being sent: no host can be given it now, so every
-// recipient not yet settled is deferred and the connection closed without the final dot.
+// recipient not yet settled is deferred and the connection closed without the final dot, so
+// the server discards the partial message.
 void Session::Impl::input_failure(std::string detail) {
-  settle_unsettled(judge(Stage::data_block, Failure::input_unreadable, {}, detail));
+  if (!pipeline_.data) return;  // not asked for: the attempt ended meanwhile
+  recipients_.settle_unsettled(judge(Stage::data_block, Failure::input_unreadable, {}, detail));
   abandon();
 }
 
-void Session::Impl::on_written() {
-  const bool commands = in_flight_ && !in_flight_->watch_replies;
-  in_flight_.reset();
-  if (commands && outgoing_.empty()) {
-    for (Expectation& expected : awaited_) expected.written = true;
-  }
-}
-
 bool Session::Impl::reading() const noexcept {
-  return !closing_ && !in_flight_ && outgoing_.empty() && !data_ && !awaited_.empty() &&
-         !start_tls_due_;
-}
-
-bool Session::Impl::writing_message_data() const noexcept {
-  return data_.has_value() || (in_flight_ && in_flight_->watch_replies);
-}
-
-// While message data is written the transport reads too (Write::watch_replies), so bytes may
-// come between two writes or before a trailer is out: replies to commands pipelined before a
-// BDAT chunk, the reply to a final dot whose write just completed, or an early one. A reply is
-// welcome once the command it answers has been written (end of data's from the start).
-bool Session::Impl::replies_welcome() const noexcept {
-  return !closing_ && !awaited_.empty() && awaited_.front().written;
+  const Pipeline& p = pipeline_;
+  return !p.closing && !p.in_flight && p.outgoing.empty() && !p.data && !p.awaited.empty() &&
+         !handshake_.start_tls_due;
 }
 
 // RFC 5321 §4.1.1.4: the reply to end of data is the server's verdict on the whole message, so
@@ -216,51 +164,49 @@ void Session::Impl::premature_end_of_data_reply(const Reply& reply) {
                   ")");
     return;
   }
-  settle_all(tx_->accepted,
-             settlement(fate, diagnostics(Stage::end_of_data, reply), Stage::end_of_data, {}, {}));
-  settle_unsettled(judge(Stage::data_block, Failure::refused_before_end, {}, said));
+  recipients_.settle_all(
+      mail_.tx->accepted,
+      settlement(fate, diagnostics(Stage::end_of_data, reply), Stage::end_of_data, {}, {}));
+  recipients_.settle_unsettled(judge(Stage::data_block, Failure::refused_before_end, {}, said));
   abandon();
 }
 
-bool Session::Impl::write_pending() const noexcept {
-  return in_flight_.has_value();
-}
-
 void Session::Impl::on_bytes(std::string_view bytes) {
-  if (close_handed_out_ || closing_) return;  // e.g. the 221 to a pipelined QUIT
+  if (pipeline_.close_handed_out || pipeline_.closing) return;  // e.g. the 221 to a pipelined QUIT
   while (!bytes.empty()) {
-    if (start_tls_due_) {
+    if (handshake_.start_tls_due) {
       bytes_before_handshake(bytes.size());
       return;
     }
-    if (!replies_welcome()) {
+    if (!pipeline_.replies_welcome()) {
       violation(make_error_code(Errc::unexpected_reply),
                 "the server sent data when no reply was due " +
-                    std::string(stage_info(last_stage_).sentence) + " (" + where() + ")");
+                    std::string(stage_info(pipeline_.last_stage).sentence) + " (" + where() + ")");
       return;
     }
     // A reply read while message data is written leaves the stage a failure is reported in.
-    if (reading()) last_stage_ = stage_of(awaited_.front());
-    const ReplyParser::Result result = parser_.feed(bytes);
+    if (reading()) pipeline_.last_stage = stage_of(pipeline_.awaited.front());
+    const ReplyParser::Result result = pipeline_.parser.feed(bytes);
     bytes.remove_prefix(result.consumed);
     if (result.status == ReplyParser::Status::error) {
-      violation(parser_.error(), "the server broke the protocol " +
-                                     std::string(stage_info(last_stage_).sentence) + " (" +
-                                     where() + "): " + parser_.error().message());
+      violation(pipeline_.parser.error(),
+                "the server broke the protocol " +
+                    std::string(stage_info(pipeline_.last_stage).sentence) + " (" + where() +
+                    "): " + pipeline_.parser.error().message());
       return;
     }
     if (result.status == ReplyParser::Status::need_more) return;
-    const Reply reply = parser_.take();
-    ++replies_completed_;
+    const Reply reply = pipeline_.parser.take();
+    ++pipeline_.replies_completed;
     transcript_reply(reply);
-    const Expectation expected = awaited_.front();
-    awaited_.pop_front();
-    if (expected.what == Awaited::end_of_data && writing_message_data()) {
+    const Expectation expected = pipeline_.awaited.front();
+    pipeline_.awaited.pop_front();
+    if (expected.what == Awaited::end_of_data && pipeline_.writing_message_data()) {
       premature_end_of_data_reply(reply);
       return;
     }
     handle_reply(expected, reply);
-    if (closing_) return;
+    if (pipeline_.closing) return;
   }
 }
 
@@ -321,7 +267,13 @@ void Session::on_bytes(std::string_view bytes) {
   impl_->on_bytes(bytes);
 }
 void Session::on_written() {
-  impl_->on_written();
+  impl_->pipeline_.on_written();
+}
+void Session::on_body(std::string_view bytes) {
+  impl_->on_body(bytes);
+}
+void Session::on_body_failed(std::string sentence) {
+  impl_->input_failure(std::move(sentence));
 }
 // The peer description is the transport's to print (-vv); the session only needs the fact.
 void Session::on_tls_established(std::string_view) {
@@ -340,7 +292,7 @@ void Session::on_timeout() {
   impl_->on_failure(Failure::timeout, make_error_code(Errc::stage_timeout));
 }
 bool Session::write_pending() const noexcept {
-  return impl_->write_pending();
+  return impl_->pipeline_.in_flight.has_value();
 }
 
 }  // namespace smtpsend::smtp

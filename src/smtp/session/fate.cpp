@@ -1,6 +1,7 @@
-// Settling recipients: the failure policy's verdict (failure_policy.cpp) with its diagnostics,
-// written into the outcome table; and the connection failures, told as facts.
-#include "session_impl.hpp"
+// Failures: the failure policy's verdict (../failure_policy.cpp, classify()) with its
+// diagnostics and sentence, which the recipient table settles (parts.cpp); and the connection
+// failures, told as facts.
+#include "impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {
@@ -53,73 +54,48 @@ Settlement Session::Impl::settlement(const Fate& fate, Diagnostics diag, Stage s
   return Settlement{fate, std::move(diag)};
 }
 
-// The first verdict on a recipient stands: a later, vaguer failure must not overwrite it.
-void Session::Impl::settle(std::size_t slot, Settlement verdict) {
-  if (settled_[slot]) return;
-  settled_[slot] = true;
-  RecipientOutcome& out = outcomes_[slot];
-  out.result.status = verdict.fate.status;
-  out.result.cause = verdict.fate.cause;
-  out.result.diag = std::move(verdict.diag);
-  out.result.may_duplicate = verdict.fate.may_duplicate;
-  out.final = verdict.fate.final;
-  if (out.final && config_.progress != nullptr) {
-    config_.progress->settled(out.result.message_index, out.result.address, out.result.status);
-  }
-}
-
-void Session::Impl::settle_all(const std::vector<std::size_t>& slots, const Settlement& verdict) {
-  for (const std::size_t slot : slots) settle(slot, verdict);
-}
-
-void Session::Impl::settle_unsettled(const Settlement& verdict) {
-  for (std::size_t slot = 0; slot < outcomes_.size(); ++slot) settle(slot, verdict);
-}
-
 // RFC 1047: once the final dot may have reached the server, the message may have been
 // delivered; it must neither be reported delivered nor be offered to another host.
 bool Session::Impl::final_dot_outstanding() const noexcept {
-  return final_dot_handed_out_ && tx_ && !tx_->accepted.empty();
+  return pipeline_.final_dot_handed_out && mail_.tx && !mail_.tx->accepted.empty();
 }
 
 // The facts: which failure, whether a write was under way, whether the final dot may have
 // reached the server. What they mean is failure_policy.cpp's.
 void Session::Impl::on_failure(Failure failure, std::error_code ec) {
-  if (close_handed_out_) return;
-  const bool writing = in_flight_.has_value();
-  if (closing_) {
-    in_flight_.reset();
-    outgoing_.clear();  // a QUIT that cannot be written is not worth waiting for
+  if (pipeline_.close_handed_out) return;
+  const bool writing = pipeline_.in_flight.has_value();
+  if (pipeline_.closing) {
+    pipeline_.in_flight.reset();
+    pipeline_.outgoing.clear();  // a QUIT that cannot be written is not worth waiting for
     return;
   }
   if (final_dot_outstanding()) {
     const Failure after_dot = failure == Failure::timeout ? Failure::timeout_after_final_dot
                                                           : Failure::lost_after_final_dot;
-    settle_all(tx_->accepted, judge(Stage::end_of_data, after_dot, ec));
+    recipients_.settle_all(mail_.tx->accepted, judge(Stage::end_of_data, after_dot, ec));
   }
   if (writing && failure == Failure::timeout) failure = Failure::write_timeout;
-  settle_unsettled(judge(last_stage_, failure, ec));
+  recipients_.settle_unsettled(judge(pipeline_.last_stage, failure, ec));
   abandon();
 }
 
 // Nothing more is sent or read on this connection: the transport gets Close next.
 void Session::Impl::abandon() {
-  riding_.reset();  // its recipients are settled with the rest
-  start_tls_due_ = false;
-  in_flight_.reset();
-  awaited_.clear();
-  outgoing_.clear();
-  data_.reset();
-  closing_ = true;
+  mail_.riding.reset();  // its recipients are settled with the rest
+  handshake_.start_tls_due = false;
+  pipeline_.stop();
 }
 
 // The server broke the protocol: nothing more it says can be trusted, so the connection is
 // closed without QUIT (Postfix does the same) and the next host may be tried.
 void Session::Impl::violation(std::error_code ec, std::string detail) {
   if (final_dot_outstanding()) {
-    settle_all(tx_->accepted, judge(last_stage_, Failure::protocol_after_final_dot, ec, detail));
+    recipients_.settle_all(
+        mail_.tx->accepted,
+        judge(pipeline_.last_stage, Failure::protocol_after_final_dot, ec, detail));
   }
-  settle_unsettled(judge(last_stage_, Failure::protocol, ec, detail));
+  recipients_.settle_unsettled(judge(pipeline_.last_stage, Failure::protocol, ec, detail));
   abandon();
 }
 
@@ -130,7 +106,7 @@ void Session::Impl::unexpected_reply(Stage stage, const Reply& reply) {
 }
 
 SessionOutcome Session::Impl::outcome() const {
-  return SessionOutcome{outcomes_, caps_, tls_failure_};
+  return SessionOutcome{recipients_.outcomes(), handshake_.caps, handshake_.tls_failure};
 }
 
 }  // namespace smtpsend::smtp

@@ -1,6 +1,6 @@
 // Bearer-token mechanisms: XOAUTH2 (Google's "XOAUTH2 protocol" document) and OAUTHBEARER
 // (RFC 7628).
-#include "sasl_mechanisms.hpp"
+#include "mechanisms.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp::detail {

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <vector>
 
-#include "sasl_mechanisms.hpp"
+#include "mechanisms.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp::detail {

@@ -1,18 +1,18 @@
 // STARTTLS (RFC 3207) under the TLS policy: when to ask for it, what a refusal means for each
 // policy, and what must be forgotten once the handshake is done.
-#include "session_impl.hpp"
+#include "impl.hpp"
 
 namespace smtpsend::smtp {
 
 bool Session::Impl::wants_starttls() const noexcept {
-  return config_.tls != TlsPolicy::none && !tls_active_ && !config_.implicit_tls;
+  return config_.tls != TlsPolicy::none && !handshake_.tls_active && !config_.implicit_tls;
 }
 
 // RFC 3207 §4: 220 means "go ahead". What a refusal means depends on the policy
 // (failure_policy.cpp): mail goes on in clear, or the connection ends.
 void Session::Impl::on_starttls(const Reply& reply) {
   if (reply.positive()) {
-    start_tls_due_ = true;
+    handshake_.start_tls_due = true;
     return;
   }
   const Settlement verdict = judge(Stage::starttls, reply);
@@ -20,20 +20,20 @@ void Session::Impl::on_starttls(const Reply& reply) {
     start_next_transaction();
     return;
   }
-  settle_unsettled(verdict);
+  recipients_.settle_unsettled(verdict);
   quit_and_close();
 }
 
 // RFC 3207 §4.2: the client must discard what it knew from the server before TLS, and SHOULD
 // send EHLO again; nothing parsed in clear may survive into the protected session.
 void Session::Impl::on_tls_established() {
-  if (!start_tls_due_ || closing_) return;
-  start_tls_due_ = false;
-  tls_active_ = true;
+  if (!handshake_.start_tls_due || pipeline_.closing) return;
+  handshake_.start_tls_due = false;
+  handshake_.tls_active = true;
   // Implicit TLS (RFC 8314 §3.3): the handshake came first; the greeting is read next.
-  if (!awaited_.empty() && awaited_.front().what == Awaited::greeting) return;
-  caps_ = Capabilities{};
-  parser_.reset();
+  if (!pipeline_.awaited.empty() && pipeline_.awaited.front().what == Awaited::greeting) return;
+  handshake_.caps = Capabilities{};
+  pipeline_.parser.reset();
   send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
 }
 
@@ -41,14 +41,14 @@ void Session::Impl::on_tls_established() {
 // is said on it. When the policy makes it this host's trouble (opportunistic), the sentence
 // tells the destination it may retry the host in clear (SessionOutcome::tls_failure).
 void Session::Impl::on_tls_failed(std::error_code ec) {
-  if (!start_tls_due_ || closing_) return;
-  start_tls_due_ = false;
-  last_stage_ = Stage::tls_handshake;
+  if (!handshake_.start_tls_due || pipeline_.closing) return;
+  handshake_.start_tls_due = false;
+  pipeline_.last_stage = Stage::tls_handshake;
   const Failure failure =
       config_.implicit_tls ? Failure::implicit_tls_handshake : Failure::tls_handshake;
   const Settlement verdict = judge(Stage::tls_handshake, failure, ec);
-  if (verdict.fate.scope == Scope::host) tls_failure_ = verdict.diag.detail;
-  settle_unsettled(verdict);
+  if (verdict.fate.scope == Scope::host) handshake_.tls_failure = verdict.diag.detail;
+  recipients_.settle_unsettled(verdict);
   abandon();
 }
 

@@ -1,11 +1,11 @@
 // The protocol steps of smtp::Session: which command comes next, in the order of RFC 5321
 // §4.3.2. What a refusal means (who is deferred, who fails, what is final) is not decided here:
-// each reply is judged by the failure policy (failure_policy.cpp), and the step does what the
-// Fate's scope says.
+// each reply is judged by the failure policy (../failure_policy.cpp), and the step does what
+// the Fate's scope says; the recipient table (parts.cpp) records the verdicts.
 #include <algorithm>
 #include <utility>
 
-#include "session_impl.hpp"
+#include "impl.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp {
@@ -26,7 +26,7 @@ bool plausible(Awaited what, const Reply& reply) {
 }  // namespace
 
 bool Session::Impl::pipelining() const noexcept {
-  return caps_.pipelining && config_.use_pipelining;
+  return handshake_.caps.pipelining && config_.use_pipelining;
 }
 
 void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply) {
@@ -70,7 +70,7 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
       return;
     case Awaited::empty_data_end:
       // Nobody was accepted, so whatever the server says about the empty message is moot.
-      need_rset_ = true;
+      mail_.need_rset = true;
       end_transaction();
       return;
     case Awaited::end_of_data:
@@ -82,7 +82,7 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
 // RFC 5321 §3.8: after 421 the server closes the connection (the policy makes it this host's
 // trouble). QUIT is still sent, unawaited (harmless on a socket the server has closed).
 void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
-  settle_unsettled(judge(stage, reply));
+  recipients_.settle_unsettled(judge(stage, reply));
   quit_and_close();
 }
 
@@ -93,26 +93,27 @@ void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
 bool Session::Impl::absorb_refused_ride(const Expectation& expected, const Reply& reply) {
   const bool ridden_command = expected.what == Awaited::mail ||
                               expected.what == Awaited::rcpt || expected.what == Awaited::data;
-  if (!tx_ || !tx_->rode || !ridden_command) return false;
-  if (!tx_->ride_refused) {
+  if (!mail_.tx || !mail_.tx->rode || !ridden_command) return false;
+  if (!mail_.tx->ride_refused) {
     if (reply.code != 503) return false;
-    tx_->ride_refused = true;
-    riding_refused_ = true;
+    mail_.tx->ride_refused = true;
+    mail_.riding_refused = true;
     transcript(TranscriptKind::info,
                "the server refused commands pipelined after end of data; sending them again");
   }
   if (expected.what == Awaited::rcpt) {
-    if (++tx_->rcpt_replies == tx_->slots.size() && !tx_->data_sent) replay_refused_ride();
+    if (++mail_.tx->rcpt_replies == mail_.tx->slots.size() && !mail_.tx->data_sent)
+      replay_refused_ride();
   } else if (expected.what == Awaited::data) {
     if (reply.code / 100 == 3) {
       // An unwanted 354 is ended with an empty message (as in on_data) before the replay.
       send_command(".", Stage::data_block, Expectation{Awaited::empty_data_end});
       TxRun again;
-      again.source = tx_->source;
-      again.slots = tx_->slots;
-      queue_.push_front(std::move(again));
-      tx_->slots.clear();
-      need_rset_ = true;
+      again.source = mail_.tx->source;
+      again.slots = mail_.tx->slots;
+      mail_.queue.push_front(std::move(again));
+      mail_.tx->slots.clear();
+      mail_.need_rset = true;
       return true;
     }
     replay_refused_ride();
@@ -124,10 +125,10 @@ bool Session::Impl::absorb_refused_ride(const Expectation& expected, const Reply
 // server did take (RFC 5321 §4.1.1.5), in the same group as its MAIL.
 void Session::Impl::replay_refused_ride() {
   TxRun again;
-  again.source = tx_->source;
-  again.slots = tx_->slots;
-  queue_.push_front(std::move(again));
-  need_rset_ = true;
+  again.source = mail_.tx->source;
+  again.slots = mail_.tx->slots;
+  mail_.queue.push_front(std::move(again));
+  mail_.need_rset = true;
   end_transaction();
 }
 
@@ -137,7 +138,7 @@ void Session::Impl::on_greeting(const Reply& reply) {
     send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
     return;
   }
-  settle_unsettled(judge(Stage::greeting, reply));
+  recipients_.settle_unsettled(judge(Stage::greeting, reply));
   quit_and_close();
 }
 
@@ -145,7 +146,7 @@ void Session::Impl::on_greeting(const Reply& reply) {
 // says which refusal goes on to HELO (Scope::none).
 void Session::Impl::on_ehlo(const Reply& reply) {
   if (reply.positive()) {
-    caps_ = Capabilities::from_ehlo(reply);
+    handshake_.caps = Capabilities::from_ehlo(reply);
     after_greeting_exchange();
     return;
   }
@@ -154,17 +155,17 @@ void Session::Impl::on_ehlo(const Reply& reply) {
     send_command("HELO " + config_.helo_name, Stage::helo, Expectation{Awaited::helo});
     return;
   }
-  settle_unsettled(verdict);
+  recipients_.settle_unsettled(verdict);
   quit_and_close();
 }
 
 void Session::Impl::on_helo(const Reply& reply) {
   if (reply.positive()) {
-    caps_ = Capabilities{};
+    handshake_.caps = Capabilities{};
     after_greeting_exchange();
     return;
   }
-  settle_unsettled(judge(Stage::helo, reply));
+  recipients_.settle_unsettled(judge(Stage::helo, reply));
   quit_and_close();
 }
 
@@ -173,13 +174,13 @@ void Session::Impl::on_helo(const Reply& reply) {
 // then AUTH (RFC 4954 §4: after the EHLO that follows STARTTLS).
 void Session::Impl::after_greeting_exchange() {
   if (wants_starttls()) {
-    if (caps_.starttls) {
+    if (handshake_.caps.starttls) {
       send_command("STARTTLS", Stage::starttls, Expectation{Awaited::starttls});
       return;
     }
     const Settlement verdict = judge(Stage::starttls, Failure::tls_unavailable);
     if (verdict.fate.scope != Scope::none) {
-      settle_unsettled(verdict);
+      recipients_.settle_unsettled(verdict);
       quit_and_close();
       return;
     }
@@ -194,11 +195,11 @@ void Session::Impl::after_greeting_exchange() {
 // A refused RSET ends the connection (the policy: this host's trouble).
 void Session::Impl::on_rset(const Reply& reply) {
   if (reply.positive()) {
-    need_rset_ = false;
-    if (!pipelining()) send_mail();
+    mail_.need_rset = false;
+    if (!pipelining()) send_mail(*mail_.tx, pipeline_.outgoing);
     return;
   }
-  settle_unsettled(judge(Stage::rset, reply));
+  recipients_.settle_unsettled(judge(Stage::rset, reply));
   quit_and_close();
 }
 
@@ -206,24 +207,24 @@ void Session::Impl::on_rset(const Reply& reply) {
 // later messages may still pass.
 void Session::Impl::on_mail(const Reply& reply) {
   if (reply.positive()) {
-    if (!pipelining()) send_rcpt();
+    if (!pipelining()) send_rcpt(*mail_.tx, pipeline_.outgoing);
     return;
   }
   const Settlement verdict = judge(Stage::mail, reply);
   if (verdict.fate.scope != Scope::transaction) {
-    settle_unsettled(verdict);
+    recipients_.settle_unsettled(verdict);
     quit_and_close();
     return;
   }
-  settle_all(tx_->slots, verdict);
-  tx_->mail_refused = true;
-  need_rset_ = true;
+  recipients_.settle_all(mail_.tx->slots, verdict);
+  mail_.tx->mail_refused = true;
+  mail_.need_rset = true;
   // With pipelining the RCPT and DATA replies are still on their way and must be read.
   if (!pipelining()) end_transaction();
 }
 
 void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
-  TxRun& tx = *tx_;
+  TxRun& tx = *mail_.tx;
   ++tx.rcpt_replies;
   if (!tx.mail_refused) {
     if (reply.positive()) {
@@ -232,13 +233,13 @@ void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
       // RFC 5321 §4.5.3.1.10: "too many recipients" asks for a further transaction.
       tx.over_quota.push_back({slot, reply.to_server_reply()});
     } else {
-      settle(slot, std::move(verdict));
+      recipients_.settle(slot, std::move(verdict));
     }
   }
   if (tx.rcpt_replies == tx.slots.size()) {
     after_last_rcpt_reply();
   } else if (!pipelining()) {
-    send_rcpt();
+    send_rcpt(tx, pipeline_.outgoing);
   }
 }
 
@@ -246,9 +247,9 @@ void Session::Impl::on_rcpt(std::size_t slot, const Reply& reply) {
 // nobody was accepted, the server's limit is not the number of recipients, and retrying here
 // would loop.
 void Session::Impl::after_last_rcpt_reply() {
-  TxRun& tx = *tx_;
+  TxRun& tx = *mail_.tx;
   if (!tx.mail_refused && !tx.over_quota.empty()) {
-    if (tx.accepted.empty() || quit_sent_) {
+    if (tx.accepted.empty() || pipeline_.quit_sent) {
       // Nobody accepted: the limit is not the count. QUIT already rode with a pipelined BDAT:
       // no further transaction on this connection.
       const Failure unsplittable = tx.accepted.empty() ? Failure::recipients_over_limit
@@ -256,33 +257,33 @@ void Session::Impl::after_last_rcpt_reply() {
       for (const OverQuota& held : tx.over_quota) {
         Settlement verdict = judge(Stage::rcpt, unsplittable);
         verdict.diag.reply = held.reply;
-        settle(held.slot, std::move(verdict));
+        recipients_.settle(held.slot, std::move(verdict));
       }
     } else {
       TxRun again;
       again.source = tx.source;
       for (const OverQuota& held : tx.over_quota) again.slots.push_back(held.slot);
-      queue_.push_front(std::move(again));
+      mail_.queue.push_front(std::move(again));
     }
   }
   if (pipelining() && tx.data_sent) return;  // DATA or BDAT is out; its reply comes next
   if (tx.accepted.empty()) {
-    need_rset_ = true;
+    mail_.need_rset = true;
     end_transaction();
   } else if (tx.chunked) {
     send_bdat();
   } else {
-    send_data();
+    send_data(tx, pipeline_.outgoing);
   }
 }
 
 void Session::Impl::on_data(const Reply& reply) {
-  TxRun& tx = *tx_;
+  TxRun& tx = *mail_.tx;
   const bool intermediate = reply.code / 100 == 3;
   if (tx.mail_refused || tx.accepted.empty()) {
     // RFC 2920 §3.1: the pipelined DATA left before the RCPT replies were known. A server
     // that still says 354 gets an empty message, which ends its transaction.
-    need_rset_ = true;
+    mail_.need_rset = true;
     if (intermediate) {
       send_command(".", Stage::data_block, Expectation{Awaited::empty_data_end});
     } else {
@@ -294,30 +295,30 @@ void Session::Impl::on_data(const Reply& reply) {
     start_message_data();
     return;
   }
-  settle_all(tx.accepted, judge(Stage::data, reply));
-  need_rset_ = true;
+  recipients_.settle_all(tx.accepted, judge(Stage::data, reply));
+  mail_.need_rset = true;
   end_transaction();
 }
 
 // RFC 5321 §4.1.1.4: only the reply to the final dot says whether the message was taken; a
 // completed transaction, whatever its result, needs no RSET (§4.1.1.5).
 void Session::Impl::on_end_of_data(const Reply& reply) {
-  settle_all(tx_->accepted, judge(Stage::end_of_data, reply));
-  final_dot_handed_out_ = false;
+  recipients_.settle_all(mail_.tx->accepted, judge(Stage::end_of_data, reply));
+  pipeline_.final_dot_handed_out = false;
   end_transaction();
 }
 
 // A transaction whose commands rode after the previous data is already under way.
 void Session::Impl::end_transaction() {
-  tx_ = std::exchange(riding_, std::nullopt);
-  if (!tx_) start_next_transaction();
+  mail_.tx = std::exchange(mail_.riding, std::nullopt);
+  if (!mail_.tx) start_next_transaction();
 }
 
 void Session::Impl::start_next_transaction() {
   if (std::optional<TxRun> run = next_runnable()) {
     start_transaction(std::move(*run));
-  } else if (quit_sent_) {
-    closing_ = true;
+  } else if (pipeline_.quit_sent) {
+    pipeline_.closing = true;
   } else {
     quit_and_close();
   }
@@ -326,14 +327,14 @@ void Session::Impl::start_next_transaction() {
 // The next queued transaction that can be sent here; those that cannot (no recipient left, a
 // message this server cannot take) are settled on the way.
 std::optional<TxRun> Session::Impl::next_runnable() {
-  while (!queue_.empty()) {
-    TxRun run = std::move(queue_.front());
-    queue_.pop_front();
+  while (!mail_.queue.empty()) {
+    TxRun run = std::move(mail_.queue.front());
+    mail_.queue.pop_front();
     if (run.slots.empty()) continue;
     refuse_utf8_recipients(run);
     if (run.slots.empty()) continue;
     if (std::optional<Settlement> refusal = refusal_before_mail(run)) {
-      settle_all(run.slots, *refusal);
+      recipients_.settle_all(run.slots, *refusal);
       continue;
     }
     return run;
@@ -348,59 +349,55 @@ std::optional<TxRun> Session::Impl::next_runnable() {
 // envelope waits for this one's reply instead: it goes out in one write then anyway.
 void Session::Impl::add_trailer(DataStream& data) {
   std::optional<TxRun> next = next_runnable();
-  if (riding_refused_) {
+  if (mail_.riding_refused) {
     // QUIT waits for the reply too: such a server would answer it 503 as well.
-    if (next) queue_.push_front(std::move(*next));
+    if (next) mail_.queue.push_front(std::move(*next));
   } else if (!next) {
-    data.trailer = "QUIT\r\n";
-    data.trailer_lines = {"QUIT"};
-    data.trailer_stage = Stage::quit;
-    quit_sent_ = true;
-  } else if (config_.use_chunking && caps_.chunking && chunk_with_envelope(*next)) {
-    queue_.push_front(std::move(*next));
+    compose(data.trailer, "QUIT", "QUIT", Stage::quit, std::nullopt);
+    pipeline_.quit_sent = true;
+  } else if (config_.use_chunking && handshake_.caps.chunking && chunk_with_envelope(*next)) {
+    mail_.queue.push_front(std::move(*next));
   } else {
     ride(std::move(*next), data);
   }
 }
 
-// Writes `next`'s commands (and pushes their expectations, after this data's end of data) into
-// the trailer instead of the command buffer, leaving tx_ as it was.
+// `next`'s commands go into the trailer, behind this data's final dot, and their replies are
+// awaited after its end of data; the transaction under way stays so until that reply.
+// A next message that BDAT could carry with its envelope never rides (add_trailer), so no
+// message data starts here.
 void Session::Impl::ride(TxRun next, DataStream& data) {
-  std::string commands_before = std::exchange(outgoing_, std::string());
-  const Stage stage_before = outgoing_stage_;
-  std::optional<TxRun> current = std::exchange(tx_, std::nullopt);
-  held_lines_ = &data.trailer_lines;
-  start_transaction(std::move(next));
-  held_lines_ = nullptr;
-  tx_->rode = true;
-  riding_ = std::exchange(tx_, std::move(current));
-  data.trailer_stage = outgoing_stage_;
-  data.trailer = std::exchange(outgoing_, std::move(commands_before));
-  outgoing_stage_ = stage_before;
+  mail_.riding = std::move(next);
+  mail_.riding->rode = true;
+  mail_.riding->chunked = config_.use_chunking && handshake_.caps.chunking;
+  send_envelope(*mail_.riding, data.trailer);
 }
 
 // RFC 2920 §3.1: with PIPELINING, RSET, MAIL, every RCPT and DATA go out as one group (DATA
 // last, as it may change state); replies are then read in order.
 void Session::Impl::start_transaction(TxRun run) {
-  tx_ = std::move(run);
-  tx_->chunked = config_.use_chunking && caps_.chunking;
+  mail_.tx = std::move(run);
+  mail_.tx->chunked = config_.use_chunking && handshake_.caps.chunking;
   if (!pipelining()) {
-    if (need_rset_) {
+    if (mail_.need_rset) {
       send_command("RSET", Stage::rset, Expectation{Awaited::rset});
     } else {
-      send_mail();
+      send_mail(*mail_.tx, pipeline_.outgoing);
     }
     return;
   }
-  if (need_rset_) send_command("RSET", Stage::rset, Expectation{Awaited::rset});
-  send_mail();
-  while (tx_->next_rcpt < tx_->slots.size()) send_rcpt();
-  if (!tx_->chunked) {
-    send_data();
-  } else if (chunk_with_envelope(*tx_)) {
-    send_bdat();
-  }
+  send_envelope(*mail_.tx, pipeline_.outgoing);
+  if (mail_.tx->chunked && chunk_with_envelope(*mail_.tx)) send_bdat();
   // Otherwise BDAT waits for the RCPT replies: a large message is never sent to nobody.
+}
+
+// The pipelined group that opens `run`, into `out`; DATA last unless BDAT is to carry the
+// message (RFC 3030 §4.2).
+void Session::Impl::send_envelope(TxRun& run, CommandBuffer& out) {
+  if (mail_.need_rset) compose(out, "RSET", "RSET", Stage::rset, Expectation{Awaited::rset});
+  send_mail(run, out);
+  while (run.next_rcpt < run.slots.size()) send_rcpt(run, out);
+  if (!run.chunked) send_data(run, out);
 }
 
 // RFC 3030 §4.2 lets BDAT be pipelined with the envelope; the message then goes out before the
@@ -412,77 +409,78 @@ bool Session::Impl::chunk_with_envelope(const TxRun& run) const {
          run.slots.size() <= kRecipientsEveryServerTakes;
 }
 
-void Session::Impl::send_mail() {
-  const Transaction& t = transaction(*tx_);
+void Session::Impl::send_mail(const TxRun& run, CommandBuffer& out) {
+  const Transaction& t = transaction(run);
   std::string line = "MAIL FROM:<" + wire_mail_from(t) + ">";
   // RFC 1870 §3: declare the size so an oversized message is refused before it is sent.
-  if (caps_.size) line += " SIZE=" + std::to_string(content_on_wire(t).size());
+  if (handshake_.caps.size) line += " SIZE=" + std::to_string(content_on_wire(t).size());
   // RFC 6152 §2: 8-bit content must be declared; without 8BITMIME the 7-bit form goes instead.
   if (sends_raw_eight_bit(t)) line += " BODY=8BITMIME";
   // RFC 6531 §3.4: SMTPUTF8 only when needed; encoding_refusal() and
   // refuse_utf8_recipients() checked it is offered.
-  if (t.needs_smtputf8 || std::any_of(tx_->slots.begin(), tx_->slots.end(),
+  if (t.needs_smtputf8 || std::any_of(run.slots.begin(), run.slots.end(),
                                       [this](std::size_t slot) { return utf8_recipient(slot); })) {
     line += " SMTPUTF8";
   }
   // RFC 3461 §4: DSN parameters only to a server that offered DSN; otherwise they are left
   // out and the server's own notification policy applies (as Postfix's client does).
-  if (caps_.dsn) line += dsn_mail_parameters(t.parameters.dsn);
-  send_command(std::move(line), Stage::mail, Expectation{Awaited::mail});
+  if (handshake_.caps.dsn) line += dsn_mail_parameters(t.parameters.dsn);
+  compose(out, line, line, Stage::mail, Expectation{Awaited::mail});
 }
 
-void Session::Impl::send_rcpt() {
-  const std::size_t slot = tx_->slots[tx_->next_rcpt++];
-  const std::string dsn = caps_.dsn ? dsn_rcpt_parameters(transaction(*tx_).parameters.dsn) : std::string();
-  send_command("RCPT TO:<" + wire_addresses_[slot] + ">" + dsn, Stage::rcpt,
-               Expectation{Awaited::rcpt, slot});
+void Session::Impl::send_rcpt(TxRun& run, CommandBuffer& out) {
+  const std::size_t slot = run.slots[run.next_rcpt++];
+  const std::string dsn =
+      handshake_.caps.dsn ? dsn_rcpt_parameters(transaction(run).parameters.dsn) : std::string();
+  const std::string line = "RCPT TO:<" + recipients_.wire_address(slot) + ">" + dsn;
+  compose(out, line, line, Stage::rcpt, Expectation{Awaited::rcpt, slot});
 }
 
-void Session::Impl::send_data() {
-  tx_->data_sent = true;
-  send_command("DATA", Stage::data, Expectation{Awaited::data});
+void Session::Impl::send_data(TxRun& run, CommandBuffer& out) {
+  run.data_sent = true;
+  compose(out, "DATA", "DATA", Stage::data, Expectation{Awaited::data});
 }
 
 // RFC 3030 §2: one chunk carrying the whole message, exactly its octets (canonical CRLF already,
 // no dot-stuffing, no terminating dot); its reply is the transaction's result.
 void Session::Impl::send_bdat() {
-  tx_->data_sent = true;
-  send_command("BDAT " + std::to_string(content_on_wire(transaction(*tx_)).size()) + " LAST",
+  mail_.tx->data_sent = true;
+  send_command("BDAT " + std::to_string(content_on_wire(transaction(*mail_.tx)).size()) + " LAST",
                Stage::data_block, std::nullopt);
   start_message_data();
 }
 
 void Session::Impl::start_message_data() {
-  const message::ContentView content = content_on_wire(transaction(*tx_));
+  const message::ContentView content = content_on_wire(transaction(*mail_.tx));
   transcript(TranscriptKind::info,
              "<message data: " + std::to_string(content.size()) + " bytes" +
-                 (content == transaction(*tx_).content ? ">" : ", converted to 7 bits>"));
+                 (content == transaction(*mail_.tx).content ? ">" : ", converted to 7 bits>"));
   DataStream data;
-  data.reader = message::ContentReader(content);
-  data.chunked = tx_->chunked;
-  awaited_.push_back(Expectation{Awaited::end_of_data});
+  data.content = content;
+  data.chunked = mail_.tx->chunked;
+  pipeline_.awaited.push_back(Expectation{Awaited::end_of_data});
   if (pipelining()) add_trailer(data);
-  data_ = std::move(data);
+  pipeline_.data = std::move(data);
 }
 
 // QUIT's 221 is never awaited (docs/decisions.md): everything is settled by now.
 void Session::Impl::quit_and_close() {
   // A QUIT in the middle of message data would be data (or BDAT octets): just close.
-  if (writing_message_data()) {
+  if (pipeline_.writing_message_data()) {
     abandon();
     return;
   }
-  awaited_.clear();
-  data_.reset();
-  outgoing_.clear();
+  pipeline_.awaited.clear();
+  pipeline_.data.reset();
+  pipeline_.outgoing.clear();
   send_quit();
 }
 
 // QUIT after whatever is already queued.
 void Session::Impl::send_quit() {
   send_command("QUIT", Stage::quit, std::nullopt);
-  quit_sent_ = true;
-  closing_ = true;
+  pipeline_.quit_sent = true;
+  pipeline_.closing = true;
 }
 
 void Session::Impl::send_command(std::string line, Stage stage,
@@ -492,17 +490,22 @@ void Session::Impl::send_command(std::string line, Stage stage,
 
 void Session::Impl::send_command(std::string_view line, std::string_view shown, Stage stage,
                                  std::optional<Expectation> expected) {
-  if (held_lines_ != nullptr) {
-    held_lines_->emplace_back(shown);
+  compose(pipeline_.outgoing, line, shown, stage, expected);
+}
+
+void Session::Impl::compose(CommandBuffer& out, std::string_view line, std::string_view shown,
+                            Stage stage, std::optional<Expectation> expected) {
+  if (out.hold_lines) {
+    out.held_lines.emplace_back(shown);
   } else {
     transcript(TranscriptKind::client, shown);
   }
-  if (outgoing_.empty()) outgoing_stage_ = stage;
-  outgoing_ += line;
-  outgoing_ += "\r\n";
+  if (out.empty()) out.stage = stage;
+  out.bytes += line;
+  out.bytes += "\r\n";
   if (expected) {
-    awaited_.push_back(*expected);
-    awaited_.back().written = false;
+    pipeline_.awaited.push_back(*expected);
+    pipeline_.awaited.back().written = false;
   }
 }
 
@@ -514,15 +517,15 @@ std::optional<Settlement> Session::Impl::refusal_before_mail(const TxRun& run) c
   // caller's data end the command early.
   const bool broken = has_line_break(wire_mail_from(t)) ||
                       std::any_of(run.slots.begin(), run.slots.end(), [this](std::size_t slot) {
-                        return has_line_break(wire_addresses_[slot]);
+                        return has_line_break(recipients_.wire_address(slot));
                       });
   if (broken) return judge_before_mail(Failure::envelope_line_break);
   if (std::optional<Settlement> refusal = encoding_refusal(run)) return refusal;
   const std::size_t size = content_on_wire(t).size();
-  if (caps_.size && *caps_.size > 0 && size > *caps_.size) {
+  if (handshake_.caps.size && *handshake_.caps.size > 0 && size > *handshake_.caps.size) {
     return judge_before_mail(Failure::message_too_large,
                              "message of " + std::to_string(size) + " bytes exceeds the limit of " +
-                                 std::to_string(*caps_.size) + " bytes");
+                                 std::to_string(*handshake_.caps.size) + " bytes");
   }
   return std::nullopt;
 }

@@ -1,6 +1,6 @@
 // The password mechanisms without server proof: PLAIN (RFC 4616), LOGIN
 // (draft-murchison-sasl-login) and CRAM-MD5 (RFC 2195).
-#include "sasl_mechanisms.hpp"
+#include "mechanisms.hpp"
 #include "smtpsend/core/errors.hpp"
 
 namespace smtpsend::smtp::detail {

@@ -1,0 +1,120 @@
+// The parts of the session's state (src/smtp/session/impl.hpp), each on its own: the recipient
+// table keeps the first verdict, the pipeline cuts bounded Writes with commands first and ends
+// a data Write at its final dot, and message data is stuffed as it is taken in.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "session/impl.hpp"
+
+namespace smtpsend::smtp {
+namespace {
+
+struct CountingProgress final : ProgressSink {
+  void settled(std::size_t, std::string_view address, RecipientStatus) override {
+    told.emplace_back(address);
+  }
+  std::vector<std::string> told;
+};
+
+Settlement fate(RecipientStatus status, bool final) {
+  Fate f;
+  f.status = status;
+  f.cause = status == RecipientStatus::delivered ? FailureCause::none : FailureCause::temporary;
+  f.final = final;
+  return Settlement{f, {}};
+}
+
+TEST(RecipientTable, TheFirstVerdictStandsAndOnlyAFinalOneIsTold) {
+  CountingProgress progress;
+  RecipientTable table(&progress);
+  EXPECT_EQ(table.add(0, "bob@example.net", "bob@example.net"), 0u);
+  EXPECT_EQ(table.add(1, "carol@bücher.example", "carol@xn--bcher-kva.example"), 1u);
+  EXPECT_EQ(table.wire_address(1), "carol@xn--bcher-kva.example");
+  EXPECT_FALSE(table.all_settled());
+  table.settle(0, fate(RecipientStatus::delivered, true));
+  table.settle(0, fate(RecipientStatus::deferred, false));  // later and vaguer: ignored
+  EXPECT_EQ(table.outcomes()[0].result.status, RecipientStatus::delivered);
+  table.settle_unsettled(fate(RecipientStatus::deferred, false));
+  EXPECT_TRUE(table.all_settled());
+  EXPECT_EQ(table.outcomes()[1].result.status, RecipientStatus::deferred);
+  EXPECT_EQ(table.outcomes()[1].result.address, "carol@bücher.example");
+  EXPECT_EQ(table.outcomes()[1].result.message_index, 1u);
+  EXPECT_FALSE(table.outcomes()[1].final);
+  EXPECT_EQ(progress.told, std::vector<std::string>{"bob@example.net"});
+}
+
+TEST(Pipeline, CommandsGoFirstInBoundedWrites) {
+  Pipeline pipeline;
+  pipeline.outgoing.bytes = "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n";
+  pipeline.outgoing.stage = Stage::mail;
+  pipeline.data.emplace();
+  pipeline.data->stuffed = "body";
+  EXPECT_EQ(pipeline.take_write(10), (Write{"MAIL FROM:", Stage::mail}));
+  pipeline.on_written();
+  EXPECT_EQ(pipeline.take_write(64), (Write{"<a@b>\r\nRCPT TO:<c@d>\r\n", Stage::mail}));
+}
+
+TEST(Pipeline, RepliesAreWelcomeOnlyOnceTheWholeGroupIsWritten) {
+  Pipeline pipeline;
+  pipeline.awaited.push_back(Expectation{Awaited::mail, 0, false});
+  pipeline.outgoing.bytes = "MAIL FROM:<a@b>\r\n";
+  pipeline.in_flight = pipeline.take_write(5);
+  pipeline.on_written();
+  EXPECT_FALSE(pipeline.replies_welcome()) << "part of the group is still to be written";
+  pipeline.in_flight = pipeline.take_write(64);
+  pipeline.on_written();
+  EXPECT_TRUE(pipeline.replies_welcome());
+}
+
+TEST(Pipeline, TheFinalDotsWriteEndsAtTheDotAndTheTrailerFollowsAlone) {
+  Pipeline pipeline;
+  pipeline.data.emplace();
+  DataStream& data = *pipeline.data;
+  data.content = "x\r\n";
+  data.trailer.bytes = "QUIT\r\n";
+  data.trailer.stage = Stage::quit;
+  EXPECT_EQ(pipeline.body_request(64), (ReadBody{"x\r\n", 0, 64}));
+  data.take("x\r\n");
+  EXPECT_FALSE(data.block_ready(64));
+  EXPECT_EQ(pipeline.body_request(64), (ReadBody{"x\r\n", 3, 61}));
+  data.end();
+  ASSERT_TRUE(data.block_ready(64));
+  EXPECT_TRUE(pipeline.writing_message_data());
+  EXPECT_EQ(pipeline.take_write(64), (Write{"x\r\n.\r\n", Stage::data_block, true}));
+  EXPECT_TRUE(pipeline.final_dot_handed_out);
+  EXPECT_FALSE(pipeline.data.has_value());
+  EXPECT_EQ(pipeline.take_write(64), (Write{"QUIT\r\n", Stage::quit}));
+}
+
+TEST(DataStream, DotStuffsUnlessBdatCarriesTheOctetsAsTheyAre) {
+  DataStream dot;
+  dot.take(".hidden\r\n");
+  dot.end();
+  EXPECT_EQ(dot.stuffed, "..hidden\r\n.\r\n");
+  EXPECT_EQ(dot.offset, 9u);
+  DataStream bdat;
+  bdat.chunked = true;
+  bdat.take(".hidden\r\n");
+  bdat.end();
+  EXPECT_EQ(bdat.stuffed, ".hidden\r\n");
+  EXPECT_TRUE(bdat.end_marked);
+}
+
+TEST(Pipeline, StopForgetsEverythingAndCloses) {
+  Pipeline pipeline;
+  pipeline.outgoing.bytes = "QUIT\r\n";
+  pipeline.awaited.push_back(Expectation{Awaited::mail});
+  pipeline.data.emplace();
+  pipeline.in_flight = Write{"x", Stage::data_block, true};
+  pipeline.stop();
+  EXPECT_TRUE(pipeline.closing);
+  EXPECT_TRUE(pipeline.outgoing.empty());
+  EXPECT_TRUE(pipeline.awaited.empty());
+  EXPECT_FALSE(pipeline.data || pipeline.in_flight);
+}
+
+}  // namespace
+}  // namespace smtpsend::smtp
