@@ -189,7 +189,10 @@ def files_of(root: Path, row: Row, modules: set[str]) -> tuple[str, list[Path], 
         return name, sources_under(root / "src" / name) + sources_under(root / "include" / "smtpsend" / name), ()
     path = root / code
     files = sources_under(path) if code.endswith("/") else [path]
-    return code.rstrip("/"), files, (root / "tests" / "unit",)
+    # A test of a module's internals (a fuzz target of message/'s private tokenizer) sees the
+    # private headers of the modules its row allows, as its CMake target does.
+    private = tuple(root / "src" / m for m in row.allowed if m in modules)
+    return code.rstrip("/"), files, (root / "tests" / "unit",) + private
 
 
 def run_check(root: Path, only: str | None = None) -> int:

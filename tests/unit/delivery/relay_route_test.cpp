@@ -5,17 +5,10 @@
 #include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/destination_fsm.hpp"
 #include "smtpsend/delivery/plan.hpp"
+#include "support/envelope_address.hpp"
 
 namespace smtpsend::delivery {
 namespace {
-
-message::EnvelopeAddress address(const std::string& local, const std::string& domain) {
-  message::EnvelopeAddress a;
-  a.text = local + "@" + domain;
-  a.local = local;
-  a.domain = domain;
-  return a;
-}
 
 RelayRoute relay(std::string host, std::uint16_t port, bool literal) {
   return RelayRoute{std::move(host), port, false, literal};
@@ -27,9 +20,11 @@ TEST(RelayDestination, EveryDomainInOneTransactionPerMessageWithoutDuplicates) {
   message::Message second;
   second.content = "Subject: 2\r\n\r\ny\r\n";
   const std::vector<OutgoingMessage> messages{
-      {&first, "me@here.test",
-       {address("a", "one.test"), address("b", "two.test"), address("a", "ONE.test")}},
-      {&second, "", {address("c", "three.test")}}};
+      {&first,
+       "me@here.test",
+       {test::envelope_address("a", "one.test"), test::envelope_address("b", "two.test"),
+        test::envelope_address("a", "ONE.test")}},
+      {&second, "", {test::envelope_address("c", "three.test")}}};
   const Destination d = relay_destination(messages, relay("smtp.here.test", 587, false));
   EXPECT_EQ(d.domain, "smtp.here.test");
   ASSERT_EQ(d.transactions.size(), 2u);
@@ -82,7 +77,8 @@ TEST(RelayFsm, LiteralConnectsAtOnce) {
 }
 
 TEST(RelayFsm, UnknownRelayHostFailsAndALookupFailureDefers) {
-  DestinationFsm unknown(two_recipients("nope.test"), relay_options(relay("nope.test", 587, false)));
+  DestinationFsm unknown(two_recipients("nope.test"),
+                         relay_options(relay("nope.test", 587, false)));
   unknown.on_addresses(dns::AddressAnswer{dns::LookupStatus::nxdomain, {}});
   const auto failed = std::get<Finish>(unknown.next_action());
   ASSERT_EQ(failed.results.size(), 2u);

@@ -5,17 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "smtpsend/core/errors.hpp"
+#include "support/envelope_address.hpp"
 
 namespace smtpsend::delivery {
 namespace {
-
-message::EnvelopeAddress address(const std::string& local, const std::string& domain) {
-  message::EnvelopeAddress a;
-  a.text = local + "@" + domain;
-  a.local = local;
-  a.domain = domain;
-  return a;
-}
 
 RecipientResult result(std::size_t message_index, const std::string& text,
                        RecipientStatus status = RecipientStatus::delivered) {
@@ -37,14 +30,20 @@ std::vector<std::string> addresses(const std::vector<RecipientResult>& results) 
 const message::Message kMessage;
 
 std::vector<OutgoingMessage> two_messages() {
-  return {OutgoingMessage{&kMessage, "", {address("a", "x.test"), address("b", "y.test")}},
-          OutgoingMessage{&kMessage, "", {address("c", "y.test"), address("a", "x.test")}}};
+  return {OutgoingMessage{
+              &kMessage,
+              "",
+              {test::envelope_address("a", "x.test"), test::envelope_address("b", "y.test")}},
+          OutgoingMessage{
+              &kMessage,
+              "",
+              {test::envelope_address("c", "y.test"), test::envelope_address("a", "x.test")}}};
 }
 
 TEST(ResultOrder, ResultsComeInInputOrderWhateverOrderTheDestinationsFinishedIn) {
   const OrderedResults ordered = in_input_order(
-      two_messages(), {result(1, "c@y.test"), result(0, "b@y.test"), result(1, "a@x.test"),
-                       result(0, "a@x.test")});
+      two_messages(),
+      {result(1, "c@y.test"), result(0, "b@y.test"), result(1, "a@x.test"), result(0, "a@x.test")});
   EXPECT_FALSE(ordered.error);
   EXPECT_EQ(addresses(ordered.results),
             (std::vector<std::string>{"0:a@x.test", "0:b@y.test", "1:c@y.test", "1:a@x.test"}));
@@ -53,8 +52,11 @@ TEST(ResultOrder, ResultsComeInInputOrderWhateverOrderTheDestinationsFinishedIn)
 // group_by_domain() sends a mailbox listed twice for one message once (the domain compared
 // case-insensitively); it is reported once, under the spelling that was sent.
 TEST(ResultOrder, ARecipientListedTwiceIsReportedOnce) {
-  const std::vector<OutgoingMessage> messages{OutgoingMessage{
-      &kMessage, "", {address("a", "X.test"), address("b", "y.test"), address("a", "x.TEST")}}};
+  const std::vector<OutgoingMessage> messages{
+      OutgoingMessage{&kMessage,
+                      "",
+                      {test::envelope_address("a", "X.test"), test::envelope_address("b", "y.test"),
+                       test::envelope_address("a", "x.TEST")}}};
   const OrderedResults ordered =
       in_input_order(messages, {result(0, "b@y.test"), result(0, "a@X.test")});
   EXPECT_FALSE(ordered.error) << ordered.detail;
@@ -64,9 +66,8 @@ TEST(ResultOrder, ARecipientListedTwiceIsReportedOnce) {
 // A lost outcome is our bug: an internal error (exit 70) naming the recipient, never a report
 // without it, which would look like a complete one.
 TEST(ResultOrder, ARecipientWithoutAResultIsAnInternalErrorNotAShorterReport) {
-  const OrderedResults ordered =
-      in_input_order(two_messages(), {result(1, "c@y.test"), result(0, "a@x.test"),
-                                      result(1, "a@x.test")});
+  const OrderedResults ordered = in_input_order(
+      two_messages(), {result(1, "c@y.test"), result(0, "a@x.test"), result(1, "a@x.test")});
   EXPECT_EQ(ordered.error, Errc::internal);
   EXPECT_EQ(ordered.detail,
             "internal error: no outcome for b@y.test (message 1); other recipients may have been "
@@ -77,9 +78,9 @@ TEST(ResultOrder, ARecipientWithoutAResultIsAnInternalErrorNotAShorterReport) {
 // --dry-run: resolution decides only the recipients it can already (a failed lookup); the rest
 // would be attempted and have no result yet.
 TEST(ResultOrder, ADryRunReportsOnlyTheDecidedRecipientsInInputOrder) {
-  const std::vector<RecipientResult> decided = decided_in_input_order(
-      two_messages(),
-      {result(1, "c@y.test", RecipientStatus::failed), result(0, "b@y.test", RecipientStatus::failed)});
+  const std::vector<RecipientResult> decided =
+      decided_in_input_order(two_messages(), {result(1, "c@y.test", RecipientStatus::failed),
+                                              result(0, "b@y.test", RecipientStatus::failed)});
   EXPECT_EQ(addresses(decided), (std::vector<std::string>{"0:b@y.test", "1:c@y.test"}));
 }
 

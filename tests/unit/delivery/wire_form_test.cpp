@@ -6,6 +6,7 @@
 
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/message/seven_bit_downgrade.hpp"
+#include "support/envelope_address.hpp"
 
 namespace smtpsend::delivery {
 namespace {
@@ -39,14 +40,6 @@ TEST(WireAddress, UnconvertibleDomainIsKeptAndNeedsSmtpUtf8) {
   EXPECT_TRUE(wire.needs_smtputf8);
 }
 
-message::EnvelopeAddress address(const std::string& local, const std::string& domain) {
-  message::EnvelopeAddress a;
-  a.text = local + "@" + domain;
-  a.local = local;
-  a.domain = domain;
-  return a;
-}
-
 message::Message loaded(std::string content) {
   message::Message m;
   m.content = std::move(content);
@@ -60,12 +53,12 @@ TEST(WireFormInPlan, TransactionsCarryTheWireEnvelope) {
   const std::vector<Destination> destinations =
       group_by_domain({OutgoingMessage{&m,
                                        "me@m\xc3\xbcnchen.example",
-                                       {address("bob",
-                                                "b\xc3\xbc"
-                                                "cher.example"),
-                                        address("carol",
-                                                "B\xc3\x9c"
-                                                "CHER.example")}}});
+                                       {test::envelope_address("bob",
+                                                               "b\xc3\xbc"
+                                                               "cher.example"),
+                                        test::envelope_address("carol",
+                                                               "B\xc3\x9c"
+                                                               "CHER.example")}}});
   ASSERT_EQ(destinations.size(), 2u);  // grouping stays by the written domain, ASCII-folded
   const smtp::Transaction& t = destinations[0].transactions[0];
   EXPECT_EQ(t.recipients, (std::vector<std::string>{"bob@b\xc3\xbc"
@@ -81,35 +74,39 @@ TEST(WireFormInPlan, RawUtf8HeaderOrLocalPartNeedsSmtpUtf8) {
   const message::Message header8 = loaded("Subject: caf\xc3\xa9\r\n\r\nbody\r\n");
   const message::Message body8 = loaded("Subject: hi\r\n\r\ncaf\xc3\xa9\r\n");
   const RelayRoute relay{"relay.example", 587, false, false};
-  EXPECT_TRUE(
-      relay_destination(
-          {OutgoingMessage{&header8, "me@example.org", {address("bob", "example.net")}}}, relay)
-          .transactions[0]
-          .needs_smtputf8);
+  EXPECT_TRUE(relay_destination(
+                  {OutgoingMessage{
+                      &header8, "me@example.org", {test::envelope_address("bob", "example.net")}}},
+                  relay)
+                  .transactions[0]
+                  .needs_smtputf8);
   const Destination plain = relay_destination(
-      {OutgoingMessage{&body8, "me@example.org", {address("bob", "example.net")}}}, relay);
+      {OutgoingMessage{&body8, "me@example.org", {test::envelope_address("bob", "example.net")}}},
+      relay);
   EXPECT_FALSE(plain.transactions[0].needs_smtputf8);
   // A UTF-8 sender makes the whole message need it; a UTF-8 recipient only itself (the session
   // sees that in its wire form).
-  EXPECT_TRUE(
-      relay_destination(
-          {OutgoingMessage{&body8, "j\xc3\xb6rg@example.org", {address("bob", "example.net")}}},
-          relay)
-          .transactions[0]
-          .needs_smtputf8);
+  EXPECT_TRUE(relay_destination({OutgoingMessage{&body8,
+                                                 "j\xc3\xb6rg@example.org",
+                                                 {test::envelope_address("bob", "example.net")}}},
+                                relay)
+                  .transactions[0]
+                  .needs_smtputf8);
   EXPECT_FALSE(
       relay_destination(
-          {OutgoingMessage{&body8, "me@example.org", {address("j\xc3\xb6rg", "example.net")}}},
+          {OutgoingMessage{
+              &body8, "me@example.org", {test::envelope_address("j\xc3\xb6rg", "example.net")}}},
           relay)
           .transactions[0]
           .needs_smtputf8);
   // Latin-1 in a header is not UTF-8: SMTPUTF8 cannot carry it (RFC 6532 §3.1).
   const message::Message latin1 = loaded("Subject: caf\xe9\r\n\r\nbody\r\n");
-  EXPECT_FALSE(
-      relay_destination(
-          {OutgoingMessage{&latin1, "me@example.org", {address("bob", "example.net")}}}, relay)
-          .transactions[0]
-          .needs_smtputf8);
+  EXPECT_FALSE(relay_destination(
+                   {OutgoingMessage{
+                       &latin1, "me@example.org", {test::envelope_address("bob", "example.net")}}},
+                   relay)
+                   .transactions[0]
+                   .needs_smtputf8);
   // The 7-bit form rides along as a view of the message's own bytes.
   EXPECT_EQ(plain.transactions[0].seven_bit_content.head.data(), body8.seven_bit.content.data());
   EXPECT_TRUE(plain.transactions[0].seven_bit_error.empty());

@@ -4,21 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include "support/loaded_message.hpp"
 #include "support/spooled_body.hpp"
 
 namespace smtpsend::message {
 namespace {
 
 CompletionContext context(std::string unique) {
-  return {"host.example.org", std::chrono::system_clock::from_time_t(1795471980),
-          std::move(unique)};
+  return test::completion_context(std::move(unique));
 }
 
 Message loaded(std::string_view raw) {
-  Message m;
-  LoadError error;
-  EXPECT_TRUE(prepare_message(raw, "test", context("orig"), m, error)) << error.detail;
-  return m;
+  return test::loaded_message(raw);
 }
 
 constexpr std::string_view kEightBitBody =

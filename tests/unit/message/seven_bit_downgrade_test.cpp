@@ -55,6 +55,13 @@ void expect_seven_bit_lines(const std::string& content) {
 
 constexpr char kHeader[] = "From: a@example.org\r\nSubject: hi\r\n";
 
+// kHeader as a converted top-level leaf without Content-Type gets it (UTF-8 text).
+std::string converted_header() {
+  return std::string(kHeader) +
+         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         "Content-Transfer-Encoding: quoted-printable\r\n";
+}
+
 TEST(SevenBitDowngrade, SevenBitMessageIsUnchanged) {
   const std::string message = std::string(kHeader) + "\r\nplain text\r\n";
   const SevenBitForm form = seven_bit_downgrade(message);
@@ -71,10 +78,7 @@ TEST(SevenBitDowngrade, SevenBitBodyLineOver998OctetsIsEncoded) {
   ASSERT_TRUE(form.error.empty()) << form.error;
   EXPECT_TRUE(form.encoded_long_lines);
   expect_seven_bit_lines(form.content);
-  EXPECT_EQ(header_of(form.content),
-            std::string(kHeader) +
-                "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                "Content-Transfer-Encoding: quoted-printable\r\n");
+  EXPECT_EQ(header_of(form.content), converted_header());
   EXPECT_EQ(decode_qp(body_of(form.content)), body);
 }
 
@@ -121,10 +125,7 @@ TEST(SevenBitDowngrade, PlainMessageBecomesQuotedPrintableAndRoundTrips) {
   const SevenBitForm form = seven_bit_downgrade(std::string(kHeader) + "\r\n" + body);
   ASSERT_TRUE(form.error.empty()) << form.error;
   expect_seven_bit_lines(form.content);
-  EXPECT_EQ(header_of(form.content),
-            std::string(kHeader) +
-                "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                "Content-Transfer-Encoding: quoted-printable\r\n");
+  EXPECT_EQ(header_of(form.content), converted_header());
   EXPECT_EQ(decode_qp(body_of(form.content)), body);
   EXPECT_NE(body_of(form.content).find("\r\n.starts with a dot\r\n"), std::string::npos);
 }
