@@ -187,6 +187,8 @@ asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Sessio
       } else {
         co_await perform_write(socket, session, *write, timeouts);
       }
+      // The session wipes its own copy of an AUTH line's credential; this is the driver's.
+      if (write->secret) smtp::wipe(write->bytes);
     } else if (auto* read = std::get_if<smtp::Read>(&action)) {
       if (tls) {
         co_await perform_read(*tls, session, *read, timeouts, buffer, deadline);
@@ -214,6 +216,9 @@ smtp::SessionOutcome finish_without_io(smtp::Session& session) {
   for (int step = 0; step < kMaxSteps; ++step) {
     smtp::Action action = session.next_action();
     if (auto* done = std::get_if<smtp::Done>(&action)) return std::move(done->outcome);
+    if (auto* write = std::get_if<smtp::Write>(&action); write && write->secret) {
+      smtp::wipe(write->bytes);
+    }
     if (std::holds_alternative<smtp::StartTls>(action)) {
       session.on_tls_failed(lost);
     } else if (!std::holds_alternative<smtp::Close>(action)) {

@@ -140,6 +140,9 @@ struct Write {
   // BDAT octet) is fully written ends the attempt (SPEC.md "Protocol duties"); if the session
   // gives the write up that way, write_pending() turns false and the transport abandons it.
   bool watch_replies = false;
+  // An AUTH line with a credential in it (RFC 4954 §4): once the write is done, the transport
+  // wipes its copy of the bytes (wipe(), sasl.hpp), as the session wipes its own.
+  bool secret = false;
   friend bool operator==(const Write&, const Write&) = default;
 };
 struct Read {

@@ -66,7 +66,7 @@ void Session::Impl::on_failure(Failure failure, std::error_code ec) {
   if (pipeline_.close_handed_out) return;
   const bool writing = pipeline_.in_flight.has_value();
   if (pipeline_.closing) {
-    pipeline_.in_flight.reset();
+    pipeline_.drop_in_flight();
     pipeline_.outgoing.clear();  // a QUIT that cannot be written is not worth waiting for
     return;
   }

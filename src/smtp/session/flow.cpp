@@ -501,8 +501,8 @@ void Session::Impl::compose(CommandBuffer& out, std::string_view line, std::stri
     transcript(TranscriptKind::client, shown);
   }
   if (out.empty()) out.stage = stage;
-  out.bytes += line;
-  out.bytes += "\r\n";
+  // An AUTH line printed otherwise than it is sent carries a credential (sasl/wire.cpp).
+  out.append_line(line, line != shown);
   if (expected) {
     pipeline_.awaited.push_back(*expected);
     pipeline_.awaited.back().written = false;

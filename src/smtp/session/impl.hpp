@@ -87,13 +87,21 @@ struct TxRun {
 // Commands composed for the wire and not yet handed out as a Write: their bytes and the stage of
 // the first (the Write's timeout). A buffer that holds its lines (commands that go after message
 // data) keeps their -v form, printed when the data ends rather than when they are composed.
+// A buffer that took an AUTH line with a credential (`secret`) is wiped, not just emptied, once
+// those bytes are handed out (issue 10: no credential left behind in the heap or a core dump).
 struct CommandBuffer {
   std::string bytes;
   Stage stage = Stage::greeting;
   bool hold_lines = false;
+  bool secret = false;
   std::vector<std::string> held_lines;
   bool empty() const noexcept { return bytes.empty(); }
+  void append_line(std::string_view line, bool secret_line);
+  // The first n bytes are handed out in a Write.
+  std::string take_front(std::size_t n);
   void clear() noexcept {
+    if (secret) wipe(bytes);
+    secret = false;
     bytes.clear();
     held_lines.clear();
   }
@@ -170,10 +178,17 @@ struct Pipeline {
   bool close_handed_out = false;
   Stage last_stage = Stage::greeting;  // of the last Write or Read handed out
 
+  Pipeline() = default;
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline();
+
   // Commands first; then a block of message data (data->block_ready).
   Write take_write(std::size_t max_write);
   ReadBody body_request(std::size_t max_write) const;
   void on_written();
+  // The Write handed out is answered (written, failed or given up): forgotten, wiped if secret.
+  void drop_in_flight() noexcept;
   bool replies_welcome() const noexcept;
   bool writing_message_data() const noexcept;
   // Nothing more is sent or read on this connection: the transport gets Close next.

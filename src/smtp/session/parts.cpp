@@ -25,7 +25,50 @@ void DataStream::end() {
   end_marked = true;
 }
 
+// ---- CommandBuffer ----
+
+// The buffer grows by hand rather than by append's reallocation, which would free the old
+// block, secret and all, without wiping it.
+void CommandBuffer::append_line(std::string_view line, bool secret_line) {
+  const std::size_t needed = bytes.size() + line.size() + 2;
+  if (needed > bytes.capacity()) {
+    std::string grown;
+    grown.reserve(std::max(needed, 2 * bytes.capacity()));
+    grown.append(bytes);
+    if (secret) wipe(bytes);
+    bytes.swap(grown);
+  }
+  bytes.append(line);
+  bytes.append("\r\n");
+  secret = secret || secret_line;
+}
+
+std::string CommandBuffer::take_front(std::size_t n) {
+  n = std::min(n, bytes.size());
+  std::string front = bytes.substr(0, n);
+  if (!secret) {
+    bytes.erase(0, n);
+    return front;
+  }
+  // erase() would leave the secret's bytes in the capacity behind the new end.
+  std::string rest = bytes.substr(n);
+  wipe(bytes);
+  bytes.swap(rest);
+  secret = !bytes.empty();
+  return front;
+}
+
 // ---- Pipeline ----
+
+Pipeline::~Pipeline() {
+  drop_in_flight();
+  outgoing.clear();
+}
+
+void Pipeline::drop_in_flight() noexcept {
+  if (in_flight && in_flight->secret) wipe(in_flight->bytes);
+  in_flight.reset();
+}
 
 // RFC 2920 §3.1: writes are bounded by max_write so a client blocked writing can never wait on
 // a server blocked writing replies. The Write that ends message data ends at its final dot; the
@@ -33,9 +76,10 @@ void DataStream::end() {
 Write Pipeline::take_write(std::size_t max_write) {
   assert(!in_flight);
   if (!outgoing.empty()) {
+    const bool secret = outgoing.secret;
     const std::size_t n = std::min(max_write, outgoing.bytes.size());
-    Write write{outgoing.bytes.substr(0, n), outgoing.stage};
-    outgoing.bytes.erase(0, n);
+    Write write{outgoing.take_front(n), outgoing.stage};
+    write.secret = secret;
     return write;
   }
   DataStream& stream = *data;
@@ -50,6 +94,7 @@ Write Pipeline::take_write(std::size_t max_write) {
     final_dot_handed_out = true;
     outgoing.bytes = std::move(stream.trailer.bytes);
     outgoing.stage = stream.trailer.stage;
+    outgoing.secret = stream.trailer.secret;
     data.reset();
   }
   return write;
@@ -64,7 +109,7 @@ ReadBody Pipeline::body_request(std::size_t max_write) const {
 // The replies of a command group may come once all of it is written.
 void Pipeline::on_written() {
   const bool commands = in_flight && !in_flight->watch_replies;
-  in_flight.reset();
+  drop_in_flight();
   if (commands && outgoing.empty()) {
     for (Expectation& expected : awaited) expected.written = true;
   }
@@ -83,7 +128,7 @@ bool Pipeline::writing_message_data() const noexcept {
 }
 
 void Pipeline::stop() {
-  in_flight.reset();
+  drop_in_flight();
   awaited.clear();
   outgoing.clear();
   data.reset();

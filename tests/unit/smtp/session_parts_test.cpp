@@ -46,6 +46,43 @@ TEST(RecipientTable, TheFirstVerdictStandsAndOnlyAFinalOneIsTold) {
   EXPECT_EQ(progress.told, std::vector<std::string>{"bob@example.net"});
 }
 
+// The bytes a buffer's capacity still holds, past its end included.
+std::string_view whole_buffer(const std::string& bytes) {
+  return std::string_view(bytes.data(), bytes.capacity());
+}
+
+TEST(CommandBuffer, ASecretLineHandedOutLeavesNothingBehind) {
+  CommandBuffer buffer;
+  buffer.append_line("EHLO client.example", false);
+  buffer.append_line("AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm", true);
+  EXPECT_TRUE(buffer.secret);
+  EXPECT_EQ(buffer.take_front(21), "EHLO client.example\r\n");
+  EXPECT_EQ(buffer.bytes, "AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n");
+  EXPECT_TRUE(buffer.secret);
+  EXPECT_EQ(buffer.take_front(64), "AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n");
+  EXPECT_TRUE(buffer.empty());
+  EXPECT_FALSE(buffer.secret);
+  EXPECT_EQ(whole_buffer(buffer.bytes).find("AHRpbQB0"), std::string_view::npos);
+}
+
+TEST(CommandBuffer, PlainLinesAreCutAsBefore) {
+  CommandBuffer buffer;
+  buffer.append_line("MAIL FROM:<a@b>", false);
+  EXPECT_FALSE(buffer.secret);
+  EXPECT_EQ(buffer.take_front(4), "MAIL");
+  EXPECT_EQ(buffer.bytes, " FROM:<a@b>\r\n");
+}
+
+TEST(Pipeline, AWriteWithASecretLineIsMarkedSecret) {
+  Pipeline pipeline;
+  pipeline.outgoing.append_line("EHLO client.example", false);
+  EXPECT_FALSE(pipeline.take_write(512).secret);
+  pipeline.outgoing.append_line("AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm", true);
+  EXPECT_TRUE(pipeline.take_write(512).secret);
+  pipeline.outgoing.append_line("MAIL FROM:<a@b>", false);
+  EXPECT_FALSE(pipeline.take_write(512).secret);
+}
+
 TEST(Pipeline, CommandsGoFirstInBoundedWrites) {
   Pipeline pipeline;
   pipeline.outgoing.bytes = "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n";
