@@ -16,10 +16,17 @@ step() { printf '\n==== %s ====\n' "$*"; }
 
 bash scripts/install-deps.sh
 
+# A ccache on the machine (not installed by install-deps.sh) is used when present: a rerun then
+# recompiles only what changed.
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+
 configure_and_build() {  # dir, then extra cmake arguments
   local dir=$1
   shift
-  cmake -S . -B "$dir" -G Ninja "$@"
+  cmake -S . -B "$dir" -G Ninja "${launcher[@]}" "$@"
   cmake --build "$dir" -j"$jobs"
 }
 
@@ -41,7 +48,7 @@ run_ctest build "tests"
 # run against it first, then each libFuzzer target; a second sanitizer build would cost as much
 # again for nothing.
 step "ASan+UBSan (clang) build: tests, then libFuzzer targets ${fuzz_seconds} s each (build-sanitize/)"
-if CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+if CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
      -DSMTPSEND_FUZZ=ON -DSMTPSEND_TESTS=ON -DSMTPSEND_WERROR=ON &&
    cmake --build build-sanitize -j"$jobs"; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
@@ -70,7 +77,7 @@ fi
 # What users and packagers build: Release, no -Werror (their compiler may warn where ours does
 # not). Only the program; it must build and run.
 step "Release build as a packager makes it (build-release/)"
-if cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMTPSEND_TESTS=OFF &&
+if cmake -S . -B build-release -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release -DSMTPSEND_TESTS=OFF &&
    cmake --build build-release -j"$jobs" --target smtpsend &&
    build-release/smtpsend --version; then
   :
