@@ -10,14 +10,6 @@
 namespace smtpsend::message {
 namespace {
 
-CompletionContext context(std::string unique) {
-  return test::completion_context(std::move(unique));
-}
-
-Message loaded(std::string_view raw) {
-  return test::loaded_message(raw);
-}
-
 // The Date: the original got when it was completed (local time: the zone varies).
 std::string_view date_of(const Message& m) {
   const std::size_t start = m.content.find("Date: ") + 6;
@@ -25,10 +17,10 @@ std::string_view date_of(const Message& m) {
 }
 
 TEST(AddressedCopy, ToNamesOnlyTheRecipientCcIsGoneAndTheIdIsNew) {
-  const Message original = loaded(
+  const Message original = test::loaded_message(
       "From: a@example.org\nTo: x@example.net,\n y@example.net\nCc: z@example.net\n"
       "Message-ID: <orig@example.org>\nSubject: news\n\nbody\n");
-  const Message copy = addressed_copy(original, "bob@example.com", context("c1"));
+  const Message copy = addressed_copy(original, "bob@example.com", test::completion_context("c1"));
   EXPECT_EQ(copy.content,
             "To: bob@example.com\r\nMessage-ID: <20261123221300.c1@host.example.org>\r\n"
             "Date: " +
@@ -48,12 +40,12 @@ TEST(AddressedCopy, ToNamesOnlyTheRecipientCcIsGoneAndTheIdIsNew) {
 // Issue 10: a resent message (-t read its Resent-To/Cc) keeps its original To:, Cc: and
 // Message-ID:; the copy's recipient and id go into the Resent block, where Resent-To: stood.
 TEST(AddressedCopy, AResentMessageIsAddressedInItsResentBlock) {
-  const Message original = loaded(
+  const Message original = test::loaded_message(
       "Resent-From: list@example.org\nResent-To: x@example.net,\n y@example.net\n"
       "Resent-Cc: z@example.net\nResent-Message-ID: <resent@example.org>\n"
       "From: a@example.org\nTo: orig@example.net\nCc: c@example.net\n"
       "Message-ID: <orig@example.org>\nSubject: news\n\nbody\n");
-  const Message copy = addressed_copy(original, "bob@example.com", context("c1"));
+  const Message copy = addressed_copy(original, "bob@example.com", test::completion_context("c1"));
   EXPECT_EQ(copy.content, "Date: " + std::string(date_of(original)) +
                               "\r\nResent-From: list@example.org\r\nResent-To: bob@example.com\r\n"
                               "Resent-Message-ID: <20261123221300.c1@host.example.org>\r\n"
@@ -63,18 +55,18 @@ TEST(AddressedCopy, AResentMessageIsAddressedInItsResentBlock) {
 }
 
 TEST(AddressedCopy, TwoCopiesHaveDifferentIds) {
-  const Message original = loaded("Subject: s\n\nb\n");
-  const Message one = addressed_copy(original, "a@example.com", context("1"));
-  const Message two = addressed_copy(original, "b@example.com", context("2"));
+  const Message original = test::loaded_message("Subject: s\n\nb\n");
+  const Message one = addressed_copy(original, "a@example.com", test::completion_context("1"));
+  const Message two = addressed_copy(original, "b@example.com", test::completion_context("2"));
   EXPECT_NE(one.facts.message_id, two.facts.message_id);
   EXPECT_NE(one.facts.message_id, original.facts.message_id);
 }
 
 TEST(AddressedCopy, TheSpooledBodyIsSharedNotCopied) {
-  Message original = loaded("Subject: big\n\n");
+  Message original = test::loaded_message("Subject: big\n\n");
   const auto tail = smtpsend::testing::spooled_body("line\n");
   original.spooled = std::shared_ptr<const SpooledBody>(tail.get(), [](const SpooledBody*) {});
-  const Message copy = addressed_copy(original, "a@example.com", context("1"));
+  const Message copy = addressed_copy(original, "a@example.com", test::completion_context("1"));
   EXPECT_EQ(copy.spooled.get(), tail.get());
   EXPECT_EQ(copy.size(), copy.content.size() + tail->wire_size());
 }

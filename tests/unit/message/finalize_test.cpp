@@ -10,27 +10,20 @@
 namespace smtpsend::message {
 namespace {
 
-CompletionContext context(std::string unique) {
-  return test::completion_context(std::move(unique));
-}
-
-Message loaded(std::string_view raw) {
-  return test::loaded_message(raw);
-}
-
 constexpr std::string_view kEightBitBody =
     "Subject: s\nContent-Type: text/plain; charset=utf-8\n\ncaf\xc3\xa9\n";
 
 std::vector<Message> copies_of(Message original, const std::vector<std::string>& recipients) {
   std::vector<CopyRecipient> each;
   for (std::size_t i = 0; i < recipients.size(); ++i) {
-    each.push_back({recipients[i], context("c" + std::to_string(i + 1))});
+    each.push_back({recipients[i], test::completion_context("c" + std::to_string(i + 1))});
   }
   return finalize_message(std::move(original), each);
 }
 
 TEST(FinalizeMessage, WithoutEachTheMessageItselfGoesOutItsBytesMovedNotCopied) {
-  Message original = loaded("Subject: a subject long enough to be on the heap\n\nbody\n");
+  Message original =
+      test::loaded_message("Subject: a subject long enough to be on the heap\n\nbody\n");
   const std::string content = original.content;
   const char* const bytes = original.content.data();
   const std::vector<Message> finished = finalize_message(std::move(original), {});
@@ -43,7 +36,7 @@ TEST(FinalizeMessage, WithoutEachTheMessageItselfGoesOutItsBytesMovedNotCopied) 
 }
 
 TEST(FinalizeMessage, AnEightBitMessageGetsItsSevenBitForm) {
-  const Message original = loaded(kEightBitBody);
+  const Message original = test::loaded_message(kEightBitBody);
   const std::vector<Message> finished = finalize_message(original, {});
   ASSERT_EQ(finished.size(), 1u);
   EXPECT_EQ(finished[0].content, original.content) << "the as-is form is unchanged";
@@ -53,7 +46,8 @@ TEST(FinalizeMessage, AnEightBitMessageGetsItsSevenBitForm) {
 }
 
 TEST(FinalizeMessage, EachMakesOneCopyPerRecipientInOrderAndNotTheOriginal) {
-  const Message original = loaded("To: x@example.net, y@example.net\nSubject: s\n\nb\n");
+  const Message original =
+      test::loaded_message("To: x@example.net, y@example.net\nSubject: s\n\nb\n");
   const std::vector<Message> finished =
       copies_of(original, {"a@example.com", "b@example.com", "c@example.com"});
   ASSERT_EQ(finished.size(), 3u);
@@ -68,7 +62,7 @@ TEST(FinalizeMessage, EachMakesOneCopyPerRecipientInOrderAndNotTheOriginal) {
 
 // Moved from addressed_copy_test.cpp with the 7-bit form, which a copy now gets when finished.
 TEST(FinalizeMessage, AUtf8RecipientMakesTheCopyEightBit) {
-  const Message original = loaded("Subject: s\n\nb\n");
+  const Message original = test::loaded_message("Subject: s\n\nb\n");
   const std::vector<Message> finished = copies_of(original, {"j\xc3\xb6rg@example.com"});
   ASSERT_EQ(finished.size(), 1u);
   const Message& copy = finished[0];
@@ -77,7 +71,7 @@ TEST(FinalizeMessage, AUtf8RecipientMakesTheCopyEightBit) {
 }
 
 TEST(FinalizeMessage, AnEightBitBodyGetsItsOwnSevenBitForm) {
-  const Message original = loaded(kEightBitBody);
+  const Message original = test::loaded_message(kEightBitBody);
   const std::vector<Message> finished = copies_of(original, {"a@example.com"});
   ASSERT_EQ(finished.size(), 1u);
   const Message& copy = finished[0];
@@ -89,7 +83,8 @@ TEST(FinalizeMessage, AnEightBitBodyGetsItsOwnSevenBitForm) {
 // A large message's 7-bit form is made while it is sent; each copy gets its own, over the
 // shared spooled body.
 TEST(FinalizeMessage, EachCopyOfASpooledEightBitMessageStreamsItsOwnSevenBitForm) {
-  Message original = loaded("Subject: big\nContent-Type: text/plain; charset=utf-8\n\n");
+  Message original =
+      test::loaded_message("Subject: big\nContent-Type: text/plain; charset=utf-8\n\n");
   const auto tail = smtpsend::testing::spooled_body("caf\xc3\xa9\n");
   original.spooled = std::shared_ptr<const SpooledBody>(tail.get(), [](const SpooledBody*) {});
   original.spooled_eight_bit = true;
