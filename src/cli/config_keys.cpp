@@ -287,7 +287,7 @@ void into(const ConfigSettings& settings, Request& request) {
 void into_tls_policy(const ConfigSettings& settings, Request& request) {
   transport::TlsSettings& tls = request.delivery.tls;
   if (settings.tls) {
-    tls.policy = smtp::tls_policy_from_string(settings.tls->value).value_or(tls.policy);
+    tls.policy = smtp::tls_policy_from_string(settings.tls->value);
   }
 }
 

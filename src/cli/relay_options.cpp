@@ -65,14 +65,13 @@ bool apply_relay(const RawOptions& raw, Refusal& refuse, Request& request) {
   return true;
 }
 
-// SPEC.md "TLS": a relay is a known host the user named, so its certificate is checked by
-// default; MX delivery keeps opportunistic (RFC 7435).
+// Implicit TLS (RFC 8314) cannot be turned off by --tls none. The relay's default policy is not
+// set here: delivery::tls_for_host() applies it (SPEC.md "TLS").
 bool apply_relay_tls(bool tls_on_command_line, Refusal& refuse, Request& request) {
   const std::optional<delivery::RelayRoute>& relay = request.delivery.relay;
-  if (!relay) return true;
+  if (!relay || !relay->implicit_tls) return true;
+  if (request.delivery.tls.policy != smtp::TlsPolicy::none) return true;
   const MaybeSetting<std::string>& file_tls = refuse.file().tls;
-  if (!tls_on_command_line && !file_tls) request.delivery.tls.policy = smtp::TlsPolicy::verify;
-  if (!relay->implicit_tls || request.delivery.tls.policy != smtp::TlsPolicy::none) return true;
   if (tls_on_command_line) {
     return refuse.usage("--tls none cannot be used with implicit TLS (--smtps or smtps://)");
   }

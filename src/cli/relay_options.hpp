@@ -17,14 +17,14 @@ struct FileSettings {
 };
 
 // The command line's relay/AUTH values over the file's (already checked by config_keys), then
-// the defaults that depend on them: port 587/465, --tls verify for a relay unless a policy was
-// chosen (--tls, `tls_on_command_line`, or the file's tls). Errors: a bad --relay or --auth,
+// the defaults that depend on them: port 587/465 (the relay's default --tls verify is
+// delivery::tls_for_host()'s). `tls_on_command_line`: --tls was given, so a --tls none with
+// implicit TLS is the command line's error rather than the file's. Errors: a bad --relay or --auth,
 // --smtps or -u without a relay, --tls none with implicit TLS, a password option without -u,
 // an OAuth mechanism without --oauth-token-cmd: 64 when the command line said it, 78 with
 // "FILE:LINE:" when only the file did. A `user` (and the other AUTH keys) that the file gives
 // with no relay in force is not used: [defaults] may hold the user of its relay accounts.
-bool apply_relay_and_auth(const RawOptions& raw, const FileSettings& file,
-                          bool tls_on_command_line, Request& request, std::string& error,
-                          ExitCode& code);
+bool apply_relay_and_auth(const RawOptions& raw, const FileSettings& file, bool tls_on_command_line,
+                          Request& request, std::string& error, ExitCode& code);
 
 }  // namespace smtpsend::cli

@@ -17,7 +17,8 @@ struct HostTls {
   friend bool operator==(const HostTls&, const HostTls&) = default;
 };
 
-// `options.tls.policy` is what the user chose (--tls, or its default for the route, cli).
+// `options.tls.policy` is what the user chose (--tls or the file's `tls`); without a choice the
+// route decides: verify for a relay (implicit TLS included), opportunistic for MX delivery.
 // `retry_in_clear`: the DestinationFsm's second attempt at the same address after an
 // opportunistic STARTTLS handshake failed (RunSession::without_tls); it never tries STARTTLS.
 HostTls tls_for_host(const DeliveryOptions& options, bool retry_in_clear = false);

@@ -44,7 +44,7 @@ struct DeliveryOptions {
   std::size_t max_parallel = 8;
   std::size_t max_addresses = kDefaultMaxAddresses;     // --max-addresses, per destination
   transport::Timeouts timeouts;
-  transport::TlsSettings tls;                            // --tls, --ca-file, ... (MX: opportunistic)
+  transport::TlsSettings tls;                            // --tls, --ca-file, ... (policy: host_tls.hpp)
   std::optional<RelayRoute> relay;                       // --relay: one server takes everything
   std::shared_ptr<const smtp::AuthSettings> auth;        // -u: AUTH (relay only)
   TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "smtpsend/smtp/stage.hpp"
@@ -18,9 +19,10 @@ struct Timeouts {
 };
 
 struct TlsSettings {
-  // --tls, or the route's default: opportunistic for MX delivery, verify for --relay (cli).
-  // A connection's own policy is delivery::tls_for_host() of this.
-  smtp::TlsPolicy policy = smtp::TlsPolicy::opportunistic;
+  // --tls or the file's `tls`; empty when the user chose none. The route's default (verify for
+  // a relay, opportunistic for MX delivery) and a connection's own policy are decided by
+  // delivery::tls_for_host() alone, so nothing reads this field as the policy in force.
+  std::optional<smtp::TlsPolicy> policy;
   std::string ca_file;    // --ca-file; empty: the system store unless ca_path is given
   std::string ca_path;    // --ca-path
   std::string cert_file;  // --tls-cert (PEM, may hold the chain)

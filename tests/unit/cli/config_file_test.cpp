@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "smtpsend/cli/command_line.hpp"
+#include "smtpsend/delivery/host_tls.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -577,7 +578,9 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   EXPECT_EQ(request.delivery.relay->host, "mail.example.com");
   EXPECT_EQ(request.delivery.relay->port, 465);
   EXPECT_TRUE(request.delivery.relay->implicit_tls);
-  EXPECT_EQ(request.delivery.tls.policy, smtp::TlsPolicy::verify) << "a relay is verified";
+  EXPECT_EQ(delivery::tls_for_host(request.delivery),
+            (delivery::HostTls{smtp::TlsPolicy::verify, true}))
+      << "a relay is verified";
   ASSERT_TRUE(request.auth.has_value());
   EXPECT_EQ(request.auth->user, "me");
   EXPECT_EQ(request.auth->passwords.config_password->reveal(), "s3cret");
@@ -587,8 +590,19 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   ASSERT_EQ(overridden.error, "");
   EXPECT_EQ(overridden.request->delivery.relay->host, "other.example");
   EXPECT_EQ(overridden.request->delivery.relay->port, 587);
-  EXPECT_EQ(overridden.request->delivery.tls.policy, smtp::TlsPolicy::required);
+  EXPECT_EQ(delivery::tls_for_host(overridden.request->delivery).policy, smtp::TlsPolicy::required);
   EXPECT_EQ(overridden.request->auth->user, "you");
+}
+
+// The file's `tls` is a chosen policy like --tls: it overrides the relay's default (verify).
+TEST_F(ConfigFiles, FileTlsKeyOverridesTheRelayDefault) {
+  const std::string path = write(
+      "relay-tls.toml", "[defaults]\nrelay = \"mail.example.com\"\ntls = \"opportunistic\"\n");
+  const CommandLine result = run_parse({"-C", path, "r@x.example"});
+  ASSERT_EQ(result.error, "");
+  ASSERT_TRUE(result.request->delivery.relay.has_value());
+  EXPECT_EQ(delivery::tls_for_host(result.request->delivery).policy,
+            smtp::TlsPolicy::opportunistic);
 }
 
 // SPEC.md "Configuration": what only the file says wrong is the file's error (78, FILE:LINE);

@@ -4,6 +4,7 @@
 
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/relay_target.hpp"
+#include "smtpsend/delivery/host_tls.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -101,7 +102,8 @@ TEST(RelayOptions, DefaultPortsAndVerifyForARelay) {
   ASSERT_TRUE(plain.delivery.relay);
   EXPECT_EQ(plain.delivery.relay->port, 587);
   EXPECT_FALSE(plain.delivery.relay->implicit_tls);
-  EXPECT_EQ(plain.delivery.tls.policy, smtp::TlsPolicy::verify);
+  EXPECT_EQ(plain.delivery.tls.policy, std::nullopt) << "no --tls: the route decides";
+  EXPECT_EQ(delivery::tls_for_host(plain.delivery).policy, smtp::TlsPolicy::verify);
 
   const Request smtps = parsed({"-r", "mail.example.com", "--smtps"});
   EXPECT_EQ(smtps.delivery.relay->port, 465);
@@ -112,10 +114,14 @@ TEST(RelayOptions, DefaultPortsAndVerifyForARelay) {
 
   const Request chosen = parsed({"--relay", "mail.example.com", "--tls", "required"});
   EXPECT_EQ(chosen.delivery.tls.policy, smtp::TlsPolicy::required);
+  EXPECT_EQ(delivery::tls_for_host(chosen.delivery).policy, smtp::TlsPolicy::required);
+  const Request opportunistic = parsed({"--relay", "mail.example.com", "--tls", "opportunistic"});
+  EXPECT_EQ(delivery::tls_for_host(opportunistic.delivery).policy, smtp::TlsPolicy::opportunistic);
 
   const Request direct = parsed({});
   EXPECT_FALSE(direct.delivery.relay);
-  EXPECT_EQ(direct.delivery.tls.policy, smtp::TlsPolicy::opportunistic) << "MX default";
+  EXPECT_EQ(delivery::tls_for_host(direct.delivery).policy, smtp::TlsPolicy::opportunistic)
+      << "MX default";
   EXPECT_FALSE(direct.auth);
 }
 

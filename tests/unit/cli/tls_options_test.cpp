@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "smtpsend/cli/command_line.hpp"
+#include "smtpsend/delivery/host_tls.hpp"
 #include "support/test_pem.hpp"
 
 namespace smtpsend::cli {
@@ -37,7 +38,9 @@ std::string readable_file() {
 TEST(TlsOptions, DefaultIsOpportunisticWithTheSystemStore) {
   const CommandLine result = parse({});
   ASSERT_TRUE(result.request) << result.error;
-  EXPECT_EQ(result.request->delivery.tls.policy, smtp::TlsPolicy::opportunistic);
+  EXPECT_EQ(result.request->delivery.tls.policy, std::nullopt);
+  EXPECT_EQ(delivery::tls_for_host(result.request->delivery).policy,
+            smtp::TlsPolicy::opportunistic);
   EXPECT_TRUE(result.request->delivery.tls.ca_file.empty());
   EXPECT_TRUE(result.request->delivery.tls.ca_path.empty());
 }
@@ -46,7 +49,8 @@ TEST(TlsOptions, EveryPolicyIsAccepted) {
   for (const char* name : {"none", "opportunistic", "required", "verify"}) {
     const CommandLine result = parse({"--tls", name});
     ASSERT_TRUE(result.request) << result.error;
-    EXPECT_EQ(smtp::to_string(result.request->delivery.tls.policy), name);
+    ASSERT_TRUE(result.request->delivery.tls.policy);
+    EXPECT_EQ(smtp::to_string(*result.request->delivery.tls.policy), name);
   }
 }
 

@@ -27,8 +27,32 @@ DeliveryOptions relay(TlsPolicy policy, bool implicit_tls) {
   return options;
 }
 
+DeliveryOptions relay_without_choice(bool implicit_tls) {
+  DeliveryOptions options;
+  options.relay = RelayRoute{"smtp.example.net", 465, implicit_tls, false};
+  return options;
+}
+
 TEST(TlsForHost, MxDeliveryDefaultsToOpportunisticStartTls) {
   EXPECT_EQ(tls_for_host(DeliveryOptions{}), (HostTls{TlsPolicy::opportunistic, false}));
+}
+
+// SPEC.md "TLS": the route's default when neither --tls nor the file's `tls` chose a policy.
+TEST(TlsForHost, RelayWithoutAChosenPolicyIsVerified) {
+  EXPECT_EQ(tls_for_host(relay_without_choice(false)), (HostTls{TlsPolicy::verify, false}));
+  EXPECT_EQ(tls_for_host(relay_without_choice(true)), (HostTls{TlsPolicy::verify, true}));
+}
+
+// --tls opportunistic (or the file's tls = "opportunistic") overrides the relay's default.
+TEST(TlsForHost, RelayWithAChosenPolicyKeepsIt) {
+  EXPECT_EQ(tls_for_host(relay(TlsPolicy::opportunistic, false)),
+            (HostTls{TlsPolicy::opportunistic, false}));
+  EXPECT_EQ(tls_for_host(relay(TlsPolicy::none, false)), (HostTls{TlsPolicy::none, false}));
+  EXPECT_EQ(tls_for_host(relay(TlsPolicy::required, false)), (HostTls{TlsPolicy::required, false}));
+}
+
+TEST(TlsForHost, RetryInClearOfARelayWithoutAChosenPolicy) {
+  EXPECT_EQ(tls_for_host(relay_without_choice(false), true), (HostTls{TlsPolicy::none, false}));
 }
 
 TEST(TlsForHost, TheChosenPolicyAppliesToEveryHost) {
