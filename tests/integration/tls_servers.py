@@ -132,6 +132,8 @@ class RawSmtp:
         self._sock.settimeout(0.2)
         self._stop = threading.Event()
         self._threads = []
+        self._open = set()  # connections still being served
+        self._lock = threading.Condition()
 
     def start(self):
         thread = threading.Thread(target=self._accept_loop, daemon=True)
@@ -146,6 +148,10 @@ class RawSmtp:
         self._sock.close()
 
     def commands(self, conn=None):
+        """The commands received, once every connection has ended (bounded by WAIT): smtpsend
+        never awaits QUIT's 221, so it may exit before this server has read its QUIT."""
+        with self._lock:
+            self._lock.wait_for(lambda: not self._open, timeout=WAIT)
         return [line.split(" ")[0].split(":")[0].upper() for c, line in self.lines if conn in (None, c)]
 
     def connections(self):
@@ -159,6 +165,8 @@ class RawSmtp:
             except (socket.timeout, OSError):
                 continue
             mode = self.modes[min(count, len(self.modes) - 1)]
+            with self._lock:
+                self._open.add(count)
             thread = threading.Thread(target=self._serve, args=(client, count, mode), daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -175,6 +183,9 @@ class RawSmtp:
         finally:
             reader.close()
             client.close()
+            with self._lock:
+                self._open.discard(conn)
+                self._lock.notify_all()
 
     def _converse(self, client, reader, conn, mode):
         in_data = []
