@@ -25,6 +25,27 @@ def smtpsend_binary():
     return path
 
 
+def sendmail_link(tmp_path, dns_port, mx_port, timeout):
+    """A link named sendmail to the binary, routed by $XDG_CONFIG_HOME/smtpsend/config.toml as cron
+    and mail programs run it (no options of its own). Returns (link, config, env): env points
+    XDG_CONFIG_HOME at the config and HOME at an empty directory."""
+    link = tmp_path / "bin" / "sendmail"
+    link.parent.mkdir()
+    link.symlink_to(os.path.abspath(smtpsend_binary()))
+    config = tmp_path / "xdg" / "smtpsend" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[defaults]\n"
+                      f'dns-server = ["127.0.0.1:{dns_port}"]\n'
+                      f"mx-port = {mx_port}\n"
+                      'helo = "client.test"\nqualify-domain = "client.test"\n'
+                      f"timeout = {timeout}\nconnect-timeout = 5\ndns-timeout = 10\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "HOME": str(home),
+           "USER": "tester", "LOGNAME": "tester"}
+    return link, config, env
+
+
 @dataclass
 class Result:
     """What one run of smtpsend did."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import smtpsend_binary
+from harness import sendmail_link
 from processes import FixtureError, require_tool
 
 MIB = 1024 * 1024
@@ -193,24 +193,12 @@ def test_attachments_count_together(smtpsend, scripted, zone, spool, tmp_path):
 
 @pytest.fixture
 def sendmail(dns, mx_port, tmp_path):
-    """A link named sendmail, routed by $XDG_CONFIG_HOME/smtpsend/config.toml (as test_sendmail.py)."""
-    link = tmp_path / "bin" / "sendmail"
-    link.parent.mkdir()
-    link.symlink_to(os.path.abspath(smtpsend_binary()))
-    config = tmp_path / "xdg" / "smtpsend" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("[defaults]\n"
-                      f'dns-server = ["127.0.0.1:{dns.port}"]\n'
-                      f"mx-port = {mx_port}\n"
-                      'helo = "client.test"\nqualify-domain = "client.test"\n'
-                      "timeout = 30\nconnect-timeout = 5\ndns-timeout = 10\n")
-    home = tmp_path / "home"
-    home.mkdir()
+    """A link named sendmail (harness.sendmail_link), spooling into a directory of its own."""
+    link, config, env = sendmail_link(tmp_path, dns.port, mx_port, timeout=30)
     spool = tmp_path / "sendmail-spool"
     spool.mkdir()
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "HOME": str(home), "TMPDIR": str(spool),
-           "USER": "tester", "LOGNAME": "tester",
-           "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=1:detect_leaks=0"}
+    env.update({"TMPDIR": str(spool),
+                "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=1:detect_leaks=0"})
     return link, config, env, spool
 
 

@@ -9,14 +9,13 @@ resolution; what arrived is parsed with Python's email package and compared.
 """
 import email
 import email.policy
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from harness import smtpsend_binary
+from harness import sendmail_link, smtpsend_binary
 from processes import require_tool
 
 BSD_MAILX = "/usr/bin/bsd-mailx"
@@ -52,21 +51,8 @@ class SendmailLink:
 
 @pytest.fixture
 def sendmail(dns, mx_port, tmp_path):
-    link = tmp_path / "bin" / "sendmail"
-    link.parent.mkdir()
-    link.symlink_to(os.path.abspath(smtpsend_binary()))
-    config = tmp_path / "xdg" / "smtpsend" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("[defaults]\n"
-                      f'dns-server = ["127.0.0.1:{dns.port}"]\n'
-                      f"mx-port = {mx_port}\n"
-                      'helo = "client.test"\n'
-                      'qualify-domain = "client.test"\n'
-                      "timeout = 10\nconnect-timeout = 5\ndns-timeout = 10\n")
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "HOME": str(home),
-           "LC_ALL": "C.UTF-8", "USER": "tester", "LOGNAME": "tester"}
+    link, _, env = sendmail_link(tmp_path, dns.port, mx_port, timeout=10)
+    env["LC_ALL"] = "C.UTF-8"
     for variable in ("MAILRC", "NAIL_EXTRA_RC", "MAIL", "REPLYTO", "EMAIL", "GIT_DIR"):
         env.pop(variable, None)
     return SendmailLink(link, env, tmp_path)
