@@ -54,7 +54,7 @@ struct ConfigSettings {
   MaybeSetting<std::string> dsn_notify;  // normalised: "NEVER" or e.g. "SUCCESS,FAILURE"
   MaybeSetting<smtp::DsnReturn> dsn_return;
   MaybeSetting<std::string> dsn_envid;
-  // Relay, TLS and AUTH (applied by relay_options.cpp and config_apply.cpp).
+  // Relay, TLS and AUTH (applied by relay_options.cpp and their config_keys.cpp rows).
   MaybeSetting<std::string> relay;
   MaybeSetting<std::string> user;
   MaybeSetting<Secret> password;
