@@ -15,6 +15,10 @@ packages=(
   util-linux  # unshare and mount: a small tmpfs as the spool (test_input_limits.py)
   bsd-mailx s-nail git-email libmailtools-perl  # real clients of the sendmail personality
   # (test_sendmail.py); git send-email needs Mail::Address, only a Recommends of git-email
+  postgrey faketime  # the queue: a real greylisting policy service; a clock past the lifetime
+  python3-dkim libmail-dkim-perl libnet-dns-perl opendkim-tools  # two independent DKIM verifiers
+  python3-spf libpsl-dev publicsuffix psl  # doctor: RFC 7208 suite and pyspf oracle; DMARC's
+  # organisational domain from the public suffix list
 )
 # Node runs the Haraka fixture (test_haraka.py). NodeSource's nodejs bundles npm and conflicts
 # with Debian's npm package, so Debian's nodejs and npm come only when no node with npm is here.
