@@ -269,11 +269,7 @@ class Evaluation {
     for (const std::string& record : answer.records) {
       if (count++ == max_ptr_names) break;
       std::string name = canonical_name(record);
-      bool below = name == suffix || (name.size() > suffix.size() &&
-                                      name.compare(name.size() - suffix.size(), suffix.size(),
-                                                   suffix) == 0 &&
-                                      name[name.size() - suffix.size() - 1] == '.');
-      if (below && validates(name)) return yes();
+      if (is_at_or_below(name, suffix) && validates(name)) return yes();
     }
     return no();
   }
@@ -378,7 +374,7 @@ class Evaluation {
       if (name == wanted) return name;
     }
     for (const std::string& name : *validated_names_) {
-      if (name.size() > wanted.size() && name.ends_with("." + wanted)) return name;
+      if (is_at_or_below(name, wanted)) return name;
     }
     return validated_names_->empty() ? std::string("unknown") : validated_names_->front();
   }

@@ -1,6 +1,8 @@
 // dns/spf: domain-name checks (RFC 7208 §4.3, §7.3).
 #include "domain_name.hpp"
 
+#include "ascii.hpp"
+
 namespace smtpsend::dns::spf {
 namespace {
 
@@ -19,21 +21,6 @@ bool labels_are_queryable(std::string_view name) {
   }
 }
 
-bool is_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-bool is_toplabel(std::string_view label) {
-  bool has_alpha = false, has_hyphen = false;
-  for (char c : label) {
-    if (c == '-') has_hyphen = true;
-    else if (!is_alnum(c)) return false;
-    else if (c > '9') has_alpha = true;
-  }
-  if (label.empty()) return false;
-  return has_hyphen ? is_alnum(label.front()) && is_alnum(label.back()) : has_alpha;
-}
-
 std::string_view without_trailing_dot(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   return name;
@@ -41,11 +28,31 @@ std::string_view without_trailing_dot(std::string_view name) {
 
 }  // namespace
 
+bool is_toplabel(std::string_view label) {
+  if (label.empty()) return false;
+  bool has_alpha = false, has_hyphen = false;
+  for (char c : label) {
+    if (c == '-') {
+      has_hyphen = true;
+    } else if (ascii::is_alnum(c)) {
+      has_alpha = has_alpha || ascii::is_alpha(c);
+    } else {
+      return false;
+    }
+  }
+  if (!has_hyphen) return has_alpha;
+  return ascii::is_alnum(label.front()) && ascii::is_alnum(label.back());
+}
+
+bool is_at_or_below(std::string_view name, std::string_view domain) {
+  if (name.size() == domain.size()) return name == domain;
+  return name.size() > domain.size() && name.ends_with(domain) &&
+         name[name.size() - domain.size() - 1] == '.';
+}
+
 std::string canonical_name(std::string_view name) {
   std::string out(without_trailing_dot(name));
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  for (char& c : out) c = ascii::to_lower(c);
   return out;
 }
 

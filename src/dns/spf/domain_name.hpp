@@ -6,6 +6,12 @@
 
 namespace smtpsend::dns::spf {
 
+// toplabel of §7.1: ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
+bool is_toplabel(std::string_view label);
+
+// Whether `name` is `domain` or a name below it; both canonical (canonical_name).
+bool is_at_or_below(std::string_view name, std::string_view domain);
+
 // Lowercase, without a trailing dot: how names are compared (DNS names are case-insensitive).
 std::string canonical_name(std::string_view name);
 

@@ -3,20 +3,20 @@
 
 #include <algorithm>
 
+#include "ascii.hpp"
+
 namespace smtpsend::dns::spf {
 namespace {
+
+using ascii::is_alnum;
+using ascii::is_digit;
+using ascii::to_lower;
 
 bool is_macro_letter(char lower) {
   return std::string_view("slodiphcrtv").find(lower) != std::string_view::npos;
 }
 
 bool is_delimiter(char c) { return std::string_view(".-+,/_=").find(c) != std::string_view::npos; }
-
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 
 // macro-literal = %x21-24 / %x26-7E; an explain-string also allows SP.
 bool is_literal(char c, MacroContext context) {

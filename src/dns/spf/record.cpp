@@ -4,17 +4,19 @@
 #include <array>
 #include <utility>
 
+#include "ascii.hpp"
+#include "domain_name.hpp"
+
 namespace smtpsend::dns::spf {
 namespace {
 
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+using ascii::is_alnum;
+using ascii::is_alpha;
+using ascii::is_digit;
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = to_lower(c);
+  for (char& c : out) c = ascii::to_lower(c);
   return out;
 }
 
@@ -28,23 +30,6 @@ constexpr std::array<std::pair<std::string_view, MechanismKind>, 8> mechanisms{{
     {"ip6", MechanismKind::ip6},
     {"exists", MechanismKind::exists},
 }};
-
-// toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
-bool is_toplabel(std::string_view label) {
-  if (label.empty()) return false;
-  bool has_alpha = false, has_hyphen = false;
-  for (char c : label) {
-    if (c == '-') {
-      has_hyphen = true;
-    } else if (is_alnum(c)) {
-      has_alpha = has_alpha || is_alpha(c);
-    } else {
-      return false;
-    }
-  }
-  if (!has_hyphen) return has_alpha;
-  return is_alnum(label.front()) && is_alnum(label.back());
-}
 
 // A CIDR length at the end of `text` after `slashes` ("/" or "//"): "0" or up to `digits` digits
 // without a leading zero (§12). Strips it and returns its value.
