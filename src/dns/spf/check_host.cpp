@@ -262,7 +262,7 @@ class Evaluation {
       return error(Result::temperror, temporary_detail(QueryType::mx, target));
     if (Match m = note_void(answer); m.kind == Match::Kind::error) return m;
     if (answer.records.size() > max_mx_names)
-      return error(Result::permerror, target + " has more than 10 MX records (RFC 7208 §4.6.4)");
+      return error(Result::permerror, target + " has more than 10 MX records (RFC 7208 section 4.6.4)");
     for (const std::string& exchange : answer.records) {
       std::string host = target_name(exchange);
       if (host.empty()) continue;  // the null MX "." (RFC 7505) has no addresses
@@ -331,14 +331,14 @@ class Evaluation {
   Match count_lookup() {
     if (++lookups > max_dns_terms)
       return error(Result::permerror,
-                   "more than 10 DNS-querying mechanisms and modifiers (RFC 7208 §4.6.4)");
+                   "more than 10 DNS-querying mechanisms and modifiers (RFC 7208 section 4.6.4)");
     return no();
   }
 
   Match note_void(const QueryAnswer& answer) {
     if (is_void(answer) && ++voids > max_void_lookups)
       return error(Result::permerror,
-                   "more than 2 DNS lookups returned no records (void lookups, RFC 7208 §4.6.4)");
+                   "more than 2 DNS lookups returned no records (void lookups, RFC 7208 section 4.6.4)");
     return no();
   }
 

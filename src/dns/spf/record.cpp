@@ -91,7 +91,7 @@ class TermParser {
       return std::nullopt;
     }
     if (!has_domain_end(*parse.value)) {
-      fail("'" + std::string(text) + "' does not end in a top-level domain or a macro (RFC 7208 §7.1)");
+      fail("'" + std::string(text) + "' does not end in a top-level domain or a macro (RFC 7208 section 7.1)");
       return std::nullopt;
     }
     return parse.value;

@@ -337,5 +337,16 @@ TEST(SpfCheckHost, EmptyLocalPartIsPostmaster) {
             Result::pass);
 }
 
+// The evaluator's own sentences stay readable after printable(): they cite RFC sections in
+// ASCII, so no "\xc2\xa7" reaches doctor's output (found by the doctor's golden files).
+TEST(SpfCheckHost, OwnSentencesAreAscii) {
+  FakeDns dns;
+  dns.txt("example.com", "v=spf1 a:a1.example a:a2.example a:a3.example -all");
+  Verdict v = check(dns);
+  ASSERT_EQ(v.result, Result::permerror);
+  EXPECT_EQ(v.detail.find("\\x"), std::string::npos) << v.detail;
+  EXPECT_NE(v.detail.find("RFC 7208 section 4.6.4"), std::string::npos) << v.detail;
+}
+
 }  // namespace
 }  // namespace smtpsend::dns::spf
