@@ -26,6 +26,8 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   // Generated Message-IDs take a domain the user chose over a guessed one (host_identity.hpp).
   const cli::HostIdentity host{cli::message_id_domain(request, this_host), this_host.user,
                                this_host.qualified};
+  std::vector<message::dkim::SigningKey> dkim_keys;
+  if (auto early = app::load_dkim_keys(request, dkim_keys)) return stop(*early, err);
   std::vector<message::Message> messages;
   if (auto early = request.compose.active()
                        ? app::compose_message(request, host, messages)

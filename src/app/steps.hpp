@@ -12,6 +12,7 @@
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/delivery/runner.hpp"
+#include "smtpsend/message/dkim/key.hpp"
 #include "smtpsend/message/message.hpp"
 
 namespace smtpsend::app {
@@ -21,6 +22,11 @@ struct Stop {
   ExitCode code = ExitCode::software;
   std::string sentence;
 };
+
+// --dkim: every key file read and checked (78 with one sentence naming the file), RSA keys
+// first: their signatures go topmost.
+std::optional<Stop> load_dkim_keys(const cli::Request& request,
+                                   std::vector<message::dkim::SigningKey>& keys);
 
 // Reads every -m message (66 unreadable, 65 malformed), completing Date and Message-ID. With
 // --dry-run an empty or malformed message is one line on `err` and planned as empty.
