@@ -2,10 +2,12 @@
 
 #include <iostream>
 #include <new>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "smtpsend/cli/sendmail.hpp"
+#include "doctor_command.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "steps.hpp"
 
@@ -54,6 +56,9 @@ int run_unguarded(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const cli::HostIdentity host = cli::this_host_identity();
   // SPEC.md "Invocation": called through a link named sendmail, sendmail's options apply.
   const bool as_sendmail = argc > 0 && cli::invoked_as_sendmail(argv[0]);
+  if (!as_sendmail && !args.empty() && args.front() == "doctor") {
+    return app::run_doctor_command(std::span(args).subspan(1), host, out, err);
+  }
   const cli::CommandLine command_line = as_sendmail ? cli::parse_sendmail_command_line(args, host)
                                                     : cli::parse_command_line(args, host);
   if (!command_line.request) {
