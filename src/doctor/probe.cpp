@@ -80,7 +80,12 @@ asio::awaitable<bool> send_line(Stream& stream, std::string line, std::chrono::s
 
 template <typename Stream>
 asio::awaitable<void> quit(Stream& stream, ReplyReader& reader, std::chrono::seconds limit) {
-  if (co_await send_line(stream, "QUIT", limit)) co_await read_reply(stream, reader, limit);
+  const bool sent = co_await send_line(stream, "QUIT", limit);
+  if (sent) {
+    const auto bye = co_await read_reply(stream, reader, limit);
+    static_cast<void>(bye);  // RFC 5321 §4.1.1.10: 221 or not, the probe is over
+  }
+  co_return;
 }
 
 std::string reply_text(const smtp::Reply& reply) {
@@ -168,9 +173,15 @@ asio::awaitable<void> converse(tcp::socket socket, MxProbe& probe, const ProbeSe
   probe.reach = Reach::greeted;
   probe.greeting_code = greeting->code;
   probe.greeting_text = greeting->text();
-  if (!greeting->positive()) co_return co_await quit(socket, reader, limit);
+  if (!greeting->positive()) {
+    co_await quit(socket, reader, limit);
+    co_return;
+  }
+  // co_await only in statements of its own: GCC 12 miscompiles it inside a condition or a
+  // conditional expression (a crash on the temporaries, or an illegal instruction).
+  std::optional<smtp::Reply> ehlo;
   const bool sent = co_await send_line(socket, "EHLO " + settings.helo, limit);
-  const auto ehlo = sent ? co_await read_reply(socket, reader, limit) : std::nullopt;
+  if (sent) ehlo = co_await read_reply(socket, reader, limit);
   if (!ehlo || ehlo->code != 250) {
     probe.tls_detail = ehlo ? reply_text(*ehlo) : "no reply";
     if (ehlo) co_await quit(socket, reader, limit);
@@ -179,7 +190,8 @@ asio::awaitable<void> converse(tcp::socket socket, MxProbe& probe, const ProbeSe
   probe.ehlo_lines = ehlo->lines;
   if (!smtp::Capabilities::from_ehlo(*ehlo).starttls) {
     probe.tls = TlsReach::not_offered;
-    co_return co_await quit(socket, reader, limit);
+    co_await quit(socket, reader, limit);
+    co_return;
   }
   co_await starttls(socket, reader, probe, settings);
 }
