@@ -17,7 +17,7 @@ packages=(
   # (test_sendmail.py); git send-email needs Mail::Address, only a Recommends of git-email
   postgrey faketime  # the queue: a real greylisting policy service; a clock past the lifetime
   python3-dkim libmail-dkim-perl libnet-dns-perl opendkim-tools  # two independent DKIM verifiers
-  python3-spf libpsl-dev publicsuffix psl  # doctor: RFC 7208 suite and pyspf oracle; DMARC's
+  python3-spf python3-yaml libpsl-dev publicsuffix psl  # doctor: RFC 7208 suite and pyspf oracle; DMARC's
   # organisational domain from the public suffix list
 )
 # Node runs the Haraka fixture (test_haraka.py). NodeSource's nodejs bundles npm and conflicts
