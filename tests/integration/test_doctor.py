@@ -67,7 +67,9 @@ def zone(keys):
     x = z.extra
     # Unknown names under these zones are NXDOMAIN, not REFUSED: what a real zone answers.
     x += ["local=/spamhaus.org/", "local=/2.0.192.in-addr.arpa/", "local=/127.in-addr.arpa/"]
-    host(z, HELO, IP)                               # 192.0.2.7 <-> mail.doctor.test
+    # 192.0.2.7 <-> mail.doctor.test, whose SPF also lets the other scenarios' addresses pass, so
+    # that each golden file fails for its own reason only.
+    host(z, HELO, IP, spf="v=spf1 a ip4:192.0.2.0/24 -all")
     host(z, "other.doctor.test", "192.0.2.9")       # PTR not matching --helo mail.doctor.test
     host(z, "listed.doctor.test", "127.0.0.2")      # Spamhaus' test point
     host(z, "error.doctor.test", "192.0.2.11")      # ZEN answers 127.255.255.254 for it
@@ -261,6 +263,31 @@ def test_port25_blocked_by_a_listener_that_never_greets(doctor, scripted):
     assert "never greeted" in port25["evidence"]
     assert document["exit_code"] == 69
     assert_golden(doctor, "port25_blocked", document)
+
+
+@pytest.mark.parametrize("which,reason", [("expired", "certificate has expired"),
+                                          ("wrong_host", "hostname mismatch")])
+def test_certificate_that_does_not_verify_is_a_warning(doctor, zone, mx_port, certs, which,
+                                                       reason):
+    server = AiosmtpdTls(zone.ip(TLS_MX), mx_port, getattr(certs, which),
+                         getattr(certs, which + "_key"), TLS_MX).start()
+    try:
+        document = doctor("--to", "tls.doctor.test")
+    finally:
+        server.stop()
+    tls = next(c for c in document["checks"] if c["check"] == "tls")
+    assert tls["verdict"] == "WARN" and reason in tls["evidence"], tls
+    assert document["exit_code"] == 0, document
+
+
+def test_dns_trouble_is_unknown_and_75(doctor, tmp_path):
+    argv = [smtpsend_binary(), "doctor", "--json", "--dns-server", "127.0.0.1:1",
+            "--dns-timeout", "5", "--helo", HELO, "--from", f"postmaster@{DOMAIN}",
+            "--public-ip", IP]
+    proc = subprocess.run(argv, capture_output=True, timeout=60, text=True)
+    document = json.loads(proc.stdout)
+    assert proc.returncode == 75 == document["exit_code"], document
+    assert {c["verdict"] for c in document["checks"]} == {"PASS", "UNKNOWN"}, document
 
 
 def test_port25_refused(doctor):
