@@ -71,6 +71,24 @@ std::string temporary_detail(QueryType type, std::string_view name) {
          " failed temporarily";
 }
 
+// Details quote records, names and the sender, which may hold any octet; the caller prints the
+// detail on one line, so control and non-ASCII octets are shown as \xNN.
+std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 0xf];
+    }
+  }
+  return out;
+}
+
 bool is_ascii(std::string_view text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) > 0x7f) return false;
@@ -95,9 +113,9 @@ class Evaluation {
   unsigned voids = 0;
 
   Outcome check(const std::string& domain) {
-    std::optional<std::string> text;
-    if (Outcome stop; !select_record(domain, text, stop)) return stop;
-    RecordParse parse = parse_record(*text);
+    Selection selection = select_record(domain);
+    if (!selection.record) return selection.stop;
+    RecordParse parse = parse_record(*selection.record);
     if (!parse.record)
       return error_outcome(Result::permerror,
                            "the SPF record of " + domain + " is invalid: " + parse.error);
@@ -123,30 +141,30 @@ class Evaluation {
   }
 
  private:
-  // §4.4, §4.5: the one "v=spf1" TXT record of `domain`, or why there is none to evaluate.
-  bool select_record(const std::string& domain, std::optional<std::string>& text, Outcome& stop) {
+  // The one "v=spf1" TXT record of a domain, or the outcome that ends the check without one.
+  struct Selection {
+    std::optional<std::string> record;
+    Outcome stop;
+  };
+
+  // §4.4, §4.5.
+  Selection select_record(const std::string& domain) {
     QueryAnswer answer = dns_.query(QueryType::txt, domain);
-    if (answer.status == QueryAnswer::Status::temporary) {
-      stop = error_outcome(Result::temperror, temporary_detail(QueryType::txt, domain));
-      return false;
-    }
-    if (answer.status == QueryAnswer::Status::nxdomain) {
-      stop = error_outcome(Result::none, domain + " does not exist");
-      return false;
-    }
-    for (const std::string& record : answer.records) {
+    if (answer.status == QueryAnswer::Status::temporary)
+      return {std::nullopt, error_outcome(Result::temperror, temporary_detail(QueryType::txt, domain))};
+    if (answer.status == QueryAnswer::Status::nxdomain)
+      return {std::nullopt, error_outcome(Result::none, domain + " does not exist")};
+    Selection selection;
+    for (std::string& record : answer.records) {
       if (!is_spf_record(record)) continue;
-      if (text) {
-        stop = error_outcome(Result::permerror, domain + " publishes more than one SPF record");
-        return false;
-      }
-      text = record;
+      if (selection.record)
+        return {std::nullopt,
+                error_outcome(Result::permerror, domain + " publishes more than one SPF record")};
+      selection.record = std::move(record);
     }
-    if (!text) {
-      stop = error_outcome(Result::none, domain + " publishes no SPF record");
-      return false;
-    }
-    return true;
+    if (!selection.record)
+      selection.stop = error_outcome(Result::none, domain + " publishes no SPF record");
+    return selection;
   }
 
   Outcome evaluate(const Record& record, const std::string& domain) {
@@ -393,16 +411,17 @@ Verdict check_host(Dns& dns, std::string_view ip, std::string_view domain,
                    std::string_view sender, std::string_view helo, const Options& options) {
   auto address = parse_ip(ip);
   if (!address)
-    return Verdict{Result::permerror, {}, "'" + std::string(ip) + "' is not an IP address", 0, 0};
+    return Verdict{Result::permerror, {}, printable("'" + std::string(ip) + "' is not an IP address"),
+                   0, 0};
   // §4.3: a malformed domain has no SPF policy.
   if (!is_checkable_domain(domain))
-    return Verdict{Result::none, {}, "'" + std::string(domain) + "' is not a valid domain name",
-                   0, 0};
+    return Verdict{Result::none, {},
+                   printable("'" + std::string(domain) + "' is not a valid domain name"), 0, 0};
   Evaluation evaluation(dns, *address, sender, helo, options);
   if (domain.ends_with('.')) domain.remove_suffix(1);
   Outcome outcome = evaluation.check(std::string(domain));
   std::string explanation = evaluation.explain(outcome);
-  return Verdict{outcome.result, std::move(explanation), std::move(outcome.detail),
+  return Verdict{outcome.result, std::move(explanation), printable(outcome.detail),
                  evaluation.lookups, evaluation.voids};
 }
 

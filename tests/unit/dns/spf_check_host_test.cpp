@@ -99,6 +99,15 @@ TEST(SpfCheckHost, InvalidClientAddressIsAPermerror) {
   EXPECT_NE(v.detail.find("not an IP address"), std::string::npos);
 }
 
+TEST(SpfCheckHost, DetailIsOnePrintableLine) {
+  FakeDns dns;
+  dns.txt("example.com", "v=spf1 a:x.example.com\r\nInjected: yes \x96" "all");
+  Verdict v = check(dns);
+  EXPECT_EQ(v.result, Result::permerror);
+  EXPECT_EQ(v.detail.find_first_of("\r\n\x96"), std::string::npos) << v.detail;
+  EXPECT_NE(v.detail.find("\\x0d\\x0aInjected"), std::string::npos) << v.detail;
+}
+
 TEST(SpfCheckHost, TwoSpfRecordsAreAPermerror) {
   FakeDns dns;
   dns.add(QueryType::txt, "example.com", {"v=spf1 -all", "V=SPF1 +all", "v=spf10 +all"});
