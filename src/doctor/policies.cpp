@@ -112,6 +112,10 @@ Check check_spf(std::string_view name, const std::string& domain, const std::str
   return check;
 }
 
+bool has_dmarc_record(const dns::TxtAnswer& answer) {
+  return !dmarc_records(answer).empty();
+}
+
 std::optional<std::string> dkim_public_key(std::string_view record) {
   auto p = tag_value(record, "p");
   if (!p) return std::nullopt;

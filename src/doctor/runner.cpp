@@ -195,6 +195,105 @@ Verdict verdict_of(const std::vector<Check>& checks, const std::string& name) {
   return Verdict::warn;  // absent: neither passes nor leaves anything unknown
 }
 
+// What DKIM contributes to DMARC alignment: one signature that verifies is enough (RFC 7489
+// §4.2), so a passing key wins, then an unknown one; nullopt without --dkim.
+std::optional<Verdict> dkim_alignment(const std::vector<Check>& checks) {
+  std::optional<Verdict> best;
+  for (const Check& check : checks) {
+    if (check.name != "dkim") continue;
+    if (!best || check.verdict == Verdict::pass ||
+        (*best != Verdict::pass && check.verdict == Verdict::unknown)) {
+      best = check.verdict;
+    }
+  }
+  return best;
+}
+
+// One run: the facts gathered phase by phase, each phase appending its checks in SPEC.md's
+// order (port25, public-ip, ptr, helo, spf, spf-helo, dkim, dmarc, dnsbl, tls).
+class Run {
+ public:
+  Run(const DoctorOptions& options, asio::io_context& io, dns::Resolver& resolver)
+      : options_(options), io_(io), dns_(io, resolver, options.dns_timeout) {}
+
+  std::vector<Check> checks() {
+    probe_mx_hosts();
+    const std::string ip = public_ip();
+    if (!ip.empty()) checks_.push_back(check_ptr(ip, options_.helo, gather_ptr(dns_, ip)));
+    checks_.push_back(check_helo(options_.helo));
+    if (!ip.empty()) spf(ip);
+    dkim();
+    dmarc();
+    dnsbl(ip);
+    for (const MxProbe& probe : mx_.probes) checks_.push_back(check_tls(probe));
+    return std::move(checks_);
+  }
+
+ private:
+  void probe_mx_hosts() {
+    for (const std::string& domain : options_.to_domains) find_mx_hosts(dns_, domain, mx_);
+    transport::TlsClient tls(options_.tls);
+    const ProbeSettings settings{
+        options_.mx_port, options_.helo, options_.timeouts.connect,
+        options_.timeouts.stages.every_stage.value_or(kDefaultReplyTimeout), &tls};
+    run_probes(io_, mx_, settings);
+    if (!options_.to_domains.empty()) {
+      checks_.push_back(check_port25(mx_.probes, mx_.troubles, options_.mx_port));
+    }
+  }
+
+  // The public IP in the form DNS answers spell it; "" when unknown.
+  std::string public_ip() {
+    const PublicIp ip =
+        choose_public_ip(options_.public_ip, mx_.probes, global_local_address());
+    checks_.push_back(check_public_ip(ip));
+    return canonical_ip(ip.ip);
+  }
+
+  void spf(const std::string& ip) {
+    const std::string& helo = options_.helo;
+    checks_.push_back(
+        check_spf("spf", options_.from_domain, ip,
+                  evaluate_spf(dns_, ip, options_.from_domain, options_.sender, helo)));
+    // RFC 7208 §2.3: the HELO identity is checked with postmaster@<helo> as the sender.
+    checks_.push_back(check_spf("spf-helo", helo, ip,
+                                evaluate_spf(dns_, ip, helo, "postmaster@" + helo, helo)));
+  }
+
+  void dkim() {
+    for (const DkimKey& key : options_.dkim) {
+      const auto answer = dns_.txt(key.selector + "._domainkey." + options_.from_domain);
+      checks_.push_back(
+          check_dkim(key.selector, options_.from_domain, key.public_key, key.key_type, answer));
+    }
+  }
+
+  void dmarc() {
+    const std::string& domain = options_.from_domain;
+    const std::string org = organisational_domain(domain);
+    const dns::TxtAnswer at_domain = dns_.txt("_dmarc." + domain);
+    std::optional<dns::TxtAnswer> at_org;
+    // RFC 7489 §6.6.3: the organisational domain is asked only when the domain has no record.
+    if (org != domain && !has_dmarc_record(at_domain)) at_org = dns_.txt("_dmarc." + org);
+    checks_.push_back(check_dmarc(domain, org, at_domain, at_org, verdict_of(checks_, "spf"),
+                                  dkim_alignment(checks_)));
+  }
+
+  void dnsbl(const std::string& ip) {
+    std::vector<std::string> domains{options_.from_domain};
+    if (verdict_of(checks_, "helo") == Verdict::pass && options_.helo != options_.from_domain) {
+      domains.push_back(options_.helo);
+    }
+    checks_.push_back(check_dnsbl(gather_blocklists(dns_, ip, domains)));
+  }
+
+  const DoctorOptions& options_;
+  asio::io_context& io_;
+  BlockingDns dns_;
+  MxFacts mx_;
+  std::vector<Check> checks_;
+};
+
 }  // namespace
 
 DoctorReport run_doctor(const DoctorOptions& options) {
@@ -205,60 +304,7 @@ DoctorReport run_doctor(const DoctorOptions& options) {
   auto resolver = dns::Resolver::create(io.get_executor(), resolver_options, report.fatal,
                                         report.fatal_detail);
   if (!resolver) return report;
-  BlockingDns dns(io, *resolver, options.dns_timeout);
-  std::vector<Check>& checks = report.checks;
-
-  MxFacts mx;
-  for (const std::string& domain : options.to_domains) find_mx_hosts(dns, domain, mx);
-  transport::TlsClient tls(options.tls);
-  const ProbeSettings settings{options.mx_port, options.helo, options.timeouts.connect,
-                               options.timeouts.stages.every_stage.value_or(kDefaultReplyTimeout),
-                               &tls};
-  run_probes(io, mx, settings);
-  if (!options.to_domains.empty()) {
-    checks.push_back(check_port25(mx.probes, mx.troubles, options.mx_port));
-  }
-
-  const PublicIp public_ip = choose_public_ip(options.public_ip, mx.probes, global_local_address());
-  checks.push_back(check_public_ip(public_ip));
-  const std::string ip = canonical_ip(public_ip.ip);
-  if (!ip.empty()) checks.push_back(check_ptr(ip, options.helo, gather_ptr(dns, ip)));
-  checks.push_back(check_helo(options.helo));
-  if (!ip.empty()) {
-    checks.push_back(check_spf("spf", options.from_domain, ip,
-                               evaluate_spf(dns, ip, options.from_domain, options.sender,
-                                            options.helo)));
-    checks.push_back(check_spf("spf-helo", options.helo, ip,
-                               evaluate_spf(dns, ip, options.helo, "postmaster@" + options.helo,
-                                            options.helo)));
-  }
-  std::optional<Verdict> dkim;
-  for (const DkimKey& key : options.dkim) {
-    const auto answer = dns.txt(key.selector + "._domainkey." + options.from_domain);
-    checks.push_back(
-        check_dkim(key.selector, options.from_domain, key.public_key, key.key_type, answer));
-    // One signature that verifies is enough for DMARC (RFC 7489 §4.2).
-    const Verdict verdict = checks.back().verdict;
-    if (!dkim || verdict == Verdict::pass) {
-      dkim = verdict;
-    } else if (*dkim != Verdict::pass && verdict == Verdict::unknown) {
-      dkim = verdict;
-    }
-  }
-  const std::string org = organisational_domain(options.from_domain);
-  const auto at_domain = dns.txt("_dmarc." + options.from_domain);
-  const auto at_org = org != options.from_domain
-                          ? std::optional<dns::TxtAnswer>(dns.txt("_dmarc." + org))
-                          : std::nullopt;
-  checks.push_back(check_dmarc(options.from_domain, org, at_domain, at_org,
-                               verdict_of(checks, "spf"), dkim));
-  std::vector<std::string> domains{options.from_domain};
-  if (verdict_of(checks, "helo") == Verdict::pass && options.helo != options.from_domain) {
-    domains.push_back(options.helo);
-  }
-  const auto blocklists = gather_blocklists(dns, ip, domains);
-  checks.push_back(check_dnsbl(blocklists));
-  for (const MxProbe& probe : mx.probes) checks.push_back(check_tls(probe));
+  report.checks = Run(options, io, *resolver).checks();
   return report;
 }
 

@@ -48,6 +48,9 @@ Check check_dkim(const std::string& selector, const std::string& domain,
 // The p= of a DKIM key record (RFC 6376 §3.6.1), whitespace removed; nullopt without p=.
 std::optional<std::string> dkim_public_key(std::string_view record);
 
+// Whether `answer` holds a DMARC record (one starting with v=DMARC1, RFC 7489 §6.6.3).
+bool has_dmarc_record(const dns::TxtAnswer& answer);
+
 // DMARC (RFC 7489 §6.6.3): the policy record at _dmarc.`domain`, else at _dmarc.`org_domain`
 // (`at_org` is nullopt when the domain is its own organisational domain or was not asked).
 // Alignment: the From: and MAIL FROM domains are both --from's, so SPF aligns when `spf` passes

@@ -141,5 +141,13 @@ TEST(DoctorDmarc, EveryVerdict) {
   }
 }
 
+TEST(DoctorDmarc, WhichRecordsAreDmarcRecords) {
+  EXPECT_TRUE(has_dmarc_record(txt({"v=DMARC1; p=none"})));
+  EXPECT_TRUE(has_dmarc_record(txt({"other", " v = DMARC1 ;p=reject"})));
+  EXPECT_FALSE(has_dmarc_record(txt({"p=reject; v=DMARC1"})));
+  EXPECT_FALSE(has_dmarc_record(txt({"v=DMARC2; p=none"})));
+  EXPECT_FALSE(has_dmarc_record(TxtAnswer{LookupStatus::nxdomain, {}}));
+}
+
 }  // namespace
 }  // namespace smtpsend::doctor
