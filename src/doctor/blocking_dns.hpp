@@ -10,6 +10,7 @@
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "smtpsend/dns/answer.hpp"
@@ -37,6 +38,8 @@ class BlockingDns final : public dns::spf::Dns {
     while (!result && io_.run_one() > 0) {
     }
     if (failure) std::rethrow_exception(failure);
+    // Every lookup has a deadline, so the io_context cannot run dry before it completes.
+    if (!result) throw std::logic_error("a DNS lookup ended without an answer");
     return std::move(*result);
   }
 
