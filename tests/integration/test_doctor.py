@@ -50,12 +50,29 @@ def host(zone, name, address, spf="v=spf1 a -all"):
     zone.extra.append(f'txt-record={name},"{spf}"')
 
 
+def keygen(directory, selector, key_type):
+    """`smtpsend dkim keygen`: the key file and the TXT record it says to publish."""
+    path = directory / f"{selector}.pem"
+    proc = subprocess.run([smtpsend_binary(), "dkim", "keygen", "--domain", DOMAIN, "--selector",
+                           selector, "--type", key_type, "--out", str(path)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    record = next(line for line in proc.stdout.splitlines() if line.startswith("v=DKIM1"))
+    return path, record
+
+
+def txt_record_line(name, text):
+    """dnsmasq's txt-record with the text cut into character-strings of at most 255 octets."""
+    parts = ",".join(f'"{text[i:i + 255]}"' for i in range(0, len(text), 255))
+    return f"txt-record={name},{parts}"
+
+
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory):
     d = tmp_path_factory.mktemp("dkim")
     published = ed25519_key(d / "published.pem")
     other = ed25519_key(d / "other.pem")
-    return {"published": (d / "published.pem", published), "other": (d / "other.pem", other)}
+    return {"published": (d / "published.pem", published), "other": (d / "other.pem", other),
+            "keygen-ed25519": keygen(d, "ked", "ed25519"), "keygen-rsa": keygen(d, "krsa", "rsa")}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +97,9 @@ def zone(keys):
     x.append(f'txt-record={DOMAIN},"{SPF_ALL_TEST_NETS}"')
     x.append(f'txt-record=_dmarc.{DOMAIN},"v=DMARC1; p=reject"')
     x.append(f'txt-record=s1._domainkey.{DOMAIN},"v=DKIM1; k=ed25519; p={keys["published"][1]}"')
-    x.append(f'txt-record=s2._domainkey.{DOMAIN},"v=DKIM1; k=ed25519; p={keys["published"][1]}"')
+    # What `smtpsend dkim keygen` printed, published as printed (RSA's record is over 255 octets).
+    x.append(txt_record_line(f"ked._domainkey.{DOMAIN}", keys["keygen-ed25519"][1]))
+    x.append(txt_record_line(f"krsa._domainkey.{DOMAIN}", keys["keygen-rsa"][1]))
     # SPF results other than pass, each on a sender domain of its own (DMARC: doctor.test's).
     x.append('txt-record=fail.doctor.test,"v=spf1 ip4:198.51.100.1 -all"')
     x.append('txt-record=soft.doctor.test,"v=spf1 ip4:198.51.100.1 ~all"')
@@ -137,8 +156,8 @@ def doctor(dns, zone, mx_port, certs, keys):
     def normalise(document):
         text = json.dumps(document, indent=1, sort_keys=True)
         text = text.replace(zone.net + ".", "127.N.M.").replace(f"port {mx_port}", "port MXPORT")
-        for name, (_, p) in keys.items():
-            text = text.replace(p, f"<{name} key>")
+        for name in ("published", "other"):
+            text = text.replace(keys[name][1], f"<{name} key>")
         return json.loads(text)
 
     run.normalise = normalise
@@ -169,6 +188,16 @@ def test_all_pass(doctor, tls_mx, keys):
     assert_golden(doctor, "all_pass", document)
     # The doctor never sends mail.
     assert tls_mx.wait_for_messages(0) == []
+
+
+def test_keys_made_by_dkim_keygen_and_published_as_printed_pass(doctor, keys):
+    document = doctor("--dkim", f"ked:{keys['keygen-ed25519'][0]}",
+                      "--dkim", f"krsa:{keys['keygen-rsa'][0]}")
+    dkim = [c for c in document["checks"] if c["check"] == "dkim"]
+    assert [(c["verdict"], c["evidence"]) for c in dkim] == [
+        ("PASS", f"the key published at ked._domainkey.{DOMAIN} matches --dkim ked (ed25519)"),
+        ("PASS", f"the key published at krsa._domainkey.{DOMAIN} matches --dkim krsa (rsa)")]
+    assert set(verdicts(document).values()) == {"PASS"}, document
 
 
 def test_absent_checks_without_to_and_dkim(doctor):
