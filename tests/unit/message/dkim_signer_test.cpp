@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -162,6 +163,52 @@ TEST(DkimSigner, DeterministicForAFixedKeyAndTimeAndVerifiesWithThePublicKey) {
   EXPECT_NE(EVP_DigestVerify(ctx, signature, 64, hash, hash_size), 1);
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(pub);
+}
+
+// A signature made elsewhere with RFC 8463's key (dkimpy's test data, rfc6376.signed.msg, c=simple:
+// the header hash input is the fields as they are). Ed25519 is deterministic, so signing the same
+// input must give the very same b=: RFC 8463 §3's "PureEdDSA over the SHA-256 hash", not over the
+// data and not HashEdDSA.
+TEST(DkimSigner, Ed25519SignatureEqualsAThirdPartyOneOverTheSameInput) {
+  const auto key = rfc8463_key();
+  ASSERT_TRUE(key);
+  const std::string signature_field =
+      "DKIM-Signature: v=1; a=ed25519-sha256; c=simple/simple; \r\n"
+      " d=football.example.com; i=@football.example.com; \r\n"
+      " q=dns/txt; s=brisbane; t=1518460054; h=from : to : \r\n"
+      " subject : date : message-id : from : subject : date; \r\n"
+      " bh=4bLNXImK9drULnmePzZNEBleUanJCX5PIsDIFoH4KTQ=; \r\n"
+      " b=";
+  const std::string expected_b =
+      "9/dsDChY0YMTtD5Eyw3wx7x22BlSJP7M5ECbJ7GWrR45nXlTCGb8l0YBo0wBLR++X5LqmsxXaOYLLJe46l10AQ==";
+  const std::string section =
+      "From: Joe SixPack <joe@football.example.com>\r\n"
+      "To: Suzie Q <suzie@shopping.example.net>\r\n"
+      "Subject: Is dinner ready?\r\n"
+      "Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n"
+      "Message-ID: <20030712040037.46341.5F8J@football.example.com>\r\n";
+  // simple/simple: each selected field as it is, bottom-up; the signature field without b='s
+  // value and without its final CRLF.
+  std::string data;
+  const std::vector<HeaderField> fields = split_header_fields(section);
+  std::vector<bool> used(fields.size());
+  for (const char* name : {"from", "to", "subject", "date", "message-id", "from", "subject", "date"}) {
+    for (std::size_t i = fields.size(); i-- > 0;) {
+      if (!used[i] && strcasecmp(std::string(fields[i].name).c_str(), name) == 0) {
+        used[i] = true;
+        data += fields[i].text;
+        break;
+      }
+    }
+  }
+  data += signature_field;
+  std::string signature;
+  std::string error;
+  ASSERT_TRUE(key->sign(data, signature, error)) << error;
+  unsigned char encoded[128];
+  const int n = EVP_EncodeBlock(encoded, reinterpret_cast<const unsigned char*>(signature.data()),
+                                static_cast<int>(signature.size()));
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(encoded), static_cast<std::size_t>(n)), expected_b);
 }
 
 TEST(DkimSigner, TwoKeysGiveTwoFieldsInKeyOrder) {
