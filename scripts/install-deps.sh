@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package smtpsend needs to build, test, fuzz and run its demo, then
-# Haraka from the npm registry for the integration tests (install-haraka.sh).
+# Haraka and mailauth from the npm registry for the integration tests (install-haraka.sh,
+# install-mailauth.sh).
 # Idempotent: packages already present are left alone. Needs root (or sudo).
 set -euo pipefail
 
@@ -17,6 +18,7 @@ packages=(
   # (test_sendmail.py); git send-email needs Mail::Address, only a Recommends of git-email
   postgrey faketime  # the queue: a real greylisting policy service; a clock past the lifetime
   python3-dkim libmail-dkim-perl libnet-dns-perl opendkim-tools  # two independent DKIM verifiers
+  python3-nacl  # python3-dkim verifies Ed25519 (RFC 8463) only with it
   python3-spf python3-yaml libpsl-dev publicsuffix psl  # doctor: RFC 7208 suite and pyspf oracle; DMARC's
   # organisational domain from the public suffix list
 )
@@ -47,3 +49,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 "$(dirname "$0")/install-haraka.sh"
+# mailauth: the second verifier of Ed25519 DKIM signatures (Debian 12's Mail::DKIM has none).
+"$(dirname "$0")/install-mailauth.sh"

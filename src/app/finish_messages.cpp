@@ -5,6 +5,7 @@
 // another.
 #include <chrono>
 
+#include "smtpsend/core/errors.hpp"
 #include "smtpsend/message/finalize.hpp"
 #include "steps.hpp"
 
@@ -26,8 +27,10 @@ std::vector<message::CopyRecipient> copy_recipients(const std::string& fqdn,
 
 }  // namespace
 
-void finish_messages(bool each, const std::string& fqdn, std::vector<message::Message>& messages,
-                     std::vector<delivery::OutgoingMessage>& outgoing) {
+std::optional<Stop> finish_messages(bool each, const std::string& fqdn,
+                                    std::vector<message::Message>& messages,
+                                    std::vector<delivery::OutgoingMessage>& outgoing,
+                                    const message::DkimSettings& dkim) {
   std::vector<message::Message> finished;
   std::vector<delivery::OutgoingMessage> sent;
   for (delivery::OutgoingMessage& item : outgoing) {
@@ -37,7 +40,13 @@ void finish_messages(bool each, const std::string& fqdn, std::vector<message::Me
     message::Message& original = messages[static_cast<std::size_t>(item.message - messages.data())];
     const std::vector<message::CopyRecipient> copies =
         each ? copy_recipients(fqdn, item) : std::vector<message::CopyRecipient>{};
-    std::vector<message::Message> forms = message::finalize_message(std::move(original), copies);
+    std::vector<message::Message> forms;
+    message::LoadError error;
+    if (!message::finalize_message(std::move(original), copies, dkim, forms, error)) {
+      return Stop{error.error == Errc::message_malformed ? ExitCode::data_error
+                                                         : ExitCode::io_error,
+                  error.detail};
+    }
     if (!each) {
       finished.push_back(std::move(forms.front()));
       sent.push_back(std::move(item));
@@ -55,6 +64,7 @@ void finish_messages(bool each, const std::string& fqdn, std::vector<message::Me
   for (std::size_t i = 0; i < sent.size(); ++i) sent[i].message = &finished[i];
   messages = std::move(finished);
   outgoing = std::move(sent);
+  return std::nullopt;
 }
 
 }  // namespace smtpsend::app

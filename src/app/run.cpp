@@ -1,11 +1,14 @@
 #include "smtpsend/app/run.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <new>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "smtpsend/cli/sendmail.hpp"
+#include "doctor_command.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "steps.hpp"
 
@@ -26,6 +29,8 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   // Generated Message-IDs take a domain the user chose over a guessed one (host_identity.hpp).
   const cli::HostIdentity host{cli::message_id_domain(request, this_host), this_host.user,
                                this_host.qualified};
+  std::vector<message::dkim::SigningKey> dkim_keys;
+  if (auto early = app::load_dkim_keys(request, dkim_keys)) return stop(*early, err);
   std::vector<message::Message> messages;
   if (auto early = request.compose.active()
                        ? app::compose_message(request, host, messages)
@@ -37,7 +42,16 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   if (auto early = app::build_envelopes(request, host, messages, outgoing)) {
     return stop(*early, err);
   }
-  app::finish_messages(request.each, host.fqdn, messages, outgoing);
+  // --dry-run signs nothing (it sends nothing); its keys were checked all the same.
+  const message::DkimSettings dkim{
+      request.dry_run ? std::span<const message::dkim::SigningKey>() : dkim_keys,
+      request.dkim_domain.value_or(""),
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count()};
+  if (auto early = app::finish_messages(request.each, host.fqdn, messages, outgoing, dkim)) {
+    return stop(*early, err);
+  }
   const ExitCode code = request.dry_run
                             ? app::plan_and_report(request, outgoing, out, err)
                             : app::send_and_report(request, messages, outgoing, out, err);
@@ -52,6 +66,12 @@ int run_unguarded(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const cli::HostIdentity host = cli::this_host_identity();
   // SPEC.md "Invocation": called through a link named sendmail, sendmail's options apply.
   const bool as_sendmail = argc > 0 && cli::invoked_as_sendmail(argv[0]);
+  if (!as_sendmail && !args.empty() && args.front() == "doctor") {
+    return app::run_doctor_command(std::span(args).subspan(1), host, out, err);
+  }
+  if (!as_sendmail && !args.empty() && args[0] == "dkim") {
+    return app::run_dkim_command(std::span(args).subspan(1), out, err);
+  }
   const cli::CommandLine command_line = as_sendmail ? cli::parse_sendmail_command_line(args, host)
                                                     : cli::parse_command_line(args, host);
   if (!command_line.request) {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/plan.hpp"
 #include "smtpsend/delivery/runner.hpp"
+#include "smtpsend/message/dkim/key.hpp"
+#include "smtpsend/message/finalize.hpp"
 #include "smtpsend/message/message.hpp"
 
 namespace smtpsend::app {
@@ -21,6 +24,14 @@ struct Stop {
   ExitCode code = ExitCode::software;
   std::string sentence;
 };
+
+// --dkim: every key file read and checked (78 with one sentence naming the file), RSA keys
+// first: their signatures go topmost.
+std::optional<Stop> load_dkim_keys(const cli::Request& request,
+                                   std::vector<message::dkim::SigningKey>& keys);
+
+// `smtpsend dkim ...` (`args`: the words after "dkim"): keygen; returns the exit status.
+int run_dkim_command(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 // Reads every -m message (66 unreadable, 65 malformed), completing Date and Message-ID. With
 // --dry-run an empty or malformed message is one line on `err` and planned as empty.
@@ -53,8 +64,12 @@ std::optional<Stop> build_envelopes(const cli::Request& request, const cli::Host
 // the last change to its header and once its envelope is known. `messages` is replaced by the
 // finished messages, into which `outgoing` then points; with `each` (--each), every (message,
 // recipient) of `outgoing` becomes a copy of the message addressed to that recipient alone.
-void finish_messages(bool each, const std::string& fqdn, std::vector<message::Message>& messages,
-                     std::vector<delivery::OutgoingMessage>& outgoing);
+// With `dkim`'s keys every form of every message is signed (65 without a d=, 74 when a
+// message cannot be read back), and the run stops before anything is sent.
+std::optional<Stop> finish_messages(bool each, const std::string& fqdn,
+                                    std::vector<message::Message>& messages,
+                                    std::vector<delivery::OutgoingMessage>& outgoing,
+                                    const message::DkimSettings& dkim = {});
 
 // -u: fetches the password or OAuth token and puts the AUTH settings into `options` (66/71 from
 // the source, 64 when no source gives one). Nothing to do without -u.

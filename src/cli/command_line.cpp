@@ -146,6 +146,18 @@ bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::s
          convert(raw, Option::dns_timeout, parse_seconds, out.dns_timeout, error);
 }
 
+bool apply_dkim_options(const RawOptions& raw, Request& request, std::string& error) {
+  for (const std::string& text : raw.texts(Option::dkim)) {
+    DkimKeyFile key;
+    if (!parse_dkim_key(name(Option::dkim), text, key, error)) return false;
+    request.dkim.push_back(std::move(key));
+  }
+  const std::optional<std::string>& domain = raw.text(Option::dkim_domain);
+  if (domain && !check_dkim_domain(name(Option::dkim_domain), *domain, error)) return false;
+  request.dkim_domain = domain;
+  return true;
+}
+
 // Checks what CLI11 cannot and fills `request`; false with `error` on a usage error.
 bool build_request(const RawOptions& raw, const HostIdentity& host, Request& request,
                    std::string& error) {
@@ -166,6 +178,7 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   if (!convert(raw, Option::max_size, parse_size, request.max_size, error)) return false;
   if (!apply_tls_options(raw, request.delivery.tls, error)) return false;
   if (!apply_dsn_options(raw, request.envelope_parameters.dsn, error)) return false;
+  if (!apply_dkim_options(raw, request, error)) return false;
   const std::vector<std::string>& messages = raw.texts(Option::message);
   if (!apply_compose_options(raw, !messages.empty(), request, error)) return false;
   if (!messages.empty()) request.message_paths = messages;

@@ -185,6 +185,37 @@ bool dns_servers(const Context& c) {
   return true;
 }
 
+bool dkim_key_text(const Context& c, const toml::node& item, std::vector<DkimKeyFile>& out) {
+  if (!item.is_string()) {
+    c.error = fmt::format("'dkim' must be a string or an array of strings, not {} in it",
+                          type_name(item));
+    return false;
+  }
+  DkimKeyFile key;
+  if (!parse_dkim_key(c.key, item.as_string()->get(), key, c.error)) return false;
+  // As recipients-file: relative to the configuration file, not to cron's working directory.
+  if (!std::filesystem::path(key.path).is_absolute()) {
+    key.path = (std::filesystem::path(c.directory) / key.path).lexically_normal().string();
+  }
+  out.push_back(std::move(key));
+  return true;
+}
+
+bool dkim_keys(const Context& c) {
+  std::vector<DkimKeyFile> keys;
+  if (c.node.is_string()) {
+    if (!dkim_key_text(c, c.node, keys)) return false;
+  } else if (const toml::array* list = c.node.as_array()) {
+    for (const toml::node& item : *list) {
+      if (!dkim_key_text(c, item, keys)) return false;
+    }
+  } else {
+    return wrong_type(c, "a string or an array of strings");
+  }
+  store(c, &ConfigSettings::dkim, std::move(keys));
+  return true;
+}
+
 // A relative name is taken from the configuration file's directory: a cron job's working
 // directory is rarely the one the user had in mind when writing the file.
 bool recipients_file(const Context& c) {
@@ -350,6 +381,10 @@ constexpr std::array kKeys{
         Option::dsn_return, dsn_return),
     key<&S::dsn_envid, [](Request& r) -> auto& { return r.envelope_parameters.dsn.envid; }>(
         Option::dsn_envid, dsn_envid),
+    key<&S::dkim, [](Request& r) -> auto& { return r.dkim; }>(
+        Option::dkim, dkim_keys),
+    key<&S::dkim_domain, [](Request& r) -> auto& { return r.dkim_domain; }>(
+        Option::dkim_domain, checked_text<&S::dkim_domain, check_dkim_domain>),
     relay_key<&S::relay>(Option::relay, checked_text<&S::relay, check_relay>),
     relay_key<&S::user>(Option::user, text<&S::user>),
     relay_key<&S::password>(Option::password, password),

@@ -137,6 +137,13 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      "what a notification returns of the message (RFC 3461 RET, sendmail -R)", key},
     {dsn_envid, "--dsn-envid", value, "ID",
      "envelope identifier quoted in notifications (RFC 3461 ENVID, sendmail -V)", key},
+    {dkim, "--dkim", values, "SELECTOR:KEYFILE",
+     "DKIM-sign with this PEM key (repeatable: an RSA key of at least 2048 bits and an Ed25519 "
+     "key give two signatures, RSA topmost); a key file readable by group or others, not PEM, "
+     "or RSA under 2048 bits is 78",
+     key},
+    {dkim_domain, "--dkim-domain", value, "DOMAIN", "DKIM d=; default: the domain of From:",
+     key},
     {verbose, "-v", counted, "",
      "print the SMTP conversation on stderr; -vv adds DNS and TLS detail", command_line_only, "",
      "verbose"},

@@ -61,6 +61,8 @@ enum class Option : std::uint8_t {
   dsn_notify,
   dsn_return,
   dsn_envid,
+  dkim,
+  dkim_domain,
   verbose,
   json,
   quiet,

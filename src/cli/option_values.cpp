@@ -7,6 +7,8 @@
 #include <charconv>
 #include <limits>
 
+#include "smtpsend/message/dkim/key.hpp"
+
 namespace smtpsend::cli {
 namespace {
 
@@ -193,6 +195,29 @@ bool is_mail_domain(std::string_view text) {
 bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error) {
   if (is_mail_domain(text) || is_address_literal(text)) return true;
   error = fmt::format("{} must be a domain name, not '{}'", option, text);
+  return false;
+}
+
+bool parse_dkim_key(std::string_view option, std::string_view text, DkimKeyFile& out,
+                    std::string& error) {
+  const std::size_t colon = text.find(':');
+  const std::string_view selector = text.substr(0, colon);
+  if (colon == std::string_view::npos || colon + 1 == text.size()) {
+    error = fmt::format("{} must be SELECTOR:KEYFILE, not '{}'", option, text);
+    return false;
+  }
+  if (!message::dkim::is_valid_selector(selector)) {
+    error = fmt::format("{}: '{}' is not a DKIM selector (letters, digits, '-' and '.')", option,
+                        selector);
+    return false;
+  }
+  out = {std::string(selector), std::string(text.substr(colon + 1))};
+  return true;
+}
+
+bool check_dkim_domain(std::string_view option, std::string_view text, std::string& error) {
+  if (message::dkim::is_valid_signing_domain(text)) return true;
+  error = fmt::format("{} must be a domain name in A-labels, not '{}'", option, text);
   return false;
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "smtpsend/cli/dkim_key_file.hpp"
+
 namespace smtpsend::cli {
 
 // SPEC.md is silent on an upper bound; a day keeps every deadline far from clock overflow
@@ -46,6 +48,14 @@ bool check_helo_name(std::string_view option, std::string_view text, std::string
 // --qualify-domain: a domain (RFC 5321 §4.1.2; UTF-8 labels allowed) or an address literal,
 // checked up front so that a bad one is a usage error, not a late bad address.
 bool check_qualify_domain(std::string_view option, std::string_view text, std::string& error);
+
+// --dkim and the `dkim` key: "SELECTOR:KEYFILE", split at the first ':' (a selector has none);
+// the selector a sub-domain (RFC 6376 §3.1), the file name not empty.
+bool parse_dkim_key(std::string_view option, std::string_view text, DkimKeyFile& out,
+                    std::string& error);
+// --dkim-domain and its key: a domain name of letters, digits, '-' and '.' (RFC 6376 §3.5 d=;
+// an internationalised domain is given in A-labels).
+bool check_dkim_domain(std::string_view option, std::string_view text, std::string& error);
 
 // --auth and the `auth` key: "auto" and the SASL mechanisms smtpsend implements (smtp/sasl.hpp),
 // as the user spells them.

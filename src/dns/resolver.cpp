@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
+#include <span>
 #include <sstream>
 
 #include "ares_channel.hpp"
@@ -78,6 +79,15 @@ std::string describe(const MxAnswer& answer) {
     text << (i == 0 ? ": " : ", ") << record.preference << " "
          << (record.host.empty() ? "." : record.host);
   }
+  return text.str();
+}
+
+std::string describe_list(LookupStatus status, const std::string& failure,
+                          const std::vector<std::string>& items) {
+  std::ostringstream text;
+  text << status;
+  if (!failure.empty()) text << " (" << failure << ")";
+  for (std::size_t i = 0; i < items.size(); ++i) text << (i == 0 ? ": " : ", ") << items[i];
   return text.str();
 }
 
@@ -186,6 +196,22 @@ struct Resolver::Impl {
     co_return answer;
   }
 
+  // The answer `decode` makes of the response, or the status of a lookup that got none.
+  template <typename Answer, typename Decode>
+  boost::asio::awaitable<Answer> finish_with(std::shared_ptr<PendingLookup> lookup, Decode decode) {
+    const auto reply = co_await finish(std::move(lookup));
+    Answer answer;
+    if (!reply) {
+      answer.status = LookupStatus::timeout;
+    } else if (!reply->response.empty()) {
+      answer = decode(reply->response);
+    } else {
+      answer.status = reply->unanswered.status;
+      answer.failure = reply->unanswered.failure;
+    }
+    co_return answer;
+  }
+
   void log(std::string_view type, std::string_view name, const std::string& outcome) {
     if (transcript == nullptr) return;
     std::string line = "DNS ";
@@ -253,6 +279,33 @@ boost::asio::awaitable<AddressAnswer> Resolver::query_addresses(
   const AddressAnswer ipv4 = co_await impl->finish_addresses(a_lookup, host, false);
   const AddressAnswer ipv6 = co_await impl->finish_addresses(aaaa_lookup, host, true);
   co_return combine(ipv4, ipv6);
+}
+
+boost::asio::awaitable<AddressAnswer> Resolver::query_address_records(
+    std::string name, bool ipv6, std::chrono::steady_clock::time_point deadline) {
+  const std::shared_ptr<Impl> impl = impl_;
+  co_return co_await impl->finish_addresses(impl->start(name, ipv6 ? ns_t_aaaa : ns_t_a, deadline),
+                                            name, ipv6);
+}
+
+boost::asio::awaitable<TxtAnswer> Resolver::query_txt(
+    std::string name, std::chrono::steady_clock::time_point deadline) {
+  const std::shared_ptr<Impl> impl = impl_;
+  auto answer = co_await impl->finish_with<TxtAnswer>(
+      impl->start(name, ns_t_txt, deadline),
+      [](std::span<const unsigned char> response) { return decode_txt_answer(response); });
+  impl->log("TXT", name, describe_list(answer.status, answer.failure, answer.records));
+  co_return answer;
+}
+
+boost::asio::awaitable<NameAnswer> Resolver::query_ptr(
+    std::string name, std::chrono::steady_clock::time_point deadline) {
+  const std::shared_ptr<Impl> impl = impl_;
+  auto answer = co_await impl->finish_with<NameAnswer>(
+      impl->start(name, ns_t_ptr, deadline),
+      [](std::span<const unsigned char> response) { return decode_ptr_answer(response); });
+  impl->log("PTR", name, describe_list(answer.status, answer.failure, answer.names));
+  co_return answer;
 }
 
 }  // namespace smtpsend::dns

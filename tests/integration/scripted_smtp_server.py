@@ -24,6 +24,9 @@ DEFAULT_SCRIPT = {
     "greeting_delay": 0.0,                     # seconds before the greeting
     "reply_delay": 0.0,                        # seconds before every later reply
     "capabilities": ["PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES"],
+    # Text of the EHLO reply's first line; {host} is the listener's address, {client} the
+    # client's, as Postfix says "mx.example Hello name [192.0.2.7]" (smtpsend doctor reads it).
+    "ehlo_hello": "{host}",
     "replies": {},               # verb -> raw reply text ("\n" separates lines); RCPT may map address -> text
     "close_after_commands": None,  # close, without replying, when this many commands have arrived
     "data_mode": "accept",       # accept | disconnect_mid_data | no_reply_after_dot
@@ -68,6 +71,7 @@ class Connection:
         self.script = {**DEFAULT_SCRIPT, **script}
         self.host, self.conn = host, conn
         self.reader, self.writer, self.recorder = reader, writer, recorder
+        self.client = (writer.get_extra_info("peername") or ("?",))[0]
         self.commands = 0
         self.messages = 0
         self.mail_from, self.rcpts = None, []
@@ -142,8 +146,9 @@ class Connection:
         verb, _, argument = line.partition(" ")
         verb = verb.upper()
         if verb == "EHLO":
-            lines = [f"250-{self.host}"] + [f"250-{c}" for c in self.script["capabilities"]]
-            lines[-1] = "250 " + lines[-1][4:] if len(lines) > 1 else f"250 {self.host}"
+            hello = self.script["ehlo_hello"].format(host=self.host, client=self.client)
+            lines = [f"250-{hello}"] + [f"250-{c}" for c in self.script["capabilities"]]
+            lines[-1] = "250 " + lines[-1][4:]
             reply = self.reply_for("EHLO", "\n".join(lines))
         elif verb == "HELO":
             reply = self.reply_for("HELO", f"250 {self.host}")

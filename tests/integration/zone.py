@@ -31,6 +31,9 @@ class Zone:
     net: str
     hosts: dict = field(default_factory=dict)    # MX host name -> IPv4 address
     domains: dict = field(default_factory=dict)  # domain name -> Domain
+    # Further dnsmasq lines, as dnsmasq spells them: txt-record=, ptr-record=, address=, local=
+    # (test_doctor.py's SPF, DKIM, DMARC, PTR and DNSBL answers). Not part of the self-test.
+    extra: list = field(default_factory=list)
 
     def ip(self, host):
         """The address of an MX host (or of an A-only domain)."""
@@ -49,6 +52,7 @@ class Zone:
             lines.append(f"host-record={host},{address}")
         for domain in self.domains.values():
             lines.extend(_domain_lines(domain))
+        lines.extend(self.extra)
         return "\n".join(lines) + "\n"
 
 

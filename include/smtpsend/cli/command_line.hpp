@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "smtpsend/cli/composition.hpp"
+#include "smtpsend/cli/dkim_key_file.hpp"
 #include "smtpsend/cli/host_identity.hpp"
 #include "smtpsend/cli/password_source.hpp"
 #include "smtpsend/core/outcome.hpp"
@@ -69,6 +70,10 @@ struct Request {
   // sent-as-is message without From: (docs/decisions.md "Composing and -t").
   std::optional<std::string> from_name;
   Composition compose;
+  // --dkim SELECTOR:KEYFILE (repeatable) and --dkim-domain (SPEC.md "DKIM signing"): the key
+  // files are read by app before anything is sent; empty `dkim`: no signature.
+  std::vector<DkimKeyFile> dkim;
+  std::optional<std::string> dkim_domain;  // d=; default: the domain of From:
 };
 
 // What the command line asks for: a Request to run, or text to print and a status to exit

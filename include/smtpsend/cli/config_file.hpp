@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/cli/dkim_key_file.hpp"
 #include "smtpsend/cli/secret.hpp"
 #include "smtpsend/dns/answer.hpp"
 #include "smtpsend/smtp/dsn.hpp"
@@ -54,6 +55,9 @@ struct ConfigSettings {
   MaybeSetting<std::string> dsn_notify;  // normalised: "NEVER" or e.g. "SUCCESS,FAILURE"
   MaybeSetting<smtp::DsnReturn> dsn_return;
   MaybeSetting<std::string> dsn_envid;
+  // DKIM (SPEC.md "DKIM signing"): key files resolved against the file's directory.
+  MaybeSetting<std::vector<DkimKeyFile>> dkim;
+  MaybeSetting<std::string> dkim_domain;
   // Relay, TLS and AUTH (applied by relay_options.cpp and their config_keys.cpp rows).
   MaybeSetting<std::string> relay;
   MaybeSetting<std::string> user;

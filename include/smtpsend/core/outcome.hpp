@@ -22,6 +22,7 @@ enum class ExitCode : int {
   unavailable = 69,  // EX_UNAVAILABLE
   software = 70,     // EX_SOFTWARE
   os_error = 71,     // EX_OSERR
+  cant_create = 73,  // EX_CANTCREAT
   io_error = 74,     // EX_IOERR
   temp_fail = 75,    // EX_TEMPFAIL
   protocol = 76,     // EX_PROTOCOL

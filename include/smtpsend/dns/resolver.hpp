@@ -20,6 +20,7 @@
 
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/dns/answer.hpp"
+#include "smtpsend/dns/records.hpp"
 
 namespace smtpsend::dns {
 
@@ -51,6 +52,18 @@ class Resolver {
   // both say nxdomain; nodata if neither has records; otherwise the temporary status.
   boost::asio::awaitable<AddressAnswer> query_addresses(
       std::string host, AddressFamily family, std::chrono::steady_clock::time_point deadline);
+
+  // DNS only, one family: A (ipv6 = false) or AAAA records of `name`, without the localhost
+  // rule or the hosts file, as a remote server checking this host sees them (forward-confirmed
+  // reverse DNS, SPF's a/mx mechanisms, DNSBL queries).
+  boost::asio::awaitable<AddressAnswer> query_address_records(
+      std::string name, bool ipv6, std::chrono::steady_clock::time_point deadline);
+  // TXT records of `name` (SPF, DKIM keys, DMARC policies). Same status conventions as query_mx.
+  boost::asio::awaitable<TxtAnswer> query_txt(std::string name,
+                                              std::chrono::steady_clock::time_point deadline);
+  // PTR records of `name`, a reverse name (reverse_lookup_name() in records.hpp) or any name.
+  boost::asio::awaitable<NameAnswer> query_ptr(std::string name,
+                                               std::chrono::steady_clock::time_point deadline);
 
   // File descriptors lookups may hold at once, however many run (for --max-parallel's cap).
   std::size_t descriptors_at_most() const;

@@ -85,6 +85,9 @@ struct Message {
   // is sent (`seven_bit_stream`, seven_bit_stream.hpp), so it is never held whole either.
   SevenBitForm seven_bit;
   std::shared_ptr<const ContentSource> seven_bit_stream;
+  // The streamed 7-bit form's DKIM-Signature fields (message/dkim/signer.hpp), sent before it;
+  // an in-memory 7-bit form and `content` carry theirs at their top.
+  std::string seven_bit_signature;
   // -t: the recipients its header names (read_recipients.hpp), as written; empty without -t.
   std::vector<std::string> header_recipients;
 
@@ -92,7 +95,8 @@ struct Message {
     return rest ? ContentView(content, rest.get()) : ContentView(content, spooled.get());
   }
   ContentView seven_bit_content() const noexcept {
-    return seven_bit_stream ? ContentView({}, seven_bit_stream.get()) : seven_bit.content;
+    return seven_bit_stream ? ContentView(seven_bit_signature, seven_bit_stream.get())
+                            : ContentView(seven_bit.content);
   }
   // What every server gets: the 7-bit form when it re-encodes a line no server must be sent.
   bool sends_seven_bit_form_everywhere() const noexcept { return seven_bit.encoded_long_lines; }

@@ -360,6 +360,39 @@ TEST_F(ResolverTest, AddressesOfAMissingHost) {
   EXPECT_EQ(half->value->status, LookupStatus::nodata);
 }
 
+TEST_F(ResolverTest, TxtPtrAndDnsOnlyAddressRecords) {
+  constexpr std::uint16_t kTypePtr = 12;
+  constexpr std::uint16_t kTypeTxt = 16;
+  responder_.on("spf.test", kTypeTxt, [](const Query& q) {
+    return reply_to(q)
+        .raw_record(Section::answer, "spf.test", kTypeTxt,
+                    Packet{6, 'v', '=', 's', 'p', 'f', '1', 4, ' ', '-', 'a', 'l'})
+        .build();
+  });
+  responder_.on("7.2.0.192.in-addr.arpa", kTypePtr, [](const Query& q) {
+    return reply_to(q)
+        .raw_record(Section::answer, "7.2.0.192.in-addr.arpa", kTypePtr,
+                    Packet{4, 'm', 'a', 'i', 'l', 4, 't', 'e', 's', 't', 0})
+        .build();
+  });
+  const auto resolver = make_resolver();
+  const auto txt = spawn(io_, resolver->query_txt("spf.test", Clock::now() + 5s));
+  const auto ptr = spawn(io_, resolver->query_ptr("7.2.0.192.in-addr.arpa", Clock::now() + 5s));
+  const auto a = spawn(io_, resolver->query_address_records("host.test", false, Clock::now() + 5s));
+  const auto aaaa =
+      spawn(io_, resolver->query_address_records("host.test", true, Clock::now() + 5s));
+  // localhost is asked of the DNS server like any name: no RFC 6761 shortcut here.
+  const auto local =
+      spawn(io_, resolver->query_address_records("localhost", false, Clock::now() + 1s));
+  run_until(io_, [&] { return txt->value && ptr->value && a->value && aaaa->value && local->value; });
+  ASSERT_TRUE(txt->value && ptr->value && a->value && aaaa->value && local->value);
+  EXPECT_EQ(*txt->value, (TxtAnswer{LookupStatus::ok, {"v=spf1 -al"}}));
+  EXPECT_EQ(*ptr->value, (NameAnswer{LookupStatus::ok, {"mail.test"}}));
+  EXPECT_EQ(*a->value, (AddressAnswer{LookupStatus::ok, {"192.0.2.10"}}));
+  EXPECT_EQ(*aaaa->value, (AddressAnswer{LookupStatus::ok, {"2001:db8::10"}}));
+  EXPECT_EQ(local->value->status, LookupStatus::timeout);
+}
+
 TEST_F(ResolverTest, DestroyingTheResolverCompletesPendingLookups) {
   auto resolver = make_resolver();
   const auto mx = spawn(io_, resolver->query_mx("silent.test", Clock::now() + 5s));

@@ -99,5 +99,110 @@ TEST(FinalizeMessage, EachCopyOfASpooledEightBitMessageStreamsItsOwnSevenBitForm
   EXPECT_NE(finished[0].seven_bit_stream, finished[1].seven_bit_stream);
 }
 
+// DKIM (issue 13): each form carries its own signature at its top, inside what wire_content()
+// and seven_bit_content() return, so whoever takes a form takes it signed.
+class FinalizeSigned : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    key_ = dkim::generate_private_key(dkim::KeyType::ed25519, error);
+    ASSERT_TRUE(key_) << error;
+    keys_ = {{"sel", key_}};
+  }
+  DkimSettings settings(std::string domain = "") const { return {keys_, std::move(domain), 1795471980}; }
+
+  static std::string read_all(const ContentView& view) {
+    ContentReader reader(view);
+    std::string out;
+    std::string_view slice;
+    std::string error;
+    while (reader.next(7, slice, error) && !slice.empty()) out += slice;
+    EXPECT_EQ(error, "");
+    return out;
+  }
+  static std::string signature_of(std::string_view form) {
+    EXPECT_TRUE(form.starts_with("DKIM-Signature: v=1; a=ed25519-sha256;")) << form.substr(0, 200);
+    // The field ends at the first CRLF not followed by WSP (a continuation line).
+    std::size_t end = form.find("\r\n");
+    while (end != std::string_view::npos && end + 2 < form.size() &&
+           (form[end + 2] == '\t' || form[end + 2] == ' ')) {
+      end = form.find("\r\n", end + 2);
+    }
+    return std::string(form.substr(0, end + 2));
+  }
+
+  std::shared_ptr<const dkim::PrivateKey> key_;
+  std::vector<dkim::SigningKey> keys_;
+};
+
+TEST_F(FinalizeSigned, TheMessageAsItIsIsSignedAtItsTop) {
+  const Message original = test::loaded_message("From: a@example.org\nSubject: s\n\nbody\n");
+  std::vector<Message> finished;
+  LoadError error;
+  ASSERT_TRUE(finalize_message(original, {}, settings(), finished, error)) << error.detail;
+  ASSERT_EQ(finished.size(), 1u);
+  const std::string field = signature_of(finished[0].content);
+  EXPECT_NE(field.find("d=example.org;"), std::string::npos) << field;
+  EXPECT_EQ(finished[0].content.substr(field.size()), original.content);
+  EXPECT_EQ(finished[0].facts.header_end, original.facts.header_end + field.size());
+  EXPECT_TRUE(finished[0].seven_bit.content.empty());
+}
+
+TEST_F(FinalizeSigned, TheSevenBitFormHasItsOwnSignatureAndNotTheOther) {
+  const Message original = test::loaded_message(
+      "From: a@example.org\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\ncaf\xc3\xa9\n");
+  std::vector<Message> finished;
+  LoadError error;
+  ASSERT_TRUE(finalize_message(original, {}, settings("example.net"), finished, error));
+  const Message& m = finished[0];
+  const std::string as_is = signature_of(m.content);
+  const std::string seven = signature_of(m.seven_bit.content);
+  EXPECT_NE(as_is, seven);
+  EXPECT_NE(as_is.find("d=example.net;"), std::string::npos);
+  EXPECT_EQ(m.seven_bit.content.substr(seven.size()), seven_bit_downgrade(original.content).content);
+  EXPECT_EQ(m.seven_bit.content.find("DKIM-Signature", 1), std::string::npos);
+}
+
+TEST_F(FinalizeSigned, EachCopyIsSignedOnItsOwn) {
+  const Message original = test::loaded_message("From: a@example.org\nTo: x@example.net\n\nb\n");
+  std::vector<CopyRecipient> each{{"a@example.com", test::completion_context("c1")},
+                                  {"b@example.com", test::completion_context("c2")}};
+  std::vector<Message> finished;
+  LoadError error;
+  ASSERT_TRUE(finalize_message(original, each, settings(), finished, error));
+  ASSERT_EQ(finished.size(), 2u);
+  EXPECT_NE(signature_of(finished[0].content), signature_of(finished[1].content));
+}
+
+TEST_F(FinalizeSigned, AStreamedSevenBitFormIsSignedAheadOfTheStream) {
+  Message original = test::loaded_message(
+      "From: a@example.org\nSubject: big\nContent-Type: text/plain; charset=utf-8\n\n");
+  const auto tail = smtpsend::testing::spooled_body("caf\xc3\xa9\nmore\n");
+  original.spooled = std::shared_ptr<const SpooledBody>(tail.get(), [](const SpooledBody*) {});
+  original.spooled_eight_bit = true;
+  std::vector<Message> finished;
+  LoadError error;
+  ASSERT_TRUE(finalize_message(original, {}, settings(), finished, error)) << error.detail;
+  const Message& m = finished[0];
+  ASSERT_NE(m.seven_bit_stream, nullptr);
+  const std::string seven = read_all(m.seven_bit_content());
+  EXPECT_EQ(signature_of(seven), m.seven_bit_signature);
+  EXPECT_EQ(m.seven_bit_content().size(), seven.size());
+  EXPECT_NE(seven.find("caf=C3=A9"), std::string::npos);
+  const std::string as_is = read_all(m.wire_content());
+  EXPECT_NE(signature_of(as_is), m.seven_bit_signature);
+  EXPECT_NE(as_is.find("caf\xc3\xa9"), std::string::npos);
+}
+
+TEST_F(FinalizeSigned, NoFromDomainAndNoDkimDomainIsAnError) {
+  const Message original = test::loaded_message("Subject: s\n\nbody\n");
+  std::vector<Message> finished;
+  LoadError error;
+  EXPECT_FALSE(finalize_message(original, {}, settings(), finished, error));
+  EXPECT_EQ(error.detail, "test: no From: domain to sign for (DKIM d=); give --dkim-domain");
+  EXPECT_TRUE(finished.empty());
+  EXPECT_TRUE(finalize_message(original, {}, settings("example.org"), finished, error));
+}
+
 }  // namespace
 }  // namespace smtpsend::message

@@ -1,0 +1,71 @@
+#include "smtpsend/cli/dkim_command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <vector>
+
+#include "option_values.hpp"
+
+namespace smtpsend::cli {
+namespace {
+
+DkimCommandLine usage(std::string sentence) {
+  DkimCommandLine result;
+  result.exit_code = ExitCode::usage;
+  result.error = std::move(sentence);
+  return result;
+}
+
+std::string first_line(std::string text) {
+  const std::size_t newline = text.find('\n');
+  if (newline != std::string::npos) text.resize(newline);
+  return text;
+}
+
+}  // namespace
+
+DkimCommandLine parse_dkim_command_line(std::span<const std::string> args) {
+  CLI::App app{"Make a DKIM key and print the DNS record to publish for it.", "smtpsend dkim"};
+  app.require_subcommand(1, 1);
+  CLI::App* keygen = app.add_subcommand(
+      "keygen", "write a new private key (mode 0600) and print its TXT record");
+  DkimKeygenRequest request;
+  std::string type = "rsa";
+  keygen->add_option("--domain", request.domain, "the signing domain (d=)")->required();
+  keygen->add_option("--selector", request.selector, "the selector (s=)")->required();
+  keygen->add_option("--type", type, "rsa (2048 bits, the default) or ed25519 (RFC 8463)");
+  keygen->add_option("--out", request.out_path,
+                     "the key file to write (default: SELECTOR._domainkey.DOMAIN.pem); an "
+                     "existing file is never overwritten (73)");
+  std::vector<const char*> argv{"smtpsend dkim"};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    DkimCommandLine result;
+    result.output = app.help();
+    for (const CLI::App* sub : app.get_subcommands()) result.output = sub->help();
+    return result;
+  } catch (const CLI::ParseError& e) {
+    return usage(first_line(e.what()));
+  }
+  if (type == "ed25519") {
+    request.type = message::dkim::KeyType::ed25519;
+  } else if (type != "rsa") {
+    return usage("--type must be rsa or ed25519, not '" + type + "'");
+  }
+  std::string error;
+  if (!check_dkim_domain("--domain", request.domain, error)) return usage(error);
+  if (!message::dkim::is_valid_selector(request.selector)) {
+    return usage("--selector: '" + request.selector +
+                 "' is not a DKIM selector (letters, digits, '-' and '.')");
+  }
+  if (request.out_path.empty()) {
+    request.out_path = request.selector + "._domainkey." + request.domain + ".pem";
+  }
+  DkimCommandLine result;
+  result.keygen = std::move(request);
+  return result;
+}
+
+}  // namespace smtpsend::cli
