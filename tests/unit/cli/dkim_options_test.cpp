@@ -7,6 +7,7 @@
 
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/config_file.hpp"
+#include "smtpsend/cli/dkim_command_line.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -72,6 +73,48 @@ TEST(DkimConfigKeys, BadValuesNameTheLine) {
             kPath + ":2: 'dkim' must be a string or an array of strings, not an integer");
   EXPECT_EQ(parse_config(kPath, "[defaults]\ndkim-domain = \"a..b\"\n", 0600, std::nullopt).error,
             kPath + ":2: dkim-domain must be a domain name in A-labels, not 'a..b'");
+}
+
+DkimCommandLine keygen(std::vector<std::string> args) { return parse_dkim_command_line(args); }
+
+TEST(DkimKeygenCommandLine, DefaultsRsaAndAFileNamedAfterTheRecord) {
+  const DkimCommandLine result = keygen({"keygen", "--domain", "example.org", "--selector", "mail"});
+  ASSERT_TRUE(result.keygen) << result.error;
+  EXPECT_EQ(result.keygen->type, message::dkim::KeyType::rsa);
+  EXPECT_EQ(result.keygen->out_path, "mail._domainkey.example.org.pem");
+  const DkimCommandLine ed = keygen({"keygen", "--domain", "example.org", "--selector", "s2",
+                                     "--type", "ed25519", "--out", "/etc/k.pem"});
+  ASSERT_TRUE(ed.keygen) << ed.error;
+  EXPECT_EQ(ed.keygen->type, message::dkim::KeyType::ed25519);
+  EXPECT_EQ(ed.keygen->out_path, "/etc/k.pem");
+}
+
+TEST(DkimKeygenCommandLine, UsageErrorsAre64WithOneLine) {
+  const auto error_of = [](std::vector<std::string> args) {
+    const DkimCommandLine result = parse_dkim_command_line(args);
+    EXPECT_FALSE(result.keygen);
+    EXPECT_EQ(result.exit_code, ExitCode::usage);
+    EXPECT_EQ(result.error.find('\n'), std::string::npos);
+    return result.error;
+  };
+  const std::string usage =
+      "smtpsend dkim keygen --domain D --selector S [--type ed25519|rsa] [--out FILE]";
+  EXPECT_EQ(error_of({}), "dkim needs a subcommand: " + usage);
+  EXPECT_EQ(error_of({"frob"}), "unknown dkim subcommand 'frob': " + usage);
+  EXPECT_EQ(error_of({"keygen", "--domain", "x.test"}), "--selector is required");
+  EXPECT_EQ(error_of({"keygen", "--domain", "x.test", "--selector", "s", "--type", "dsa"}),
+            "--type must be rsa or ed25519, not 'dsa'");
+  EXPECT_EQ(error_of({"keygen", "--domain", "x..test", "--selector", "s"}),
+            "--domain must be a domain name in A-labels, not 'x..test'");
+  EXPECT_EQ(error_of({"keygen", "--domain", "x.test", "--selector", "a_b"}),
+            "--selector: 'a_b' is not a DKIM selector (letters, digits, '-' and '.')");
+}
+
+TEST(DkimKeygenCommandLine, HelpIsPrintedAndZero) {
+  const DkimCommandLine result = keygen({"keygen", "--help"});
+  EXPECT_FALSE(result.keygen);
+  EXPECT_EQ(result.exit_code, ExitCode::ok);
+  EXPECT_NE(result.output.find("Usage: smtpsend dkim keygen"), std::string::npos);
 }
 
 }  // namespace
