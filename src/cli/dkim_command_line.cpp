@@ -1,7 +1,6 @@
 #include "smtpsend/cli/dkim_command_line.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <vector>
 
 #include "option_values.hpp"

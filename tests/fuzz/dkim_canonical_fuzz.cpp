@@ -20,7 +20,9 @@ void check(bool condition) {
   if (!condition) std::abort();
 }
 
-bool wsp(char c) { return c == ' ' || c == '\t'; }
+bool wsp(char c) {
+  return c == ' ' || c == '\t';
+}
 
 void check_field(std::string_view field) {
   const std::string canonical = relaxed_header(field);

@@ -21,11 +21,12 @@ CommandLine parse(std::vector<std::string> args) {
 }
 
 TEST(DkimOptions, RepeatableSelectorAndKeyFile) {
-  const CommandLine result = parse({"--dkim", "rsa1:/etc/dkim/rsa.pem", "--dkim",
-                                    "ed1:keys/ed:25519.pem", "--dkim-domain", "example.org", "x@y.test"});
+  const CommandLine result =
+      parse({"--dkim", "rsa1:/etc/dkim/rsa.pem", "--dkim", "ed1:keys/ed:25519.pem", "--dkim-domain",
+             "example.org", "x@y.test"});
   ASSERT_TRUE(result.request) << result.error;
-  EXPECT_EQ(result.request->dkim,
-            (std::vector<DkimKeyFile>{{"rsa1", "/etc/dkim/rsa.pem"}, {"ed1", "keys/ed:25519.pem"}}));
+  EXPECT_EQ(result.request->dkim, (std::vector<DkimKeyFile>{{"rsa1", "/etc/dkim/rsa.pem"},
+                                                            {"ed1", "keys/ed:25519.pem"}}));
   EXPECT_EQ(result.request->dkim_domain, "example.org");
 }
 
@@ -44,7 +45,8 @@ TEST(DkimOptions, BadValuesAreUsageErrors) {
   };
   EXPECT_EQ(error_of({"--dkim", "key.pem", "x@y.test"}),
             "--dkim must be SELECTOR:KEYFILE, not 'key.pem'");
-  EXPECT_EQ(error_of({"--dkim", "sel:", "x@y.test"}), "--dkim must be SELECTOR:KEYFILE, not 'sel:'");
+  EXPECT_EQ(error_of({"--dkim", "sel:", "x@y.test"}),
+            "--dkim must be SELECTOR:KEYFILE, not 'sel:'");
   EXPECT_EQ(error_of({"--dkim", "a b:k.pem", "x@y.test"}),
             "--dkim: 'a b' is not a DKIM selector (letters, digits, '-' and '.')");
   EXPECT_EQ(error_of({"--dkim-domain", "exa mple.org", "x@y.test"}),
@@ -53,7 +55,8 @@ TEST(DkimOptions, BadValuesAreUsageErrors) {
 
 TEST(DkimConfigKeys, StringOrArrayRelativeToTheFile) {
   ConfigLoad load = parse_config(
-      kPath, "[defaults]\ndkim = [\"rsa:rsa.pem\", \"ed:/etc/ed.pem\"]\ndkim-domain = \"example.org\"\n",
+      kPath,
+      "[defaults]\ndkim = [\"rsa:rsa.pem\", \"ed:/etc/ed.pem\"]\ndkim-domain = \"example.org\"\n",
       0600, std::nullopt);
   ASSERT_EQ(load.error, "");
   ASSERT_TRUE(load.settings.dkim);
@@ -75,10 +78,13 @@ TEST(DkimConfigKeys, BadValuesNameTheLine) {
             kPath + ":2: dkim-domain must be a domain name in A-labels, not 'a..b'");
 }
 
-DkimCommandLine keygen(std::vector<std::string> args) { return parse_dkim_command_line(args); }
+DkimCommandLine keygen(std::vector<std::string> args) {
+  return parse_dkim_command_line(args);
+}
 
 TEST(DkimKeygenCommandLine, DefaultsRsaAndAFileNamedAfterTheRecord) {
-  const DkimCommandLine result = keygen({"keygen", "--domain", "example.org", "--selector", "mail"});
+  const DkimCommandLine result =
+      keygen({"keygen", "--domain", "example.org", "--selector", "mail"});
   ASSERT_TRUE(result.keygen) << result.error;
   EXPECT_EQ(result.keygen->type, message::dkim::KeyType::rsa);
   EXPECT_EQ(result.keygen->out_path, "mail._domainkey.example.org.pem");
