@@ -32,8 +32,9 @@ std::string zone_file_strings(std::string_view record) {
 std::optional<Stop> write_new_file(const std::string& path, const std::string& text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Stop{ExitCode::cant_create, "cannot create " + path + ": " + std::strerror(errno) +
-                                           (errno == EEXIST ? " (a key is never overwritten)" : "")};
+    return Stop{ExitCode::cant_create,
+                "cannot create " + path + ": " + std::strerror(errno) +
+                    (errno == EEXIST ? " (a key is never overwritten)" : "")};
   }
   std::size_t done = 0;
   bool ok = true;
@@ -48,7 +49,8 @@ std::optional<Stop> write_new_file(const std::string& path, const std::string& t
   ok = ::close(fd) == 0 && ok;
   if (ok) return std::nullopt;
   ::unlink(path.c_str());
-  return Stop{ExitCode::io_error, "cannot write " + path + ": " + std::strerror(saved ? saved : errno)};
+  return Stop{ExitCode::io_error,
+              "cannot write " + path + ": " + std::strerror(saved ? saved : errno)};
 }
 
 }  // namespace

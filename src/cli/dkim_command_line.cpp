@@ -1,7 +1,6 @@
 #include "smtpsend/cli/dkim_command_line.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <vector>
 
 #include "option_values.hpp"
@@ -25,26 +24,40 @@ std::string first_line(std::string text) {
 }  // namespace
 
 DkimCommandLine parse_dkim_command_line(std::span<const std::string> args) {
-  CLI::App app{"Make a DKIM key and print the DNS record to publish for it.", "smtpsend dkim"};
-  app.require_subcommand(1, 1);
-  CLI::App* keygen = app.add_subcommand(
-      "keygen", "write a new private key (mode 0600) and print its TXT record");
+  constexpr const char* kUsage =
+      "smtpsend dkim keygen --domain D --selector S [--type ed25519|rsa] [--out FILE]";
+  if (args.empty() || (args[0] != "keygen" && args[0] != "-h" && args[0] != "--help")) {
+    return usage(args.empty() ? std::string("dkim needs a subcommand: ") + kUsage
+                              : "unknown dkim subcommand '" + args[0] + "': " + kUsage);
+  }
+  if (args[0] != "keygen") {
+    DkimCommandLine result;
+    result.output = std::string("Usage: ") + kUsage + "\n";
+    return result;
+  }
+  CLI::App app{"Write a new DKIM private key (mode 0600) and print the TXT record to publish.",
+               "smtpsend dkim keygen"};
   DkimKeygenRequest request;
   std::string type = "rsa";
-  keygen->add_option("--domain", request.domain, "the signing domain (d=)")->required();
-  keygen->add_option("--selector", request.selector, "the selector (s=)")->required();
-  keygen->add_option("--type", type, "rsa (2048 bits, the default) or ed25519 (RFC 8463)");
-  keygen->add_option("--out", request.out_path,
-                     "the key file to write (default: SELECTOR._domainkey.DOMAIN.pem); an "
-                     "existing file is never overwritten (73)");
-  std::vector<const char*> argv{"smtpsend dkim"};
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  app.add_option("--domain", request.domain, "the signing domain (d=)")
+      ->type_name("DOMAIN")
+      ->required();
+  app.add_option("--selector", request.selector, "the selector (s=)")
+      ->type_name("SELECTOR")
+      ->required();
+  app.add_option("--type", type, "rsa (2048 bits, the default) or ed25519 (RFC 8463)")
+      ->type_name("ed25519|rsa");
+  app.add_option("--out", request.out_path,
+                 "the key file to write (default: SELECTOR._domainkey.DOMAIN.pem); an existing "
+                 "file is never overwritten (73)")
+      ->type_name("FILE");
+  std::vector<const char*> argv{"smtpsend dkim keygen"};
+  for (const std::string& arg : args.subspan(1)) argv.push_back(arg.c_str());
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
     DkimCommandLine result;
     result.output = app.help();
-    for (const CLI::App* sub : app.get_subcommands()) result.output = sub->help();
     return result;
   } catch (const CLI::ParseError& e) {
     return usage(first_line(e.what()));

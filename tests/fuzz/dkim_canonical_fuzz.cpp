@@ -3,7 +3,7 @@
 // Invariants: a canonical field is "name:value" CRLF with no other CR or LF, a lowercase name,
 // no WSP around the colon, no run of WSP, no WSP at the end, and canonicalising it again
 // changes nothing; the body's output fed in the pieces the input's first byte chooses equals
-// the output fed whole, and canonicalising it again changes nothing.
+// the output fed whole and byte by byte, and canonicalising it again changes nothing.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -20,7 +20,9 @@ void check(bool condition) {
   if (!condition) std::abort();
 }
 
-bool wsp(char c) { return c == ' ' || c == '\t'; }
+bool wsp(char c) {
+  return c == ' ' || c == '\t';
+}
 
 void check_field(std::string_view field) {
   const std::string canonical = relaxed_header(field);
@@ -62,5 +64,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string whole = body(input, input.size());
   check(body(input, split) == whole);
   check(body(whole, whole.size()) == whole);
+  RelaxedBody bytewise;
+  std::string out;
+  for (const char c : input) bytewise.feed(std::string_view(&c, 1), out);
+  bytewise.finish(out);
+  check(out == whole);
   return 0;
 }

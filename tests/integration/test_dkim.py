@@ -24,8 +24,8 @@ from aiosmtpd.smtp import SMTP
 
 import dnsq
 from fixtures_lib import Dnsmasq
-from harness import smtpsend_binary
-from processes import FixtureError
+from harness import sendmail_link, smtpsend_binary
+from processes import FixtureError, require_tool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VERIFIERS = os.path.join(HERE, "dkim_verifiers")
@@ -470,3 +470,47 @@ def test_without_dkim_nothing_is_signed(smtpsend, server):
     sink = server()
     assert smtpsend.run("bob@example.test", stdin=SEVEN_BIT).returncode == 0
     assert b"DKIM-Signature" not in sink.received[0][2]
+
+
+def test_config_keys_sign_through_the_sendmail_personality(dns, mx_port, server, keys, key_dns, tmp_path):
+    """cron's sendmail with only /etc/smtpsend.toml-style keys: `dkim` (a key file relative to the
+    configuration file's directory) and `dkim-domain`."""
+    sink = server()
+    link, config, env = sendmail_link(tmp_path, dns.port, mx_port, timeout=10)
+    selector, path, _ = keys["rsa"]
+    shutil.copy(path, config.parent / "rsa.pem")
+    os.chmod(config.parent / "rsa.pem", 0o600)
+    with open(config, "a", encoding="ascii") as f:
+        f.write(f'dkim = ["{selector}:rsa.pem", "{keys["ed25519"][0]}:{keys["ed25519"][1]}"]\n'
+                f'dkim-domain = "{DOMAIN}"\n')
+    message = b"From: root (Cron Daemon)\nSubject: cron output\n\nhello\n"
+    done = subprocess.run([str(link), "-FCronDaemon", "-i", "-B8BITMIME", "-oem", "bob@example.test"],
+                          input=message, capture_output=True, timeout=60, env=env)
+    assert done.returncode == 0, done
+    [(_, _, received)] = sink.received
+    assert_signed_and_verified(received, key_dns, ["rsa", "ed25519"])
+
+
+def peak_rss_kib(smtpsend, args, path):
+    """GNU time's %M for one run of smtpsend ARGS -m PATH (the client's own rusage)."""
+    gnu_time = require_tool("/usr/bin/time", "time")
+    out = path.parent / "rss.txt"
+    argv = [gnu_time, "-f", "%M", "-o", str(out), smtpsend.binary, *smtpsend.base_args(10),
+            "-f", "sender@client.test", *args, "-m", str(path), "bob@example.test"]
+    done = subprocess.run(argv, capture_output=True, timeout=120)
+    assert done.returncode == 0, done
+    return int(out.read_text().split()[-1])
+
+
+def test_signing_a_large_message_keeps_memory_constant(smtpsend, server, keys, tmp_path):
+    """The signer streams: a 20 MB 8-bit message signed in both forms (as it is, and the
+    quoted-printable form made while read) needs no more memory than a one-line one."""
+    server(eight_bit_mime=False, chunking=True)
+    small = tmp_path / "small.eml"
+    small.write_bytes(b"From: alice@example.test\nSubject: s\n\nx\n")
+    large = tmp_path / "large.eml"
+    large.write_bytes(large_message(lines=300000))
+    args = dkim_args(keys, ["rsa", "ed25519"])
+    baseline = peak_rss_kib(smtpsend, args, small)
+    peak = peak_rss_kib(smtpsend, args, large)
+    assert peak < baseline + 1536, (baseline, peak)

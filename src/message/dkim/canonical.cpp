@@ -1,11 +1,17 @@
 #include "smtpsend/message/dkim/canonical.hpp"
 
+#include <algorithm>
+
 namespace smtpsend::message::dkim {
 namespace {
 
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 }  // namespace
 
@@ -43,11 +49,11 @@ std::string relaxed_header(std::string_view field) {
   return out;
 }
 
-void RelaxedBody::ordinary(char c, std::string& out) {
+void RelaxedBody::ordinary(std::string_view run, std::string& out) {
   for (; held_line_ends_ > 0; --held_line_ends_) out += "\r\n";
   if (pending_space_) out += ' ';
   pending_space_ = false;
-  out += c;
+  out += run;
   line_has_text_ = true;
   wrote_text_ = true;
 }
@@ -59,27 +65,35 @@ void RelaxedBody::end_line() {
 }
 
 void RelaxedBody::feed(std::string_view in, std::string& out) {
-  for (const char c : in) {
+  std::size_t at = 0;
+  while (at < in.size()) {
+    const char c = in[at];
     if (pending_cr_) {
       pending_cr_ = false;
       if (c == '\n') {
         end_line();
+        ++at;
         continue;
       }
-      ordinary('\r', out);
+      ordinary("\r", out);
     }
     if (c == '\r') {
       pending_cr_ = true;
+      ++at;
     } else if (is_wsp(c)) {
       pending_space_ = true;
+      ++at;
     } else {
-      ordinary(c, out);
+      // A run of ordinary characters goes out in one piece (most of a body).
+      const std::size_t end = std::min(in.find_first_of(" \t\r", at), in.size());
+      ordinary(in.substr(at, end - at), out);
+      at = end;
     }
   }
 }
 
 void RelaxedBody::finish(std::string& out) {
-  if (pending_cr_) ordinary('\r', out);
+  if (pending_cr_) ordinary("\r", out);
   pending_cr_ = false;
   // The last line with text keeps (or gets) its CRLF; the empty lines after it are dropped.
   if (line_has_text_ || (wrote_text_ && held_line_ends_ > 0)) out += "\r\n";

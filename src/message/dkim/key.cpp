@@ -30,8 +30,8 @@ constexpr std::size_t kMaxKeyFile = 64 * 1024;
 
 std::string base64(const unsigned char* bytes, std::size_t size) {
   std::string out(4 * ((size + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes,
-                                static_cast<int>(size));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes, static_cast<int>(size));
   out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
   return out;
 }
@@ -123,22 +123,30 @@ bool read_key_file(const std::string& path, std::string& text, std::string& erro
 }
 
 // A passphrase-protected key is refused rather than prompted for: smtpsend runs from cron.
-int no_passphrase(char*, int, int, void*) { return -1; }
+int no_passphrase(char*, int, int, void*) {
+  return -1;
+}
 
 }  // namespace
 
 PrivateKey::PrivateKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PrivateKey::~PrivateKey() = default;
 
-KeyType PrivateKey::type() const noexcept { return impl_->type; }
-unsigned PrivateKey::bits() const noexcept { return impl_->bits; }
-const std::string& PrivateKey::public_key() const noexcept { return impl_->public_key; }
+KeyType PrivateKey::type() const noexcept {
+  return impl_->type;
+}
+unsigned PrivateKey::bits() const noexcept {
+  return impl_->bits;
+}
+const std::string& PrivateKey::public_key() const noexcept {
+  return impl_->public_key;
+}
 
 std::string PrivateKey::pem() const {
   BIO* bio = BIO_new(BIO_s_mem());
   std::string out;
-  if (bio && PEM_write_bio_PKCS8PrivateKey(bio, impl_->pkey, nullptr, nullptr, 0, nullptr,
-                                           nullptr) == 1) {
+  if (bio &&
+      PEM_write_bio_PKCS8PrivateKey(bio, impl_->pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1) {
     char* data = nullptr;
     const long size = BIO_get_mem_data(bio, &data);
     if (size > 0) out.assign(data, static_cast<std::size_t>(size));
@@ -165,8 +173,7 @@ bool PrivateKey::sign(std::string_view data, std::string& signature, std::string
   std::size_t size = 0;
   bool ok = ctx && EVP_DigestSignInit(ctx, nullptr, md, nullptr, impl_->pkey) == 1 &&
             EVP_DigestSign(ctx, nullptr, &size,
-                           reinterpret_cast<const unsigned char*>(input.data()),
-                           input.size()) == 1;
+                           reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   if (ok) {
     signature.resize(size);
     ok = EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(signature.data()), &size,
@@ -240,7 +247,11 @@ bool is_dns_name(std::string_view name) noexcept {
 }
 }  // namespace
 
-bool is_valid_selector(std::string_view selector) noexcept { return is_dns_name(selector); }
-bool is_valid_signing_domain(std::string_view domain) noexcept { return is_dns_name(domain); }
+bool is_valid_selector(std::string_view selector) noexcept {
+  return is_dns_name(selector);
+}
+bool is_valid_signing_domain(std::string_view domain) noexcept {
+  return is_dns_name(domain);
+}
 
 }  // namespace smtpsend::message::dkim

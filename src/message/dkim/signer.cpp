@@ -125,8 +125,9 @@ std::vector<HeaderField> split_header_fields(std::string_view section) {
 std::vector<std::string> signed_field_names(std::span<const HeaderField> fields) {
   std::vector<std::string> names;
   for (const std::string_view name : kSignedFields) {
-    const auto present = std::count_if(fields.begin(), fields.end(),
-                                       [&](const HeaderField& f) { return same_name(f.name, name); });
+    const auto present = std::count_if(fields.begin(), fields.end(), [&](const HeaderField& f) {
+      return same_name(f.name, name);
+    });
     const bool oversigned = std::find(kOversignedFields.begin(), kOversignedFields.end(), name) !=
                             kOversignedFields.end();
     for (auto i = present + (oversigned ? 1 : 0); i > 0; --i) names.push_back(lowercase(name));

@@ -7,6 +7,7 @@
 
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/config_file.hpp"
+#include "smtpsend/cli/dkim_command_line.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -20,11 +21,12 @@ CommandLine parse(std::vector<std::string> args) {
 }
 
 TEST(DkimOptions, RepeatableSelectorAndKeyFile) {
-  const CommandLine result = parse({"--dkim", "rsa1:/etc/dkim/rsa.pem", "--dkim",
-                                    "ed1:keys/ed:25519.pem", "--dkim-domain", "example.org", "x@y.test"});
+  const CommandLine result =
+      parse({"--dkim", "rsa1:/etc/dkim/rsa.pem", "--dkim", "ed1:keys/ed:25519.pem", "--dkim-domain",
+             "example.org", "x@y.test"});
   ASSERT_TRUE(result.request) << result.error;
-  EXPECT_EQ(result.request->dkim,
-            (std::vector<DkimKeyFile>{{"rsa1", "/etc/dkim/rsa.pem"}, {"ed1", "keys/ed:25519.pem"}}));
+  EXPECT_EQ(result.request->dkim, (std::vector<DkimKeyFile>{{"rsa1", "/etc/dkim/rsa.pem"},
+                                                            {"ed1", "keys/ed:25519.pem"}}));
   EXPECT_EQ(result.request->dkim_domain, "example.org");
 }
 
@@ -43,7 +45,8 @@ TEST(DkimOptions, BadValuesAreUsageErrors) {
   };
   EXPECT_EQ(error_of({"--dkim", "key.pem", "x@y.test"}),
             "--dkim must be SELECTOR:KEYFILE, not 'key.pem'");
-  EXPECT_EQ(error_of({"--dkim", "sel:", "x@y.test"}), "--dkim must be SELECTOR:KEYFILE, not 'sel:'");
+  EXPECT_EQ(error_of({"--dkim", "sel:", "x@y.test"}),
+            "--dkim must be SELECTOR:KEYFILE, not 'sel:'");
   EXPECT_EQ(error_of({"--dkim", "a b:k.pem", "x@y.test"}),
             "--dkim: 'a b' is not a DKIM selector (letters, digits, '-' and '.')");
   EXPECT_EQ(error_of({"--dkim-domain", "exa mple.org", "x@y.test"}),
@@ -52,7 +55,8 @@ TEST(DkimOptions, BadValuesAreUsageErrors) {
 
 TEST(DkimConfigKeys, StringOrArrayRelativeToTheFile) {
   ConfigLoad load = parse_config(
-      kPath, "[defaults]\ndkim = [\"rsa:rsa.pem\", \"ed:/etc/ed.pem\"]\ndkim-domain = \"example.org\"\n",
+      kPath,
+      "[defaults]\ndkim = [\"rsa:rsa.pem\", \"ed:/etc/ed.pem\"]\ndkim-domain = \"example.org\"\n",
       0600, std::nullopt);
   ASSERT_EQ(load.error, "");
   ASSERT_TRUE(load.settings.dkim);
@@ -72,6 +76,51 @@ TEST(DkimConfigKeys, BadValuesNameTheLine) {
             kPath + ":2: 'dkim' must be a string or an array of strings, not an integer");
   EXPECT_EQ(parse_config(kPath, "[defaults]\ndkim-domain = \"a..b\"\n", 0600, std::nullopt).error,
             kPath + ":2: dkim-domain must be a domain name in A-labels, not 'a..b'");
+}
+
+DkimCommandLine keygen(std::vector<std::string> args) {
+  return parse_dkim_command_line(args);
+}
+
+TEST(DkimKeygenCommandLine, DefaultsRsaAndAFileNamedAfterTheRecord) {
+  const DkimCommandLine result =
+      keygen({"keygen", "--domain", "example.org", "--selector", "mail"});
+  ASSERT_TRUE(result.keygen) << result.error;
+  EXPECT_EQ(result.keygen->type, message::dkim::KeyType::rsa);
+  EXPECT_EQ(result.keygen->out_path, "mail._domainkey.example.org.pem");
+  const DkimCommandLine ed = keygen({"keygen", "--domain", "example.org", "--selector", "s2",
+                                     "--type", "ed25519", "--out", "/etc/k.pem"});
+  ASSERT_TRUE(ed.keygen) << ed.error;
+  EXPECT_EQ(ed.keygen->type, message::dkim::KeyType::ed25519);
+  EXPECT_EQ(ed.keygen->out_path, "/etc/k.pem");
+}
+
+TEST(DkimKeygenCommandLine, UsageErrorsAre64WithOneLine) {
+  const auto error_of = [](std::vector<std::string> args) {
+    const DkimCommandLine result = parse_dkim_command_line(args);
+    EXPECT_FALSE(result.keygen);
+    EXPECT_EQ(result.exit_code, ExitCode::usage);
+    EXPECT_EQ(result.error.find('\n'), std::string::npos);
+    return result.error;
+  };
+  const std::string usage =
+      "smtpsend dkim keygen --domain D --selector S [--type ed25519|rsa] [--out FILE]";
+  EXPECT_EQ(error_of({}), "dkim needs a subcommand: " + usage);
+  EXPECT_EQ(error_of({"frob"}), "unknown dkim subcommand 'frob': " + usage);
+  EXPECT_EQ(error_of({"keygen", "--domain", "x.test"}), "--selector is required");
+  EXPECT_EQ(error_of({"keygen", "--domain", "x.test", "--selector", "s", "--type", "dsa"}),
+            "--type must be rsa or ed25519, not 'dsa'");
+  EXPECT_EQ(error_of({"keygen", "--domain", "x..test", "--selector", "s"}),
+            "--domain must be a domain name in A-labels, not 'x..test'");
+  EXPECT_EQ(error_of({"keygen", "--domain", "x.test", "--selector", "a_b"}),
+            "--selector: 'a_b' is not a DKIM selector (letters, digits, '-' and '.')");
+}
+
+TEST(DkimKeygenCommandLine, HelpIsPrintedAndZero) {
+  const DkimCommandLine result = keygen({"keygen", "--help"});
+  EXPECT_FALSE(result.keygen);
+  EXPECT_EQ(result.exit_code, ExitCode::ok);
+  EXPECT_NE(result.output.find("Usage: smtpsend dkim keygen"), std::string::npos);
 }
 
 }  // namespace

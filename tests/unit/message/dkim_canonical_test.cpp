@@ -40,8 +40,8 @@ std::string sha256_base64(std::string_view bytes) {
   unsigned int size = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
   std::string out(64, '\0');
-  out.resize(static_cast<std::size_t>(
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest, static_cast<int>(size))));
+  out.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                                      digest, static_cast<int>(size))));
   return out;
 }
 
@@ -54,7 +54,7 @@ TEST(RelaxedHeader, ColonWhitespaceFoldingAndEmptyValues) {
   EXPECT_EQ(relaxed_header("Subject:   hello   world  \r\n"), "subject:hello world\r\n");
   EXPECT_EQ(relaxed_header("Subject:\r\n"), "subject:\r\n");
   EXPECT_EQ(relaxed_header("Subject: a : b\r\n"), "subject:a : b\r\n");  // only the first colon
-  EXPECT_EQ(relaxed_header("Broken\r\n x: y\r\n"), "broken x:y\r\n");  // one line, always
+  EXPECT_EQ(relaxed_header("Broken\r\n x: y\r\n"), "broken x:y\r\n");    // one line, always
   EXPECT_EQ(relaxed_header("Subject: \r\n \r\n"), "subject:\r\n");
   EXPECT_EQ(relaxed_header("To: a@b.test,\r\n\tc@d.test\r\n"), "to:a@b.test, c@d.test\r\n");
   EXPECT_EQ(relaxed_header("To: a@b.test,\r\n\tc@d.test"), "to:a@b.test, c@d.test\r\n");
@@ -81,14 +81,14 @@ TEST(RelaxedBody, SplitAtEveryOffset) {
 }
 
 TEST(RelaxedBody, EdgeCases) {
-  EXPECT_EQ(relaxed_body(""), "");                   // §3.4.4: an empty body stays empty
-  EXPECT_EQ(relaxed_body("\r\n\r\n"), "");           // only empty lines: empty
-  EXPECT_EQ(relaxed_body("  \t\r\n"), "");           // a line of WSP is an empty line
-  EXPECT_EQ(relaxed_body("x"), "x\r\n");             // a CRLF is added
-  EXPECT_EQ(relaxed_body("x  "), "x\r\n");           // trailing WSP without a line end
+  EXPECT_EQ(relaxed_body(""), "");                            // §3.4.4: an empty body stays empty
+  EXPECT_EQ(relaxed_body("\r\n\r\n"), "");                    // only empty lines: empty
+  EXPECT_EQ(relaxed_body("  \t\r\n"), "");                    // a line of WSP is an empty line
+  EXPECT_EQ(relaxed_body("x"), "x\r\n");                      // a CRLF is added
+  EXPECT_EQ(relaxed_body("x  "), "x\r\n");                    // trailing WSP without a line end
   EXPECT_EQ(relaxed_body("\r\n\r\nx\r\n"), "\r\n\r\nx\r\n");  // leading empty lines stay
   EXPECT_EQ(relaxed_body("a\r\n \r\nb\r\n"), "a\r\n\r\nb\r\n");
-  EXPECT_EQ(relaxed_body("a\rb\r\n"), "a\rb\r\n");   // a lone CR is an ordinary character
+  EXPECT_EQ(relaxed_body("a\rb\r\n"), "a\rb\r\n");  // a lone CR is an ordinary character
   EXPECT_EQ(relaxed_body("a\r"), "a\r\r\n");
 }
 

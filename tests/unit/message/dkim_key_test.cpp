@@ -1,13 +1,13 @@
 // message/dkim/key: what a --dkim key file must be (SPEC.md "DKIM signing"), the p= value DNS
 // publishes (RFC 6376 §3.6.1, RFC 8463 §4) and keygen's keys.
-#include "smtpsend/message/dkim/key.hpp"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <string>
+
+#include "smtpsend/message/dkim/key.hpp"
 
 namespace smtpsend::message::dkim {
 namespace {

@@ -1,8 +1,6 @@
 // message/dkim/signer: the signed header list with oversigning (SPEC.md "DKIM signing"), the
 // DKIM-Signature field's tags and folding, signing determinism with a fixed key and time, and
 // the signature checked with the public key.
-#include "smtpsend/message/dkim/signer.hpp"
-
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -15,6 +13,7 @@
 #include <string>
 
 #include "smtpsend/message/dkim/canonical.hpp"
+#include "smtpsend/message/dkim/signer.hpp"
 
 namespace smtpsend::message::dkim {
 namespace {
@@ -65,11 +64,12 @@ std::string tag(const std::string& field, const std::string& name) {
 }
 
 TEST(DkimHeaderSelection, PresentFieldsOncePerInstancePlusOversignedNames) {
-  const std::vector<HeaderField> fields = split_header_fields(
-      kMessage.substr(0, kMessage.find("\r\n\r\n") + 2));
+  const std::vector<HeaderField> fields =
+      split_header_fields(kMessage.substr(0, kMessage.find("\r\n\r\n") + 2));
   ASSERT_EQ(fields.size(), 7u);
   EXPECT_EQ(fields[2].name, "To");
-  EXPECT_EQ(fields[2].text, "To: Suzie <suzie@shopping.example.net>,\r\n  Ann <ann@shopping.example.net>\r\n");
+  EXPECT_EQ(fields[2].text,
+            "To: Suzie <suzie@shopping.example.net>,\r\n  Ann <ann@shopping.example.net>\r\n");
   EXPECT_EQ(signed_field_names(fields),
             (std::vector<std::string>{"from", "from", "reply-to", "subject", "subject", "date",
                                       "message-id", "to", "to", "cc"}));
@@ -88,7 +88,8 @@ TEST(DkimHeaderSelection, EveryInstanceIsSignedBottomUp) {
 TEST(DkimHeaderSelection, ListHeadersAndMimeFieldsAreSignedCaseInsensitively) {
   const std::string section =
       "FROM: a@x.test\r\nmime-version: 1.0\r\nContent-Type: text/plain\r\n"
-      "List-Unsubscribe: <https://x.test/u>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+      "List-Unsubscribe: <https://x.test/u>\r\nList-Unsubscribe-Post: "
+      "List-Unsubscribe=One-Click\r\n";
   const std::vector<std::string> names = signed_field_names(split_header_fields(section));
   EXPECT_EQ(names, (std::vector<std::string>{"from", "from", "reply-to", "subject", "to", "cc",
                                              "mime-version", "content-type", "list-unsubscribe",
@@ -148,8 +149,8 @@ TEST(DkimSigner, DeterministicForAFixedKeyAndTimeAndVerifiesWithThePublicKey) {
   unsigned int hash_size = 0;
   EVP_Digest(data.data(), data.size(), hash, &hash_size, EVP_sha256(), nullptr);
   unsigned char signature[128];
-  const int signature_size = EVP_DecodeBlock(signature, reinterpret_cast<const unsigned char*>(b.data()),
-                                             static_cast<int>(b.size()));
+  const int signature_size = EVP_DecodeBlock(
+      signature, reinterpret_cast<const unsigned char*>(b.data()), static_cast<int>(b.size()));
   ASSERT_GE(signature_size, 64);
   unsigned char raw[48];
   const std::string p = key->public_key();
@@ -192,7 +193,8 @@ TEST(DkimSigner, Ed25519SignatureEqualsAThirdPartyOneOverTheSameInput) {
   std::string data;
   const std::vector<HeaderField> fields = split_header_fields(section);
   std::vector<bool> used(fields.size());
-  for (const char* name : {"from", "to", "subject", "date", "message-id", "from", "subject", "date"}) {
+  for (const char* name :
+       {"from", "to", "subject", "date", "message-id", "from", "subject", "date"}) {
     for (std::size_t i = fields.size(); i-- > 0;) {
       if (!used[i] && strcasecmp(std::string(fields[i].name).c_str(), name) == 0) {
         used[i] = true;

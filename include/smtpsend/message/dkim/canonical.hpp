@@ -30,7 +30,7 @@ class RelaxedBody {
   void finish(std::string& out);
 
  private:
-  void ordinary(char c, std::string& out);
+  void ordinary(std::string_view run, std::string& out);
   void end_line();
 
   std::uint64_t held_line_ends_ = 0;  // CRLFs not yet written: they may end the body

@@ -27,11 +27,22 @@ namespace smtpsend::message::dkim {
 
 // SPEC.md "DKIM signing", in the order h= names them.
 inline constexpr std::array<std::string_view, 15> kSignedFields{
-    "From",         "Sender",       "Reply-To",
-    "Subject",      "Date",         "Message-ID",
-    "To",           "Cc",           "MIME-Version",
-    "Content-Type", "Content-Transfer-Encoding", "In-Reply-To",
-    "References",   "List-Unsubscribe", "List-Unsubscribe-Post"};
+    "From",
+    "Sender",
+    "Reply-To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "To",
+    "Cc",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "In-Reply-To",
+    "References",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+};
 // Named once more than they occur: a field of that name added later breaks the signature.
 inline constexpr std::array<std::string_view, 5> kOversignedFields{"From", "Subject", "To", "Cc",
                                                                    "Reply-To"};
