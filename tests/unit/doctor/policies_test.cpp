@@ -34,7 +34,9 @@ TEST(DoctorSpf, EveryResult) {
     EXPECT_EQ(check.verdict, c.expected) << check.evidence;
     EXPECT_NE(check.evidence.find("check_host(192.0.2.7, example.test) = "), std::string::npos);
     EXPECT_NE(check.fix.find(c.fix_has), std::string::npos) << check.fix;
-    if (c.expected == Verdict::pass) EXPECT_EQ(check.fix, "");
+    if (c.expected == Verdict::pass) {
+      EXPECT_EQ(check.fix, "");
+    }
   }
 }
 

@@ -60,7 +60,9 @@ TEST(DoctorPort25, EveryVerdict) {
     EXPECT_EQ(check.verdict, c.expected) << c.name << ": " << check.evidence;
     EXPECT_NE(check.evidence.find(c.evidence_has), std::string::npos) << c.name << ": " << check.evidence;
     EXPECT_NE(check.fix.find(c.fix_has), std::string::npos) << c.name << ": " << check.fix;
-    if (c.expected == Verdict::pass) EXPECT_EQ(check.fix, "") << c.name;
+    if (c.expected == Verdict::pass) {
+      EXPECT_EQ(check.fix, "") << c.name;
+    }
   }
 }
 

@@ -119,7 +119,9 @@ TEST(DkimSigner, FieldTagsAndFolding) {
   while (start < fields.size()) {
     const std::size_t end = fields.find("\r\n", start);
     EXPECT_LE(end - start, 78u) << fields.substr(start, end - start);
-    if (start > 0) EXPECT_EQ(fields[start], '\t');
+    if (start > 0) {
+      EXPECT_EQ(fields[start], '\t');
+    }
     start = end + 2;
     ++lines;
   }
