@@ -92,6 +92,9 @@ struct Envelope {
   smtp::EnvelopeParameters parameters;  // RET, ENVID (and the message-wide NOTIFY)
   bool smtputf8 = false;     // RFC 6531: needs SMTPUTF8
   bool eight_bit = false;    // RFC 6152: BODY=8BITMIME
+  // An 8-bit message without a 7-bit form: why (the "5.6.3 ..." sentence a server without
+  // 8BITMIME gets, message/seven_bit_downgrade.hpp); empty otherwise.
+  std::string seven_bit_error;
   Route route;
   std::vector<RecipientState> recipients;
   friend bool operator==(const Envelope&, const Envelope&) = default;
@@ -119,6 +122,7 @@ class EnvelopeParser {
   bool take_line(std::string_view line);
   bool take_header_key(std::string_view key, std::string&& value);
   bool take_recipient_key(std::string_view key, std::string&& value);
+  bool check_section_complete();
   bool fail(std::string sentence);
 
   enum class Part { version, header, recipients, ended };

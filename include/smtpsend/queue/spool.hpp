@@ -82,8 +82,13 @@ struct EntryContent {
   std::optional<message::ContentView> seven_bit;
 };
 // The content of a finished message (message::finalize_message): its 7-bit form only when it
-// has one (eight_bit or long lines, and no error).
+// has one (eight_bit or long lines, and no error). A message whose 7-bit form is what every
+// server gets (sends_seven_bit_form_everywhere: a long body line re-encoded) is queued as that
+// form alone, in `message`.
 EntryContent entry_content(const message::Message& message);
+// The envelope's facts of the message: message_id, eight_bit, seven_bit_error (as
+// entry_content writes it).
+void set_message_facts(const message::Message& message, Envelope& envelope);
 
 // One queued entry, as `queue list` shows it; `error` is set (and `envelope` empty) when its
 // envelope cannot be read.
