@@ -1,0 +1,2 @@
+// queue/bounce: see include/smtpsend/queue/bounce.hpp.
+#include "smtpsend/queue/bounce.hpp"
