@@ -28,11 +28,12 @@ class Queue:
         return {**os.environ, "HOME": str(self.home), "XDG_CONFIG_HOME": str(self.tmp / "xdg"),
                 "USER": "tester", "LOGNAME": "tester"}
 
-    def run(self, *args, stdin=b"", binary=None, timeout=60):
+    def run(self, *args, stdin=b"", binary=None, timeout=60, env_extra=None):
         argv = [binary or smtpsend_binary(), *args]
         start = time.monotonic()
         try:
-            done = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, env=self.env())
+            done = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout,
+                                  env={**self.env(), **(env_extra or {})})
         except subprocess.TimeoutExpired as expired:
             raise AssertionError(f"{argv} did not finish within {timeout} s: {expired.stderr!r}") from None
         done.seconds = time.monotonic() - start
@@ -339,3 +340,55 @@ def test_sendmail_odq_queues_without_trying(q, links, scripted, zone):
     assert done.returncode == 0, done
     assert q.entries() == []
     assert len(server.messages()) == 1
+
+
+def envelope_text(q, entry):
+    return (q.dir / "entries" / entry / "envelope").read_text()
+
+
+def test_killed_before_the_dot_leaves_in_flight_and_queue_run_delivers_once(q, scripted, zone):
+    """The crash point deliver:before-dot: in_flight is on disk, the dot never went out."""
+    server = scripted({HOST: {}})
+    done = q.run("-C", str(q.config), "-f", SENDER, "--queue", "deferred", "bob@example.test",
+                 stdin=MESSAGE, env_extra={"SMTPSEND_TEST_CRASH_AT": "deliver:before-dot"})
+    assert done.returncode == -9, done
+    [entry] = q.entries()
+    assert "in_flight" in envelope_text(q, entry)
+    assert server.messages() == []
+    again = q.queue_run()
+    assert again.returncode == 0 and again.stderr == b"", again
+    assert q.entries() == []
+    assert [m["rcpts"] for m in server.messages()] == [["TO:<bob@example.test>"]]
+
+
+def test_killed_after_the_reply_retries_the_recipient_flagged_may_duplicate(q, scripted, zone):
+    """The crash point deliver:after-reply: delivered, but the state still says in_flight."""
+    server = scripted({HOST: [{}, {"replies": {"RCPT": {"bob@example.test": GREYLISTED}}}, {}]})
+    done = q.run("-C", str(q.config), "-f", SENDER, "--queue", "deferred", "bob@example.test",
+                 stdin=MESSAGE, env_extra={"SMTPSEND_TEST_CRASH_AT": "deliver:after-reply"})
+    assert done.returncode == -9, done
+    [entry] = q.entries()
+    assert "in_flight" in envelope_text(q, entry)
+    assert "may-duplicate yes" not in envelope_text(q, entry)
+    assert len(server.messages()) == 1
+    # A run that finds in_flight treats the recipient as pending, may_duplicate (never lost):
+    # greylisted on this retry, the flag is kept with the entry.
+    again = q.queue_run()
+    assert again.returncode == 0, again
+    assert q.entries() == [entry]
+    assert "may-duplicate yes" in envelope_text(q, entry)
+    last = q.queue_run("--all")
+    assert last.returncode == 0, last
+    assert q.entries() == []
+    assert len(server.messages()) == 2
+
+
+def test_a_deferred_run_also_drains_due_entries(q, scripted, zone):
+    """SPEC.md: a --queue deferred run tries its queue's due entries after its own delivery."""
+    server = scripted({HOST: {}})
+    assert q.send("--queue", "always", "bob@example.test").returncode == 0
+    assert len(q.entries()) == 1
+    done = q.send("--queue", "deferred", "carol@example.test")
+    assert done.returncode == 0 and done.stderr == b"", done
+    assert q.entries() == []
+    assert sorted(m["rcpts"][0] for m in server.messages()) == ["TO:<bob@example.test>", "TO:<carol@example.test>"]
