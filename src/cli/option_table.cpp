@@ -137,6 +137,10 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      "what a notification returns of the message (RFC 3461 RET, sendmail -R)", key},
     {dsn_envid, "--dsn-envid", value, "ID",
      "envelope identifier quoted in notifications (RFC 3461 ENVID, sendmail -V)", key},
+    {queue_dir, "--queue-dir", value, "DIR",
+     "the mail queue (default /var/spool/smtpsend for root, else "
+     "$XDG_STATE_HOME/smtpsend/queue, i.e. ~/.local/state/smtpsend/queue; created 0700)",
+     key},
     {verbose, "-v", counted, "",
      "print the SMTP conversation on stderr; -vv adds DNS and TLS detail", command_line_only, "",
      "verbose"},

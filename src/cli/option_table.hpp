@@ -61,6 +61,7 @@ enum class Option : std::uint8_t {
   dsn_notify,
   dsn_return,
   dsn_envid,
+  queue_dir,
   verbose,
   json,
   quiet,

@@ -69,6 +69,8 @@ struct Request {
   // sent-as-is message without From: (docs/decisions.md "Composing and -t").
   std::optional<std::string> from_name;
   Composition compose;
+  // --queue-dir (key queue-dir); empty: the default (queue/spool.hpp default_queue_dir()).
+  std::string queue_dir;
 };
 
 // What the command line asks for: a Request to run, or text to print and a status to exit
