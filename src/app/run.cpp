@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/cli/queue_command_line.hpp"
 #include "smtpsend/cli/sendmail.hpp"
 #include "smtpsend/report/failure_lines.hpp"
+#include "queue_command.hpp"
 #include "steps.hpp"
 
 namespace smtpsend {
@@ -49,6 +51,9 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
 
 int run_unguarded(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  if (cli::is_queue_command(args) && !(argc > 0 && cli::invoked_as_sendmail(argv[0]))) {
+    return app::run_queue_command(std::span(args).subspan(1), out, err);
+  }
   const cli::HostIdentity host = cli::this_host_identity();
   // SPEC.md "Invocation": called through a link named sendmail, sendmail's options apply.
   const bool as_sendmail = argc > 0 && cli::invoked_as_sendmail(argv[0]);
