@@ -51,7 +51,7 @@ ExitCode send_and_report(const cli::Request& request, const std::vector<message:
                          const std::vector<RecipientResult>& refused, std::ostream& out,
                          std::ostream& err) {
   if (cli::queue_mode(request.queue, request.as_sendmail) != cli::QueueMode::never) {
-    return queue_and_send(request, messages, outgoing, out, err);
+    return queue_and_send(request, messages, outgoing, refused, out, err);
   }
   delivery::DeliveryOptions options = request.delivery;
   if (std::optional<Stop> stop = prepare_auth(request, options)) {

@@ -99,3 +99,34 @@ def test_a_malformed_aliases_file_is_78_naming_file_and_line(smtpsend, tmp_path)
     done = smtpsend.run(*QUALIFY, "--aliases", path, "root", stdin=MESSAGE)
     assert done.returncode == 78, done
     assert done.stderr_lines() == [f"smtpsend: {path}:2: expected 'name: address, address'"]
+
+
+def test_through_the_sendmail_link_a_refused_target_is_still_reported(dns, mx_port, sink, tmp_path):
+    # Under the sendmail name mail is queued first (--queue deferred): the refusal must still be
+    # one line and count in the exit status, and the good recipient still be delivered.
+    example = sink("mx1.example.test")
+    link, config, env = sendmail_link(tmp_path, dns.port, mx_port, timeout=10)
+    (config.parent / "aliases").write_text("root: admin@example.test\nbackup: |/usr/bin/procmail\n")
+    config.write_text(config.read_text() + 'aliases = "aliases"\n')
+    sendmail = SendmailLink(link, env, tmp_path)
+    done = sendmail.run("-i", "backup", "root", stdin=MESSAGE)
+    assert done.returncode == 69, done
+    assert done.stderr.decode().splitlines() == [
+        f"smtpsend: backup@client.test: failed: alias 'backup' ({config.parent / 'aliases'}:2) "
+        "names '|/usr/bin/procmail', which is not an address: commands, files and :include: "
+        "lists are not delivered"]
+    assert rcpts(example, 1) == ["<admin@example.test>"]
+
+
+def test_through_the_sendmail_link_every_target_refused_queues_nothing(dns, mx_port, sink, tmp_path):
+    example = sink("mx1.example.test")
+    link, config, env = sendmail_link(tmp_path, dns.port, mx_port, timeout=10)
+    (config.parent / "aliases").write_text("backup: /var/backups/mail\n")
+    config.write_text(config.read_text() + 'aliases = "aliases"\n')
+    sendmail = SendmailLink(link, env, tmp_path)
+    done = sendmail.run("-i", "backup", stdin=MESSAGE)
+    assert done.returncode == 69, done
+    assert len(done.stderr.decode().splitlines()) == 1
+    assert example.messages() == []
+    entries = tmp_path / "queue" / "entries"
+    assert not entries.exists() or list(entries.iterdir()) == []
