@@ -81,8 +81,11 @@ void report_queued(const cli::Request& request, const std::vector<message::Messa
                    std::ostream& err);
 
 // --queue deferred and always (SPEC.md "Queue"): queue every message, then (deferred) try it.
+// `refused` (recipients an alias refused, failed already, SPEC.md "Aliases") is reported with
+// the results and counts in the exit status; a message left without recipients is not queued.
 ExitCode queue_and_send(const cli::Request& request, const std::vector<message::Message>& messages,
-                        const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
+                        const std::vector<delivery::OutgoingMessage>& outgoing,
+                        const std::vector<RecipientResult>& refused, std::ostream& out,
                         std::ostream& err);
 
 }  // namespace smtpsend::app

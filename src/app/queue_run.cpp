@@ -117,6 +117,28 @@ std::string bounce_message_id(const cli::HostIdentity& host) {
   return "<" + unique_text() + "@" + host.fqdn + ">";
 }
 
+// SPEC.md "Aliases": aliases apply to bounces too (cron's sender is root@host, which the
+// aliases file routes). Where the bounce goes: `to` expanded through the entry's aliases file;
+// `to` itself when it is no address to expand (the delivery will say so).
+std::vector<std::string> bounce_recipients(const std::string& to, const cli::Request& route,
+                                           const cli::HostIdentity& host, std::ostream& err) {
+  message::EnvelopeAddress parsed;
+  std::string detail;
+  if (!message::parse_envelope_address(to, route.qualify_domain, parsed, detail)) return {to};
+  std::vector<message::EnvelopeAddress> recipients{parsed};
+  std::vector<RecipientResult> refused;
+  if (std::optional<Stop> stop = expand_recipient_aliases(route, host.fqdn, 0, recipients, refused)) {
+    err << report::fatal_line("bounce to " + to + ": " + stop->sentence) << '\n';
+    return {parsed.text};
+  }
+  for (const RecipientResult& r : refused) {
+    if (auto line = report::failure_line(r)) err << *line << '\n';
+  }
+  std::vector<std::string> out;
+  for (const message::EnvelopeAddress& r : recipients) out.push_back(r.text);
+  return out;
+}
+
 // SPEC.md "Queue": one bounce per entry and run, for its failed and expired recipients whose
 // sender asked for one (queue/bounce.hpp should_bounce), enqueued as an entry of its own with
 // the null sender and the same route.
@@ -156,9 +178,12 @@ void enqueue_bounce(queue::Spool& spool, const EntryWork& work, const message::M
   bounce.message_id = input.message_id;
   bounce.bounce = true;
   bounce.route = envelope.route;
-  queue::RecipientState to;
-  to.address = input.to;
-  bounce.recipients.push_back(std::move(to));
+  for (std::string& address : bounce_recipients(input.to, route, host, err)) {
+    queue::RecipientState to;
+    to.address = std::move(address);
+    bounce.recipients.push_back(std::move(to));
+  }
+  if (bounce.recipients.empty()) return;
   queue::EntryContent content;
   content.wire = bytes;
   queue::SpoolError error;

@@ -104,7 +104,8 @@ bool shows_progress(const cli::Request& request) {
 }  // namespace
 
 ExitCode queue_and_send(const cli::Request& request, const std::vector<message::Message>& messages,
-                        const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
+                        const std::vector<delivery::OutgoingMessage>& outgoing,
+                        const std::vector<RecipientResult>& refused, std::ostream& out,
                         std::ostream& err) {
   const cli::QueueMode mode = cli::queue_mode(request.queue, request.as_sendmail);
   delivery::DeliveryOptions options = request.delivery;
@@ -124,6 +125,11 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < outgoing.size(); ++i) {
     works[i].envelope = envelope_for(request, outgoing[i]);
+    // Every recipient refused by an alias: nothing to queue (and an entry needs a recipient).
+    if (outgoing[i].recipients.empty()) {
+      ids.emplace_back();
+      continue;
+    }
     queue::SpoolError error;
     if (!spool.enqueue(works[i].envelope, queue::entry_content(*outgoing[i].message), error)) {
       std::string sentence = "cannot queue: " + error.detail;
@@ -141,16 +147,20 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
         results.push_back(queued_without_trying(i, state.address, ids[i]));
       }
     }
-    // --queue always asked for exactly this: nothing to say on stderr.
+    // --queue always asked for exactly this: nothing to say on stderr but the refusals.
+    if (!request.quiet) report::write_failure_lines(err, refused);
+    results.insert(results.end(), refused.begin(), refused.end());
+    const ExitCode code = exit_code_for(results);
     cli::Request silent = request;
     silent.quiet = true;
-    report_queued(silent, messages, ids, results, ExitCode::ok, out, err);
-    return ExitCode::ok;
+    report_queued(silent, messages, ids, results, code, out, err);
+    return code;
   }
 
-  for (EntryWork& work : works) {
+  for (std::size_t i = 0; i < works.size(); ++i) {
+    if (ids[i].empty()) continue;  // not queued: every recipient refused by an alias
     queue::SpoolError error;
-    (void)spool.lock(work.envelope.id, work.entry, error);
+    (void)spool.lock(works[i].envelope.id, works[i].entry, error);
   }
   std::vector<EntryWork*> by_index;
   for (EntryWork& work : works) by_index.push_back(&work);
@@ -165,7 +175,8 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
 
   std::vector<RecipientResult> not_ours;
   const std::vector<delivery::OutgoingMessage> sending = to_deliver(outgoing, works, not_ours);
-  delivery::DeliveryReport delivered = delivery::deliver(sending, options);
+  delivery::DeliveryReport delivered;
+  if (count > 0) delivered = delivery::deliver(sending, options);
   if (progress) progress->erase();
   if (delivered.fatal) {
     // Every entry stays as it was, queued: a later `queue run` delivers it.
@@ -182,6 +193,7 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
   store(works);
   results = std::move(delivered.results);
   results.insert(results.end(), not_ours.begin(), not_ours.end());
+  results.insert(results.end(), refused.begin(), refused.end());
   ExitCode code = exit_code_for(results);
   // SPEC.md "Queue": configuration trouble is held, and each run says so with 77.
   if (held && code == ExitCode::ok) code = ExitCode::no_perm;

@@ -16,6 +16,7 @@
 #include "queue_options.hpp"
 #include "relay_options.hpp"
 #include "smtpsend/cli/config_file.hpp"
+#include "smtpsend/cli/aliases_file.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
 #include "tls_options.hpp"
 
@@ -176,6 +177,7 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   request.qualify_domain = qualify_domain.value_or(host.fqdn);
   request.recipients_file = raw.text(Option::recipients_file).value_or("");
   request.queue_dir = raw.text(Option::queue_dir).value_or("");
+  request.aliases_path = raw.text(Option::aliases).value_or("");
   // Empty: no dotted name is known, so each session greets with its local address literal
   // (RFC 5321 §4.1.4) rather than a made-up name (delivery/helo_name.hpp).
   request.delivery.helo_name = raw.text(Option::helo).value_or(host.qualified ? host.fqdn : "");
@@ -281,6 +283,10 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
   if (!request.recipients_file.empty() &&
       !read_recipients_file(request.recipients_file, request.recipients, error)) {
     return stop(ExitCode::no_input, std::move(error));
+  }
+  if (!request.aliases_path.empty() &&
+      !read_aliases_file(request.aliases_path, request.aliases, error)) {
+    return stop(ExitCode::config, std::move(error));
   }
   // With -t the message may still supply them; finding none there is 64 too (app/envelopes).
   if (request.recipients.empty() && !request.read_recipients) {
