@@ -31,12 +31,14 @@ constexpr const char* kDescription =
 void build_app(CLI::App& app, RawOptions& raw) {
   app.footer(
       "Success is silent; each failed or deferred recipient gets one line on stderr.\n"
-      "Exit status: 0 all delivered, 64 usage, 65 malformed message or address, 66 input "
-      "unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
+      "Exit status: 0 all delivered (or queued), 64 usage, 65 malformed message or address, 66 "
+      "input unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
       "permanent failure,\n70 internal error, 71 system error, 75 deferred (try again later), "
       "76 protocol violation, 77 authentication failed or TLS policy not met,\n78 bad "
       "configuration file.\n"
-      "Called through a link named sendmail, it takes sendmail's options (see smtpsend(1)).");
+      "Called through a link named sendmail, it takes sendmail's options (see smtpsend(1)); "
+      "there --queue is deferred by default.\n"
+      "smtpsend queue list|run|delete: the queue (smtpsend queue --help).");
   raw.register_with(app);
 }
 
