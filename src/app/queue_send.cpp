@@ -97,6 +97,16 @@ std::vector<delivery::OutgoingMessage> to_deliver(
   return sending;
 }
 
+// Locks the entry this run just queued, unless another run (a `queue run` that found it between
+// its rename and this lock) has it or has already changed it: then it is that run's, and sending
+// from the state queued here could send a recipient twice.
+void lock_untouched(queue::Spool& spool, EntryWork& work) {
+  queue::SpoolError error;
+  if (spool.lock(work.envelope.id, work.entry, error) != queue::LockResult::locked) return;
+  queue::Envelope on_disk;
+  if (!work.entry.read_envelope(on_disk, error) || on_disk != work.envelope) work.entry.release();
+}
+
 bool shows_progress(const cli::Request& request) {
   return !request.quiet && request.verbosity == 0 && ::isatty(STDERR_FILENO) == 1;
 }
@@ -159,8 +169,7 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
 
   for (std::size_t i = 0; i < works.size(); ++i) {
     if (ids[i].empty()) continue;  // not queued: every recipient refused by an alias
-    queue::SpoolError error;
-    (void)spool.lock(works[i].envelope.id, works[i].entry, error);
+    lock_untouched(spool, works[i]);
   }
   std::vector<EntryWork*> by_index;
   for (EntryWork& work : works) by_index.push_back(&work);
