@@ -21,10 +21,14 @@ namespace {
 void note(ExitCode& code, ExitCode now) {
   auto rank = [](ExitCode c) {
     switch (c) {
-      case ExitCode::ok: return 0;
-      case ExitCode::usage: return 1;
-      case ExitCode::io_error: return 2;
-      default: return 3;
+      case ExitCode::ok:
+        return 0;
+      case ExitCode::usage:
+        return 1;
+      case ExitCode::io_error:
+        return 2;
+      default:
+        return 3;
     }
   };
   if (rank(now) > rank(code)) code = now;
@@ -51,7 +55,8 @@ std::vector<std::string> route_arguments(const queue::Envelope& envelope) {
     args.insert(args.end(), {"--relay", host + ":" + std::to_string(route.relay_port)});
     if (route.implicit_tls) args.emplace_back("--smtps");
     if (!route.user.empty()) args.insert(args.end(), {"-u", route.user});
-    if (!route.auth_mechanism.empty()) args.insert(args.end(), {"--auth", lower(route.auth_mechanism)});
+    if (!route.auth_mechanism.empty())
+      args.insert(args.end(), {"--auth", lower(route.auth_mechanism)});
   }
   if (route.tls) args.insert(args.end(), {"--tls", std::string(smtp::to_string(*route.tls))});
   // The parser wants a recipient; the entry's own are used, not this one.
@@ -127,7 +132,8 @@ std::vector<std::string> bounce_recipients(const std::string& to, const cli::Req
   if (!message::parse_envelope_address(to, route.qualify_domain, parsed, detail)) return {to};
   std::vector<message::EnvelopeAddress> recipients{parsed};
   std::vector<RecipientResult> refused;
-  if (std::optional<Stop> stop = expand_recipient_aliases(route, host.fqdn, 0, recipients, refused)) {
+  if (std::optional<Stop> stop =
+          expand_recipient_aliases(route, host.fqdn, 0, recipients, refused)) {
     err << report::fatal_line("bounce to " + to + ": " + stop->sentence) << '\n';
     return {parsed.text};
   }
@@ -162,8 +168,8 @@ void enqueue_bounce(queue::Spool& spool, const EntryWork& work, const message::M
     queue::BouncedRecipient r;
     r.address = state.address;
     r.orcpt = state.orcpt;
-    r.reason = how[i] == Settled::expired ? queue::BounceReason::expired
-                                           : queue::BounceReason::failed;
+    r.reason =
+        how[i] == Settled::expired ? queue::BounceReason::expired : queue::BounceReason::failed;
     r.reply_code = state.last_reply.code;
     r.reply_enhanced = state.last_reply.enhanced;
     r.reply_text = state.last_reply.text;
@@ -288,8 +294,9 @@ class EntryRun {
   // SPEC.md "Queue": an entry whose recipients are all done is removed; a bounce that could not
   // be delivered is kept in failed/ and never bounced.
   void finish(EntryWork& work, bool gave_up) {
-    const bool done = std::all_of(work.envelope.recipients.begin(), work.envelope.recipients.end(),
-                                  [](const queue::RecipientState& r) { return queue::is_done(r.status); });
+    const bool done =
+        std::all_of(work.envelope.recipients.begin(), work.envelope.recipients.end(),
+                    [](const queue::RecipientState& r) { return queue::is_done(r.status); });
     queue::SpoolError error;
     bool stored = false;
     if (done && work.envelope.bounce && gave_up) {

@@ -143,7 +143,8 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
     queue::SpoolError error;
     if (!spool.enqueue(works[i].envelope, queue::entry_content(*outgoing[i].message), error)) {
       std::string sentence = "cannot queue: " + error.detail;
-      if (i > 0) sentence += " (" + std::to_string(i) + " earlier message(s) of this run are queued)";
+      if (i > 0)
+        sentence += " (" + std::to_string(i) + " earlier message(s) of this run are queued)";
       err << report::fatal_line(sentence) << '\n';
       return static_cast<ExitCode>(error.exit_code());
     }
