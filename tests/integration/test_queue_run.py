@@ -488,3 +488,23 @@ def test_a_bounce_goes_through_the_aliases_and_is_delivered_with_the_null_sender
     assert last["mail_from"].startswith("FROM:<>"), last
     assert last["rcpts"] == ["TO:<postmaster@example.test>"]
     assert b"report-type=delivery-status" in last["data"]
+
+
+def test_several_messages_one_entry_each_over_one_connection(q, scripted, zone):
+    """Each -m message is an entry of its own; the in-flight record follows each one's dot."""
+    server = scripted({HOST: {"replies": {"RCPT": {"bob@example.test": GREYLISTED}}}})
+    first, second = q.tmp / "one.eml", q.tmp / "two.eml"
+    first.write_bytes(b"Subject: one\n\none\n")
+    second.write_bytes(b"Subject: two\n\ntwo\n")
+    done = q.send("--queue", "deferred", "--json", "-m", str(first), "-m", str(second),
+                  "alice@example.test", "bob@example.test")
+    assert done.returncode == 0, done
+    document = json.loads(done.stdout)
+    ids = [m["queue_id"] for m in document["messages"]]
+    assert sorted(ids) == q.entries() and len(set(ids)) == 2
+    assert [line.split(": ")[2] for line in lines(done)] == [f"queued ({ids[0]})", f"queued ({ids[1]})"]
+    assert len(server.connections()) == 1
+    assert [m["rcpts"] for m in server.messages()] == [["TO:<alice@example.test>"]] * 2
+    for entry in ids:
+        text = envelope_text(q, entry)
+        assert "in_flight" not in text, text
