@@ -63,6 +63,12 @@ struct QueueRunRequest {
   std::vector<std::string> skip;  // ids left alone (the entries the drain's own run just made)
 };
 
+// The command line that reproduces the entry's route for the normal parser: the configuration
+// file and account it was queued with (-C, -A), and the relay, TLS policy, AUTH user and
+// mechanism it stored; then a placeholder recipient. Read again at run time, the file gives the
+// account's password source and today's other settings (timeouts, DNS servers, mx-port, ...).
+std::vector<std::string> route_arguments(const queue::Envelope& envelope);
+
 // Runs the queue: 0, 77 when an entry is held for configuration trouble, 74 when the spool or
 // an entry cannot be read, 64 for an unknown id. One line on `err` per recipient that failed
 // or expired, and per held entry.

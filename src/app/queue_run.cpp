@@ -41,29 +41,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// The command line that reproduces the entry's route: the configuration file and account it was
-// queued with, and the relay, TLS and AUTH user it stored. Parsed by the normal parser, so the
-// file's other settings (timeouts, DNS servers, --mx-port, retry-min ...) apply as they do now.
-std::vector<std::string> route_arguments(const queue::Envelope& envelope) {
-  const queue::Route& route = envelope.route;
-  std::vector<std::string> args;
-  if (!route.config_file.empty()) args.insert(args.end(), {"-C", route.config_file});
-  if (!route.account.empty()) args.insert(args.end(), {"-A", route.account});
-  if (route.relay) {
-    const bool v6 = route.relay_host.find(':') != std::string::npos;
-    const std::string host = v6 ? "[" + route.relay_host + "]" : route.relay_host;
-    args.insert(args.end(), {"--relay", host + ":" + std::to_string(route.relay_port)});
-    if (route.implicit_tls) args.emplace_back("--smtps");
-    if (!route.user.empty()) args.insert(args.end(), {"-u", route.user});
-    if (!route.auth_mechanism.empty())
-      args.insert(args.end(), {"--auth", lower(route.auth_mechanism)});
-  }
-  if (route.tls) args.insert(args.end(), {"--tls", std::string(smtp::to_string(*route.tls))});
-  // The parser wants a recipient; the entry's own are used, not this one.
-  args.insert(args.end(), {"--", "queue-run@invalid"});
-  return args;
-}
-
 // The Request the entry is delivered with; a Stop (its sentence) when the route cannot be set
 // up again: the file or the account is gone, or a password source with it.
 std::optional<Stop> route_request(const queue::Envelope& envelope, const cli::HostIdentity& host,
@@ -316,6 +293,26 @@ class EntryRun {
 };
 
 }  // namespace
+
+std::vector<std::string> route_arguments(const queue::Envelope& envelope) {
+  const queue::Route& route = envelope.route;
+  std::vector<std::string> args;
+  if (!route.config_file.empty()) args.insert(args.end(), {"-C", route.config_file});
+  if (!route.account.empty()) args.insert(args.end(), {"-A", route.account});
+  if (route.relay) {
+    const bool v6 = route.relay_host.find(':') != std::string::npos;
+    const std::string host = v6 ? "[" + route.relay_host + "]" : route.relay_host;
+    args.insert(args.end(), {"--relay", host + ":" + std::to_string(route.relay_port)});
+    if (route.implicit_tls) args.emplace_back("--smtps");
+    if (!route.user.empty()) args.insert(args.end(), {"-u", route.user});
+    if (!route.auth_mechanism.empty())
+      args.insert(args.end(), {"--auth", lower(route.auth_mechanism)});
+  }
+  if (route.tls) args.insert(args.end(), {"--tls", std::string(smtp::to_string(*route.tls))});
+  // The parser wants a recipient; the entry's own are used, not this one.
+  args.insert(args.end(), {"--", "queue-run@invalid"});
+  return args;
+}
 
 ExitCode run_queue(const QueueRunRequest& request, const cli::HostIdentity& host,
                    std::ostream& err) {
