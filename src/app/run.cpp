@@ -3,13 +3,16 @@
 #include <chrono>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "smtpsend/cli/queue_command_line.hpp"
 #include "smtpsend/cli/sendmail.hpp"
 #include "doctor_command.hpp"
 #include "smtpsend/report/failure_lines.hpp"
+#include "queue_delivery.hpp"
 #include "steps.hpp"
 
 namespace smtpsend {
@@ -39,7 +42,8 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   }
   if (auto early = app::apply_header_options(request, host, messages)) return stop(*early, err);
   std::vector<delivery::OutgoingMessage> outgoing;
-  if (auto early = app::build_envelopes(request, host, messages, outgoing)) {
+  std::vector<RecipientResult> refused;  // by an alias (SPEC.md "Aliases")
+  if (auto early = app::build_envelopes(request, host, this_host.fqdn, messages, outgoing, refused)) {
     return stop(*early, err);
   }
   // --dry-run signs nothing (it sends nothing); its keys were checked all the same.
@@ -54,7 +58,7 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   }
   const ExitCode code = request.dry_run
                             ? app::plan_and_report(request, outgoing, out, err)
-                            : app::send_and_report(request, messages, outgoing, out, err);
+                            : app::send_and_report(request, messages, outgoing, refused, out, err);
   out.flush();
   // A plan or JSON document that did not reach its reader is not a success (EX_IOERR).
   if (!out) return stop({ExitCode::io_error, "cannot write to stdout"}, err);
@@ -63,6 +67,8 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
 
 int run_unguarded(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  // The queue's subcommands: `smtpsend queue ...`, sendmail -bp and -q, a link named mailq.
+  if (std::optional<int> status = app::queue_invocation(argc, argv, args, out, err)) return *status;
   const cli::HostIdentity host = cli::this_host_identity();
   // SPEC.md "Invocation": called through a link named sendmail, sendmail's options apply.
   const bool as_sendmail = argc > 0 && cli::invoked_as_sendmail(argv[0]);

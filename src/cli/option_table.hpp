@@ -31,6 +31,7 @@ enum class Option : std::uint8_t {
   from,
   qualify_domain,
   recipients_file,
+  aliases,
   each,
   recipients,
   dns_server,
@@ -63,6 +64,11 @@ enum class Option : std::uint8_t {
   dsn_envid,
   dkim,
   dkim_domain,
+  queue,
+  queue_dir,
+  retry_min,
+  retry_max,
+  queue_lifetime,
   verbose,
   json,
   quiet,
@@ -72,8 +78,9 @@ enum class Option : std::uint8_t {
   // Configuration keys with no option of their own.
   family,    // -4 / -6
   password,  // never on the command line (it would be visible in /proc/PID/cmdline)
+  bounce_to,  // read by `queue run` from the entry's configuration file when it bounces
 };
-inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(Option::password) + 1;
+inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(Option::bounce_to) + 1;
 
 enum class Shape {
   help_flag,   // -h, --help: CLI11's own flag

@@ -6,7 +6,7 @@
 // the command line did not give. Must not: send, resolve, read messages, run a password command
 // or print protocol detail. --password is registered only to refuse a password in argv. Errors:
 // a CommandLine whose exit code is 64 (EX_USAGE), 66 (EX_NOINPUT, unreadable --recipients-file)
-// or 78 (EX_CONFIG, configuration file) and one sentence.
+// or 78 (EX_CONFIG, configuration file or aliases file) and one sentence.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +19,10 @@
 #include "smtpsend/cli/dkim_key_file.hpp"
 #include "smtpsend/cli/host_identity.hpp"
 #include "smtpsend/cli/password_source.hpp"
+#include "smtpsend/cli/queue_request.hpp"
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/options.hpp"
+#include "smtpsend/message/aliases.hpp"
 #include "smtpsend/smtp/sasl.hpp"
 #include "smtpsend/smtp/envelope_parameters.hpp"
 
@@ -47,6 +49,10 @@ struct Request {
   std::optional<std::string> from;     // -f; "" and "<>" mean the null sender
   std::string qualify_domain;          // never empty: defaults to this host's FQDN
   std::string recipients_file;         // empty when not given
+  // --aliases / `aliases` (SPEC.md "Aliases"): the file, and its table as read at parse time
+  // (an unreadable or malformed file is 78 before anything is sent). Empty: no aliases.
+  std::string aliases_path;
+  message::AliasTable aliases;
   delivery::DeliveryOptions delivery;  // helo_name never empty: defaults to this host's FQDN
   // --max-size: input bytes accepted per message (a composed message: body and attachments
   // together); more is 65 before anything is sent.
@@ -74,6 +80,18 @@ struct Request {
   // files are read by app before anything is sent; empty `dkim`: no signature.
   std::vector<DkimKeyFile> dkim;
   std::optional<std::string> dkim_domain;  // d=; default: the domain of From:
+  // --queue and the schedule (SPEC.md "Queue"); an unset mode is the personality's default
+  // (queue_mode(queue, as_sendmail)).
+  QueueRequest queue;
+  // Called through the sendmail name: its default queue mode, and no stderr line for a queued
+  // recipient (as every MTA's sendmail).
+  bool as_sendmail = false;
+  // -A and the configuration file read (empty: none): a queue entry keeps them as its route,
+  // and `queue run` reads the file again for the account's password source.
+  std::string account;
+  std::string config_path;
+  // --queue-dir (key queue-dir); empty: the default (queue/spool.hpp default_queue_dir()).
+  std::string queue_dir;
 };
 
 // What the command line asks for: a Request to run, or text to print and a status to exit

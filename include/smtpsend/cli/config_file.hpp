@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "smtpsend/cli/dkim_key_file.hpp"
+#include "smtpsend/cli/queue_request.hpp"
 #include "smtpsend/cli/secret.hpp"
 #include "smtpsend/dns/answer.hpp"
 #include "smtpsend/smtp/dsn.hpp"
@@ -40,6 +41,7 @@ struct ConfigSettings {
   MaybeSetting<std::string> from;
   MaybeSetting<std::string> qualify_domain;
   MaybeSetting<std::string> recipients_file;  // resolved against the file's directory
+  MaybeSetting<std::string> aliases;          // resolved against the file's directory
   MaybeSetting<std::vector<std::string>> dns_servers;
   MaybeSetting<std::uint16_t> mx_port;
   MaybeSetting<std::string> helo;
@@ -58,6 +60,7 @@ struct ConfigSettings {
   // DKIM (SPEC.md "DKIM signing"): key files resolved against the file's directory.
   MaybeSetting<std::vector<DkimKeyFile>> dkim;
   MaybeSetting<std::string> dkim_domain;
+  MaybeSetting<std::string> queue_dir;  // resolved against the file's directory
   // Relay, TLS and AUTH (applied by relay_options.cpp and their config_keys.cpp rows).
   MaybeSetting<std::string> relay;
   MaybeSetting<std::string> user;
@@ -73,6 +76,12 @@ struct ConfigSettings {
   MaybeSetting<std::string> auth;  // auto | plain | login | cram-md5 | scram-sha-1 | ...
   MaybeSetting<std::string> oauth_token_cmd;
   MaybeSetting<bool> allow_plaintext_auth;
+  // The queue (SPEC.md "Queue").
+  MaybeSetting<QueueMode> queue;
+  MaybeSetting<std::chrono::seconds> retry_min;
+  MaybeSetting<std::chrono::seconds> retry_max;
+  MaybeSetting<std::chrono::seconds> queue_lifetime;
+  MaybeSetting<std::string> bounce_to;
 };
 
 struct ConfigLoad {
