@@ -70,10 +70,15 @@ queue::RecipientState* find_recipient(queue::Envelope& envelope, std::string_vie
   return nullptr;
 }
 
-void InFlightRecorder::before_end_of_data(std::size_t message_index,
-                                          std::span<const std::string> recipients) {
+EntryWork* EntryRecorder::work_of(std::size_t message_index) const {
   EntryWork* work = message_index < works_.size() ? works_[message_index] : nullptr;
-  if (work == nullptr || !work->entry.held()) return;
+  return work != nullptr && work->entry.held() ? work : nullptr;
+}
+
+void EntryRecorder::before_end_of_data(std::size_t message_index,
+                                       std::span<const std::string> recipients) {
+  EntryWork* work = work_of(message_index);
+  if (work == nullptr) return;
   for (const std::string& address : recipients) {
     queue::RecipientState* state = find_recipient(work->envelope, address);
     if (state != nullptr && state->status == queue::RecipientStatus::pending) {
@@ -85,6 +90,26 @@ void InFlightRecorder::before_end_of_data(std::size_t message_index,
   queue::SpoolError ignored;
   (void)work->entry.update(work->envelope, ignored);
   queue::crash_point(queue::kCrashDeliverBeforeDot);
+}
+
+void EntryRecorder::settled(std::size_t message_index, std::string_view address,
+                            RecipientStatus status) {
+  if (next_ != nullptr) next_->settled(message_index, address, status);
+  // Only a delivery must be on disk at once: anything else is tried again by a later run, which
+  // is what it needs (the run's own update after the delivery records the reply and schedule).
+  if (status != RecipientStatus::delivered) return;
+  EntryWork* work = work_of(message_index);
+  if (work == nullptr) return;
+  queue::RecipientState* state = find_recipient(work->envelope, address);
+  if (state == nullptr || state->status == queue::RecipientStatus::delivered) return;
+  queue::crash_point(queue::kCrashDeliverAfterReply);
+  state->status = queue::RecipientStatus::delivered;
+  queue::SpoolError ignored;
+  (void)work->entry.update(work->envelope, ignored);
+}
+
+void EntryRecorder::tick() {
+  if (next_ != nullptr) next_->tick();
 }
 
 void report_queued(const cli::Request& request, const std::vector<message::Message>& messages,

@@ -14,6 +14,7 @@
 #include "queue_state.hpp"
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/core/in_flight.hpp"
+#include "smtpsend/core/progress.hpp"
 #include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/queue/spool.hpp"
 #include "steps.hpp"
@@ -39,17 +40,29 @@ struct EntryWork {
 // The recipient state of `address` in `envelope`; null when it has none.
 queue::RecipientState* find_recipient(queue::Envelope& envelope, std::string_view address);
 
-// Records the recipients of a transaction as in_flight (fsynced) right before its final dot,
-// then passes the crash point deliver:before-dot. `works[i]` is the entry of the message with
-// index i in the delivery; null for a message without an entry.
-class InFlightRecorder final : public InFlightSink {
+// Keeps the entries in step with the delivery as it happens. Right before a transaction's final
+// dot its recipients are written in_flight (fsynced), then the crash point deliver:before-dot;
+// as soon as a recipient is delivered (its 250 after the dot) it is written delivered, after the
+// crash point deliver:after-reply: so a run killed while other destinations are still waiting,
+// or with more messages on the connection, never sends an accepted recipient again (SPEC.md
+// "Queue": at most one copy, but for the dot-to-reply window). `works[i]` is the entry of the
+// message with index i in the delivery; null for a message without an entry. Every settled
+// recipient is passed on to `next` (the progress line), when there is one.
+class EntryRecorder final : public InFlightSink, public ProgressSink {
  public:
-  explicit InFlightRecorder(std::vector<EntryWork*> works) : works_(std::move(works)) {}
+  explicit EntryRecorder(std::vector<EntryWork*> works, ProgressSink* next = nullptr)
+      : works_(std::move(works)), next_(next) {}
   void before_end_of_data(std::size_t message_index,
                           std::span<const std::string> recipients) override;
+  void settled(std::size_t message_index, std::string_view address,
+               RecipientStatus status) override;
+  void tick() override;
 
  private:
+  EntryWork* work_of(std::size_t message_index) const;
+
   std::vector<EntryWork*> works_;
+  ProgressSink* next_;
 };
 
 // `queue run` (SPEC.md "Queue"): which entries, and where the output goes.

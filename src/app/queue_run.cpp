@@ -10,7 +10,6 @@
 #include "queue_delivery.hpp"
 #include "smtpsend/message/address.hpp"
 #include "smtpsend/queue/bounce.hpp"
-#include "smtpsend/queue/crash_point.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "smtpsend/report/stderr_transcript.hpp"
 
@@ -62,6 +61,19 @@ bool due(const queue::Envelope& envelope, std::int64_t now) {
   return std::any_of(envelope.recipients.begin(), envelope.recipients.end(),
                      [now](const queue::RecipientState& r) {
                        return !queue::is_done(r.status) && r.next_try <= now;
+                     });
+}
+
+bool all_done(const queue::Envelope& envelope) {
+  return std::all_of(envelope.recipients.begin(), envelope.recipients.end(),
+                     [](const queue::RecipientState& r) { return queue::is_done(r.status); });
+}
+
+bool any_given_up(const queue::Envelope& envelope) {
+  return std::any_of(envelope.recipients.begin(), envelope.recipients.end(),
+                     [](const queue::RecipientState& r) {
+                       return r.status == queue::RecipientStatus::failed ||
+                              r.status == queue::RecipientStatus::expired;
                      });
 }
 
@@ -195,6 +207,11 @@ class EntryRun {
       : spool_(spool), request_(request), host_(host), err_(err) {}
 
   ExitCode run(EntryWork& work, std::int64_t now) {
+    // A run killed after recording its last delivery (EntryRecorder), before removing the entry.
+    if (all_done(work.envelope)) {
+      finish(work, any_given_up(work.envelope));
+      return ExitCode::ok;
+    }
     cli::Request route;
     if (std::optional<Stop> stop = route_request(work.envelope, host_, route)) {
       return hold(work, stop->sentence, err_);
@@ -222,8 +239,9 @@ class EntryRun {
       }
     }
     if (outgoing.recipients.empty()) return ExitCode::ok;
-    InFlightRecorder recorder({&work});
+    EntryRecorder recorder({&work});
     options.in_flight = &recorder;
+    options.progress = &recorder;
     report::StderrTranscript transcript(err_, request_.verbosity);
     if (request_.verbosity > 0) options.transcript = &transcript;
     delivery::DeliveryReport report = delivery::deliver({outgoing}, options);
@@ -231,7 +249,6 @@ class EntryRun {
       err_ << report::fatal_line(report.fatal_detail) << '\n';
       return exit_code_for_fatal(report.fatal);
     }
-    queue::crash_point(queue::kCrashDeliverAfterReply);
     return settle_all(work, message, report.results, route, now);
   }
 
@@ -271,9 +288,7 @@ class EntryRun {
   // SPEC.md "Queue": an entry whose recipients are all done is removed; a bounce that could not
   // be delivered is kept in failed/ and never bounced.
   void finish(EntryWork& work, bool gave_up) {
-    const bool done =
-        std::all_of(work.envelope.recipients.begin(), work.envelope.recipients.end(),
-                    [](const queue::RecipientState& r) { return queue::is_done(r.status); });
+    const bool done = all_done(work.envelope);
     queue::SpoolError error;
     bool stored = false;
     if (done && work.envelope.bounce && gave_up) {
@@ -368,7 +383,7 @@ ExitCode run_queue(const QueueRunRequest& request, const cli::HostIdentity& host
     }
     const std::int64_t now = unix_now();
     recover_in_flight(work.envelope);
-    if (!request.all && !chosen && !due(work.envelope, now)) continue;
+    if (!request.all && !chosen && !due(work.envelope, now) && !all_done(work.envelope)) continue;
     note(code, runner.run(work, now));
   }
   return code;

@@ -2,13 +2,13 @@
 // first attempt, as Postfix's sendmail hands it to the queue before anything is sent
 // (docs/decisions.md "Queue modes"): a run killed mid-delivery loses nothing, and cron's report
 // is on disk before the first byte goes out. The first attempt then delivers from the entry like
-// any later one: in_flight before the final dot, the state updated after the replies.
+// any later one: in_flight before the final dot, delivered as each 250 comes, the rest of the
+// state updated after the replies.
 #include <unistd.h>
 
 #include <chrono>
 
 #include "queue_delivery.hpp"
-#include "smtpsend/queue/crash_point.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "smtpsend/report/progress_line.hpp"
 #include "smtpsend/report/stderr_transcript.hpp"
@@ -174,14 +174,15 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
   }
   std::vector<EntryWork*> by_index;
   for (EntryWork& work : works) by_index.push_back(&work);
-  InFlightRecorder recorder(std::move(by_index));
-  options.in_flight = &recorder;
   report::StderrTranscript transcript(err, request.verbosity);
   if (request.verbosity > 0) options.transcript = &transcript;
   std::optional<report::ProgressLine> progress;
   std::size_t count = 0;
   for (const auto& message : outgoing) count += message.recipients.size();
-  if (shows_progress(request)) options.progress = &progress.emplace(err, count);
+  if (shows_progress(request)) progress.emplace(err, count);
+  EntryRecorder recorder(std::move(by_index), progress ? &*progress : nullptr);
+  options.in_flight = &recorder;
+  options.progress = &recorder;
 
   std::vector<RecipientResult> not_ours;
   const std::vector<delivery::OutgoingMessage> sending = to_deliver(outgoing, works, not_ours);
@@ -193,7 +194,6 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
     err << report::fatal_line(delivered.fatal_detail) << '\n';
     return exit_code_for_fatal(delivered.fatal);
   }
-  queue::crash_point(queue::kCrashDeliverAfterReply);
   // The first attempt never gives up on a deferral: queue-lifetime is the queue's to run out
   // (a lifetime shorter than the attempt itself would otherwise end the run with 75 and lose the
   // entry); the next `queue run` expires and bounces it.
