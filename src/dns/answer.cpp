@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <climits>
 
 #include "dns_message.hpp"
 
@@ -22,35 +21,6 @@ std::string normalise_host(std::string_view host) {
   std::transform(normalised.begin(), normalised.end(), normalised.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return normalised;
-}
-
-// The status a response stands for before its records are looked at. RCODE is read here rather
-// than trusted from c-ares so that pure decoding and the resolver agree (RFC 1035 §4.1.1).
-LookupStatus status_from_rcode(int rcode) {
-  switch (rcode) {
-    case wire::kRcodeNoError:
-      return LookupStatus::ok;
-    case wire::kRcodeServFail:
-      return LookupStatus::servfail;
-    case wire::kRcodeNxDomain:
-      return LookupStatus::nxdomain;
-    case wire::kRcodeRefused:
-      return LookupStatus::refused;
-    default:
-      return LookupStatus::error;
-  }
-}
-
-// A response is trusted only when it is a response and every section the header counts is
-// present and in bounds: a truncated NXDOMAIN must not become a permanent failure.
-std::optional<wire::Message> parse_response(Bytes response, LookupStatus& status) {
-  auto message = wire::parse_message(response);
-  if (!message || !message->header.is_response || response.size() > INT_MAX) {
-    status = LookupStatus::error;
-    return std::nullopt;
-  }
-  status = status_from_rcode(message->header.rcode);
-  return message;
 }
 
 // RFC 1035 §3.3.9: PREFERENCE then EXCHANGE, which must fill the RDATA exactly. c-ares does
@@ -125,7 +95,7 @@ std::vector<std::string> host_addresses(const hostent* host) {
 
 MxAnswer decode_mx_answer(Bytes response) {
   MxAnswer answer;
-  const auto message = parse_response(response, answer.status);
+  const auto message = wire::parse_response(response, answer.status);
   if (!message || answer.status != LookupStatus::ok) return answer;
   if (!all_mx_valid(response, *message)) {
     answer.status = LookupStatus::error;
@@ -151,7 +121,7 @@ MxAnswer decode_mx_answer(Bytes response) {
 
 AddressAnswer decode_address_answer(Bytes response, bool ipv6) {
   AddressAnswer answer;
-  if (!parse_response(response, answer.status) || answer.status != LookupStatus::ok) return answer;
+  if (!wire::parse_response(response, answer.status) || answer.status != LookupStatus::ok) return answer;
 
   hostent* host = nullptr;
   const int length = static_cast<int>(response.size());

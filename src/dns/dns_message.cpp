@@ -1,6 +1,7 @@
 #include "dns_message.hpp"
 
 #include <cctype>
+#include <climits>
 
 namespace smtpsend::dns::wire {
 namespace {
@@ -129,6 +130,36 @@ std::optional<Message> parse_message(Bytes message) {
     return std::nullopt;
   }
   return parsed;
+}
+
+namespace {
+
+LookupStatus status_from_rcode(int rcode) {
+  switch (rcode) {
+    case kRcodeNoError:
+      return LookupStatus::ok;
+    case kRcodeServFail:
+      return LookupStatus::servfail;
+    case kRcodeNxDomain:
+      return LookupStatus::nxdomain;
+    case kRcodeRefused:
+      return LookupStatus::refused;
+    default:
+      return LookupStatus::error;
+  }
+}
+
+}  // namespace
+
+std::optional<Message> parse_response(std::span<const unsigned char> response,
+                                      LookupStatus& status) {
+  auto message = parse_message(response);
+  if (!message || !message->header.is_response || response.size() > INT_MAX) {
+    status = LookupStatus::error;
+    return std::nullopt;
+  }
+  status = status_from_rcode(message->header.rcode);
+  return message;
 }
 
 }  // namespace smtpsend::dns::wire

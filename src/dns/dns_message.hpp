@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/dns/lookup_status.hpp"
+
 namespace smtpsend::dns::wire {
 
 inline constexpr std::size_t kHeaderSize = 12;      // RFC 1035 §4.1.1
@@ -65,5 +67,13 @@ std::optional<std::string> read_name(std::span<const unsigned char> message, std
 
 // Walks the header and every section the header counts; nullopt if any of it is malformed.
 std::optional<Message> parse_message(std::span<const unsigned char> message);
+
+// A c-ares answer as a response: read only when it is a response and every section the header
+// counts is present and in bounds (a truncated NXDOMAIN must not become a permanent failure);
+// `status` from its RCODE, read here rather than trusted from c-ares so that pure decoding and
+// the resolver agree (RFC 1035 §4.1.1). Shared by MX/A/AAAA (answer.cpp) and TXT/PTR
+// (records.cpp) decoding.
+std::optional<Message> parse_response(std::span<const unsigned char> response,
+                                      LookupStatus& status);
 
 }  // namespace smtpsend::dns::wire

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 
 #include <array>
-#include <climits>
 
 #include "dns_message.hpp"
 
@@ -14,33 +13,6 @@ using Bytes = std::span<const unsigned char>;
 
 constexpr std::uint16_t kTypePtr = 12;  // RFC 1035 §3.3.12
 constexpr std::uint16_t kTypeTxt = 16;  // RFC 1035 §3.3.14
-
-LookupStatus status_from_rcode(int rcode) {
-  switch (rcode) {
-    case wire::kRcodeNoError:
-      return LookupStatus::ok;
-    case wire::kRcodeServFail:
-      return LookupStatus::servfail;
-    case wire::kRcodeNxDomain:
-      return LookupStatus::nxdomain;
-    case wire::kRcodeRefused:
-      return LookupStatus::refused;
-    default:
-      return LookupStatus::error;
-  }
-}
-
-// As answer.cpp: a response is read only when it is a response and every counted section is
-// in bounds, so a truncated NXDOMAIN never becomes a permanent answer.
-std::optional<wire::Message> parse_response(Bytes response, LookupStatus& status) {
-  auto message = wire::parse_message(response);
-  if (!message || !message->header.is_response || response.size() > INT_MAX) {
-    status = LookupStatus::error;
-    return std::nullopt;
-  }
-  status = status_from_rcode(message->header.rcode);
-  return message;
-}
 
 // RFC 1035 §3.3.14: one or more <character-string>s, each a length octet and that many octets,
 // filling the RDATA exactly.
@@ -64,7 +36,7 @@ std::size_t offset_in(Bytes response, Bytes part) {
 
 TxtAnswer decode_txt_answer(Bytes response) {
   TxtAnswer answer;
-  const auto message = parse_response(response, answer.status);
+  const auto message = wire::parse_response(response, answer.status);
   if (!message || answer.status != LookupStatus::ok) return answer;
   for (const wire::Record& record : message->answers) {
     if (record.type != kTypeTxt || record.rclass != wire::kClassIn) continue;
@@ -78,7 +50,7 @@ TxtAnswer decode_txt_answer(Bytes response) {
 
 NameAnswer decode_ptr_answer(Bytes response) {
   NameAnswer answer;
-  const auto message = parse_response(response, answer.status);
+  const auto message = wire::parse_response(response, answer.status);
   if (!message || answer.status != LookupStatus::ok) return answer;
   for (const wire::Record& record : message->answers) {
     if (record.type != kTypePtr || record.rclass != wire::kClassIn) continue;
