@@ -170,17 +170,21 @@ bool dns_server_text(const Context& c, const toml::node& item, std::vector<std::
   return check_dns_server(c.key, out.back(), c.error);
 }
 
+// A key that takes one string or an array of them (dns-server, dkim): `read_item` for each.
+template <typename Item, typename ReadItem>
+bool string_or_array(const Context& c, std::vector<Item>& out, ReadItem read_item) {
+  if (c.node.is_string()) return read_item(c, c.node, out);
+  const toml::array* list = c.node.as_array();
+  if (list == nullptr) return wrong_type(c, "a string or an array of strings");
+  for (const toml::node& item : *list) {
+    if (!read_item(c, item, out)) return false;
+  }
+  return true;
+}
+
 bool dns_servers(const Context& c) {
   std::vector<std::string> servers;
-  if (c.node.is_string()) {
-    if (!dns_server_text(c, c.node, servers)) return false;
-  } else if (const toml::array* list = c.node.as_array()) {
-    for (const toml::node& item : *list) {
-      if (!dns_server_text(c, item, servers)) return false;
-    }
-  } else {
-    return wrong_type(c, "a string or an array of strings");
-  }
+  if (!string_or_array(c, servers, dns_server_text)) return false;
   store(c, &ConfigSettings::dns_servers, std::move(servers));
   return true;
 }
@@ -203,15 +207,7 @@ bool dkim_key_text(const Context& c, const toml::node& item, std::vector<DkimKey
 
 bool dkim_keys(const Context& c) {
   std::vector<DkimKeyFile> keys;
-  if (c.node.is_string()) {
-    if (!dkim_key_text(c, c.node, keys)) return false;
-  } else if (const toml::array* list = c.node.as_array()) {
-    for (const toml::node& item : *list) {
-      if (!dkim_key_text(c, item, keys)) return false;
-    }
-  } else {
-    return wrong_type(c, "a string or an array of strings");
-  }
+  if (!string_or_array(c, keys, dkim_key_text)) return false;
   store(c, &ConfigSettings::dkim, std::move(keys));
   return true;
 }
