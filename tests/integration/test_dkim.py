@@ -497,7 +497,11 @@ def peak_rss_kib(smtpsend, args, path):
     out = path.parent / "rss.txt"
     argv = [gnu_time, "-f", "%M", "-o", str(out), smtpsend.binary, *smtpsend.base_args(10),
             "-f", "sender@client.test", *args, "-m", str(path), "bob@example.test"]
-    done = subprocess.run(argv, capture_output=True, timeout=120)
+    # ASan's quarantine holds freed blocks back (they are not smtpsend's memory); kept small as
+    # test_large_message.py does, so the comparison holds for the sanitizer build too.
+    env = {**os.environ,
+           "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=1:detect_leaks=0"}
+    done = subprocess.run(argv, capture_output=True, timeout=120, env=env)
     assert done.returncode == 0, done
     return int(out.read_text().split()[-1])
 
@@ -513,4 +517,6 @@ def test_signing_a_large_message_keeps_memory_constant(smtpsend, server, keys, t
     args = dkim_args(keys, ["rsa", "ed25519"])
     baseline = peak_rss_kib(smtpsend, args, small)
     peak = peak_rss_kib(smtpsend, args, large)
-    assert peak < baseline + 1536, (baseline, peak)
+    # Holding the 20 MB message (or its quoted-printable form) would add 20 MiB or more; the
+    # allowance is allocator and ASan shadow noise (the sanitizer build grows 2.7 MiB here).
+    assert peak < baseline + 6 * 1024, (baseline, peak)
