@@ -1,5 +1,6 @@
-# Installs sbin/sendmail as a relative symbolic link to the installed smtpsend (SPEC.md
-# "Invocation"), so the link survives DESTDIR staging and "cmake --install --prefix" alike.
+# Installs sbin/sendmail and, beside it, sbin/mailq as relative symbolic links to the installed
+# smtpsend (SPEC.md "Invocation": a link named mailq is `smtpsend queue list`), so the links
+# survive DESTDIR staging and "cmake --install --prefix" alike.
 #
 # Either directory may be absolute (-DCMAKE_INSTALL_SBINDIR=/usr/sbin with a prefix of /opt/x):
 # the link text is file(RELATIVE_PATH) between the two absolute install directories, worked out
@@ -14,11 +15,13 @@ set(smtpsend_sendmail_link_code [=[
     endif()
   endforeach()
   file(RELATIVE_PATH target "${sbin}" "${bin}/smtpsend")
-  set(link "$ENV{DESTDIR}${sbin}/sendmail")
   file(MAKE_DIRECTORY "$ENV{DESTDIR}${sbin}")
-  message(STATUS "Installing: ${link} -> ${target}")
-  file(CREATE_LINK "${target}" "${link}" SYMBOLIC)
-  list(APPEND CMAKE_INSTALL_MANIFEST_FILES "${link}")  # install_manifest.txt lists it too
+  foreach(name IN ITEMS sendmail mailq)
+    set(link "$ENV{DESTDIR}${sbin}/${name}")
+    message(STATUS "Installing: ${link} -> ${target}")
+    file(CREATE_LINK "${target}" "${link}" SYMBOLIC)
+    list(APPEND CMAKE_INSTALL_MANIFEST_FILES "${link}")  # install_manifest.txt lists it too
+  endforeach()
 ]=])
 string(CONFIGURE "${smtpsend_sendmail_link_code}" smtpsend_sendmail_link_code @ONLY)
 install(CODE "${smtpsend_sendmail_link_code}")

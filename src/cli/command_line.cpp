@@ -13,6 +13,7 @@
 #include "option_registration.hpp"
 #include "option_table.hpp"
 #include "option_values.hpp"
+#include "queue_options.hpp"
 #include "relay_options.hpp"
 #include "smtpsend/cli/config_file.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
@@ -166,6 +167,7 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   if (!convert(raw, Option::max_size, parse_size, request.max_size, error)) return false;
   if (!apply_tls_options(raw, request.delivery.tls, error)) return false;
   if (!apply_dsn_options(raw, request.envelope_parameters.dsn, error)) return false;
+  if (!apply_queue_options(raw, request.queue, error)) return false;
   const std::vector<std::string>& messages = raw.texts(Option::message);
   if (!apply_compose_options(raw, !messages.empty(), request, error)) return false;
   if (!messages.empty()) request.message_paths = messages;
@@ -268,6 +270,8 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
   if (!apply_config_file(raw, app, default_config_paths, request, file, file_path, error)) {
     return stop(ExitCode::config, std::move(error));
   }
+  request.account = raw.text(Option::account).value_or("");
+  request.config_path = file_path;
   ExitCode code = ExitCode::usage;
   if (!apply_relay_and_auth(raw, FileSettings{file, file_path}, given(app, Option::tls), request,
                             error, code)) {

@@ -261,6 +261,35 @@ bool dsn_envid(const Context& c) {
   return true;
 }
 
+bool queue_mode(const Context& c) {
+  if (!c.node.is_string()) return wrong_type(c, "a string");
+  const std::string& value = c.node.as_string()->get();
+  const std::optional<QueueMode> mode = parse_queue_mode(value);
+  if (!mode) {
+    c.error = fmt::format("'{}' must be one of never, deferred, always, not '{}'", c.key, value);
+    return false;
+  }
+  store(c, &ConfigSettings::queue, *mode);
+  return true;
+}
+
+// A duration as the options take it ("5m"), or an integer of seconds.
+template <MaybeSetting<std::chrono::seconds> ConfigSettings::*member>
+bool duration(const Context& c) {
+  std::string text;
+  if (c.node.is_string()) {
+    text = c.node.as_string()->get();
+  } else if (c.node.is_integer()) {
+    text = std::to_string(c.node.as_integer()->get());
+  } else {
+    return wrong_type(c, "a string such as \"5m\" or an integer of seconds");
+  }
+  std::chrono::seconds value{};
+  if (!parse_duration(c.key, text, value, c.error)) return false;
+  store(c, member, value);
+  return true;
+}
+
 bool password(const Context& c) {
   if (!c.node.is_string()) return wrong_type(c, "a string");
   if (c.node.as_string()->get().empty()) {
@@ -369,12 +398,26 @@ constexpr std::array kKeys{
     relay_key<&S::oauth_token_cmd>(Option::oauth_token_cmd, text<&S::oauth_token_cmd>),
     relay_key<&S::allow_plaintext_auth>(Option::allow_plaintext_auth,
                                         boolean<&S::allow_plaintext_auth>),
+    key<&S::queue, [](Request& r) -> auto& { return r.queue.mode; }>(
+        Option::queue, queue_mode),
+    key<&S::queue_dir, [](Request& r) -> auto& { return r.queue.dir; }>(
+        Option::queue_dir, path_text<&S::queue_dir>),
+    key<&S::retry_min, [](Request& r) -> auto& { return r.queue.retry_min; }>(
+        Option::retry_min, duration<&S::retry_min>),
+    key<&S::retry_max, [](Request& r) -> auto& { return r.queue.retry_max; }>(
+        Option::retry_max, duration<&S::retry_max>),
+    key<&S::queue_lifetime, [](Request& r) -> auto& { return r.queue.lifetime; }>(
+        Option::queue_lifetime, duration<&S::queue_lifetime>),
+    key<&S::bounce_to, [](Request& r) -> auto& { return r.queue.bounce_to; }>(
+        Option::bounce_to, text<&S::bounce_to>),
 };
 // clang-format on
 
 // `family` has no option of its own: -4 and -6 choose it.
 bool given_on_command_line(Option option, const GivenOnCommandLine& given) {
   if (option == Option::family) return given(Option::ipv4_only) || given(Option::ipv6_only);
+  // bounce-to: a key only, nothing on the command line can give it.
+  if (option_spec(option).shape == Shape::key_only) return false;
   return given(option);
 }
 

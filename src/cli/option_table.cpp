@@ -137,6 +137,25 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      "what a notification returns of the message (RFC 3461 RET, sendmail -R)", key},
     {dsn_envid, "--dsn-envid", value, "ID",
      "envelope identifier quoted in notifications (RFC 3461 ENVID, sendmail -V)", key},
+    {queue, "--queue", value, "never|deferred|always",
+     "never (smtpsend's default): a deferred recipient ends the run with 75; deferred (the "
+     "default under the sendmail name): deferred recipients are queued and retried, and the run "
+     "exits 0; always (sendmail -odq): queue without trying now",
+     key},
+    {queue_dir, "--queue-dir", value, "DIR",
+     "the queue (created 0700): /var/spool/smtpsend for root, else "
+     "$XDG_STATE_HOME/smtpsend/queue (~/.local/state/smtpsend/queue)",
+     key},
+    {retry_min, "--retry-min", value, "DURATION",
+     "first retry of a queued recipient after this, plus up to 10 % (300s, 5m, 4h, 5d; 5m by "
+     "default)",
+     key},
+    {retry_max, "--retry-max", value, "DURATION",
+     "retries come at doubling intervals up to this one (4000s by default)", key},
+    {queue_lifetime, "--queue-lifetime", value, "DURATION",
+     "a queued recipient not delivered within this time of queueing is given up and bounced (5d "
+     "by default)",
+     key},
     {verbose, "-v", counted, "",
      "print the SMTP conversation on stderr; -vv adds DNS and TLS detail", command_line_only, "",
      "verbose"},
@@ -152,6 +171,8 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      command_line_only},
     {family, "family", key_only, "", "\"ipv4\", \"ipv6\" or \"any\": -4 / -6", key},
     {password, "password", key_only, "", "the password itself (file only)", key},
+    {bounce_to, "bounce-to", key_only, "",
+     "where bounces go instead of the envelope sender; read when the bounce is made", key},
 }};
 
 constexpr bool in_enum_order() {

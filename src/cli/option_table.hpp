@@ -61,6 +61,11 @@ enum class Option : std::uint8_t {
   dsn_notify,
   dsn_return,
   dsn_envid,
+  queue,
+  queue_dir,
+  retry_min,
+  retry_max,
+  queue_lifetime,
   verbose,
   json,
   quiet,
@@ -70,8 +75,9 @@ enum class Option : std::uint8_t {
   // Configuration keys with no option of their own.
   family,    // -4 / -6
   password,  // never on the command line (it would be visible in /proc/PID/cmdline)
+  bounce_to,  // read by `queue run` from the entry's configuration file when it bounces
 };
-inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(Option::password) + 1;
+inline constexpr std::size_t kOptionCount = static_cast<std::size_t>(Option::bounce_to) + 1;
 
 enum class Shape {
   help_flag,   // -h, --help: CLI11's own flag

@@ -205,4 +205,30 @@ std::string or_list(std::span<const std::string_view> names) {
   return text;
 }
 
+bool parse_duration(std::string_view option, std::string_view text, std::chrono::seconds& out,
+                    std::string& error) {
+  constexpr long long kMostSeconds = 365LL * 86400;
+  long long unit = 1;
+  std::string_view digits = text;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: unit = 0; break;
+    }
+    if (unit != 0) digits.remove_suffix(1);
+    if (unit == 0) unit = 1;
+  }
+  long long value = 0;
+  if (!to_number(digits, value) || value < 1 || value > kMostSeconds / unit) {
+    error = fmt::format(
+        "{} must be a duration from 1s to 365d such as 300s, 5m, 4h or 5d, not '{}'", option, text);
+    return false;
+  }
+  out = std::chrono::seconds(value * unit);
+  return true;
+}
+
 }  // namespace smtpsend::cli

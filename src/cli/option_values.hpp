@@ -34,6 +34,10 @@ bool parse_parallel(std::string_view option, std::string_view text, std::size_t&
 // "10k", "1048576". Zero, a sign, a space, another suffix or more than 2^64 - 1 bytes is refused.
 bool parse_size(std::string_view option, std::string_view text, std::uint64_t& out,
                 std::string& error);
+// --retry-min, --retry-max, --queue-lifetime: a whole number followed by s, m, h or d ("300s",
+// "5m", "4h", "5d"; a bare number is seconds, as in Postfix's main.cf), from 1 s to 365 days.
+bool parse_duration(std::string_view option, std::string_view text, std::chrono::seconds& out,
+                    std::string& error);
 bool parse_address_limit(std::string_view option, std::string_view text, std::size_t& out,
                          std::string& error);
 // IP[:PORT]: "192.0.2.1", "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353".

@@ -26,9 +26,8 @@ struct Mode {
   std::string_view option;
   std::string_view what;
 };
-constexpr std::array<Mode, 12> kModesNotSupported{{
+constexpr std::array<Mode, 10> kModesNotSupported{{
     {"-bs", "SMTP on standard input"},
-    {"-bp", "print the mail queue"},
     {"-bd", "run as a daemon"},
     {"-bD", "run as a daemon"},
     {"-bi", "rebuild the aliases database"},
@@ -37,7 +36,6 @@ constexpr std::array<Mode, 12> kModesNotSupported{{
     {"-bh", "print host status"},
     {"-bH", "purge host status"},
     {"-bP", "print queue counts"},
-    {"-q", "process the mail queue"},
     {"-I", "rebuild the aliases database"},
 }};
 
@@ -68,7 +66,9 @@ class Translator {
       }
       if (kFlags.find(letter) != std::string_view::npos) {
         flag(letter);
-      } else if (letter == 'q' || letter == 'I') {
+      } else if (letter == 'q') {
+        return run_queue(arg.substr(pos + 1));
+      } else if (letter == 'I') {
         return not_supported(std::string("-") + letter);
       } else {
         return unknown(std::string("-") + letter);
@@ -131,6 +131,7 @@ class Translator {
       case 'e':
         return error_mode("-e", value);
       case 'b':
+        if (value == "p") return subcommand({"queue", "list"});  // SPEC.md "Invocation"
         return value == "m" ? true : not_supported("-b" + value);
       case 'o':
         return short_o(value);
@@ -168,13 +169,32 @@ class Translator {
     // -odi (interactive) and -odb (background): smtpsend always delivers before it exits, so
     // the caller learns the outcome either way. -odq/-odd ask for a queue it does not have.
     if (value == "di" || value == "db") return true;
+    // -odq (and -odd, deferred: sendmail's "queue, and skip even the DNS lookups") queue only.
     if (value == "dq" || value == "dd") {
-      return fail(
-          fmt::format("-o{} (queue only) is not supported: smtpsend has no queue and "
-                      "delivers at once (use -odi)",
-                      value));
+      emit(spelled(Option::queue, true), "always");
+      return true;
     }
     return unknown("-o" + value);
+  }
+
+  // -q: run the queue now (as `smtpsend queue run --all`). A daemon's interval (-q30m) is
+  // accepted and means once: the timer or cron provides the repetition. -qI<id> runs one entry.
+  bool run_queue(std::string_view rest) {
+    if (rest.starts_with('I') && rest.size() > 1) {
+      return subcommand({"queue", "run", std::string(rest.substr(1))});
+    }
+    const bool interval =
+        rest.empty() || std::all_of(rest.begin(), rest.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) != 0 ||
+                 std::string_view("smhdw").find(c) != std::string_view::npos;
+        });
+    if (!interval) return unknown("-q" + std::string(rest));
+    return subcommand({"queue", "run", "--all"});
+  }
+
+  bool subcommand(std::vector<std::string> words) {
+    result_.subcommand = std::move(words);
+    return true;
   }
 
   bool error_mode(std::string_view option, const std::string& mode) {
@@ -211,9 +231,21 @@ class Translator {
 
 }  // namespace
 
-bool invoked_as_sendmail(std::string_view argv0) {
+namespace {
+
+std::string_view program_name(std::string_view argv0) {
   const std::size_t slash = argv0.rfind('/');
-  return argv0.substr(slash == std::string_view::npos ? 0 : slash + 1) == "sendmail";
+  return argv0.substr(slash == std::string_view::npos ? 0 : slash + 1);
+}
+
+}  // namespace
+
+bool invoked_as_sendmail(std::string_view argv0) {
+  return program_name(argv0) == "sendmail";
+}
+
+bool invoked_as_mailq(std::string_view argv0) {
+  return program_name(argv0) == "mailq";
 }
 
 SendmailArgs translate_sendmail_args(std::span<const std::string> args) {

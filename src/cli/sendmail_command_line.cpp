@@ -13,7 +13,10 @@ CommandLine parse_sendmail_command_line(std::span<const std::string> args, const
     return refused;
   }
   CommandLine result = parse_command_line(translated.smtpsend_args, host, default_config_paths);
-  if (result.request) result.request->stdin_ends_at_dot_line = translated.dot_line_ends_input;
+  if (result.request) {
+    result.request->stdin_ends_at_dot_line = translated.dot_line_ends_input;
+    result.request->as_sendmail = true;
+  }
   return result;
 }
 

@@ -35,6 +35,7 @@ ExitCode exit_code_for(std::span<const RecipientResult> results) noexcept {
 const char* to_string(RecipientStatus status) noexcept {
   switch (status) {
     case RecipientStatus::delivered: return "delivered";
+    case RecipientStatus::queued: return "queued";
     case RecipientStatus::deferred: return "deferred";
     case RecipientStatus::failed: return "failed";
   }

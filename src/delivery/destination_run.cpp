@@ -136,7 +136,8 @@ class Runner {
     const transport::TlsUpgrade upgrade{&context_.tls, tls.policy, step.peer.host,
                                         options_.transcript};
     smtp::SessionOutcome outcome =
-        co_await transport::drive_session(std::move(socket), session, options_.timeouts, upgrade);
+        co_await transport::drive_session(std::move(socket), session, options_.timeouts, upgrade,
+                                          options_.in_flight);
     // The retry itself is the DestinationFsm's decision (destination_fsm.cpp); -v says so.
     if (!outcome.tls_failure.empty()) {
       note(options_, step.peer.host,

@@ -43,8 +43,11 @@ std::optional<std::string> failure_line(const RecipientResult& result) {
   if (result.status == RecipientStatus::delivered) return std::nullopt;
   const std::string what =
       result.diag.reply ? quoted_reply(*result.diag.reply, result.diag) : sentence(result);
-  return fmt::format("smtpsend: {}: {}: {}", sanitize_server_text(result.address),
-                     to_string(result.status), what);
+  // SPEC.md "Queue": "smtpsend: <rcpt>: queued (<id>): <reason>".
+  const std::string status = result.status == RecipientStatus::queued
+                                 ? fmt::format("queued ({})", result.queue_id)
+                                 : std::string(to_string(result.status));
+  return fmt::format("smtpsend: {}: {}: {}", sanitize_server_text(result.address), status, what);
 }
 
 void write_failure_lines(std::ostream& out, std::span<const RecipientResult> results) {

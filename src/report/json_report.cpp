@@ -46,6 +46,7 @@ std::string delivery_json(std::span<const MessageSummary> messages,
   for (std::size_t i = 0; i < messages.size(); ++i) {
     message_array.push_back(json::object{{"message_id", text_or_null(messages[i].message_id)},
                                          {"size", messages[i].size},
+                                         {"queue_id", text_or_null(messages[i].queue_id)},
                                          {"recipients", std::move(recipients[i])}});
   }
   const json::object document{{"messages", std::move(message_array)},

@@ -18,6 +18,7 @@ void ProgressLine::settled(std::size_t message_index, std::string_view address,
     case RecipientStatus::delivered:
       ++delivered_;
       break;
+    case RecipientStatus::queued:  // the queue settles it later; the user sees it as waiting
     case RecipientStatus::deferred:
       ++deferred_;
       break;

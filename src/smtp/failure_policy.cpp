@@ -319,6 +319,8 @@ constexpr bool consistent(const Fate& fate) {
       return fate.cause == Cause::temporary || fate.cause == Cause::protocol;
     case Status::failed:
       return fate.cause != Cause::none && fate.cause != Cause::temporary;
+    case Status::queued:  // only the queue makes a recipient queued, never the session
+      return false;
   }
   return false;
 }

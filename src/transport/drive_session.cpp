@@ -167,8 +167,8 @@ void read_body(smtp::Session& session, const smtp::ReadBody& request,
 // The session's close comes after QUIT or a failure: everything is settled, so no TLS
 // close_notify is awaited; the TCP close ends both layers.
 asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Session& session,
-                                               const Timeouts& timeouts,
-                                               const TlsUpgrade& upgrade) {
+                                               const Timeouts& timeouts, const TlsUpgrade& upgrade,
+                                               InFlightSink* in_flight) {
   ReadBuffer buffer;
   ReplyDeadline deadline;
   message::ContentSlices body;
@@ -176,6 +176,10 @@ asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Sessio
   for (;;) {
     smtp::Action action = session.next_action();
     if (auto* write = std::get_if<smtp::Write>(&action)) {
+      // The record must be durable before the server can deliver (core/in_flight.hpp).
+      if (write->ends_data && in_flight != nullptr) {
+        in_flight->before_end_of_data(write->ends_data->message_index, write->ends_data->recipients);
+      }
       if (write->watch_replies) {
         if (tls) {
           co_await perform_watched_write(*tls, session, *write, timeouts, buffer);
@@ -232,9 +236,10 @@ smtp::SessionOutcome finish_without_io(smtp::Session& session) {
 
 asio::awaitable<smtp::SessionOutcome> drive_session(tcp::socket socket, smtp::Session& session,
                                                     const Timeouts& timeouts,
-                                                    const TlsUpgrade& tls) {
+                                                    const TlsUpgrade& tls,
+                                                    InFlightSink* in_flight) {
   try {
-    co_return co_await run_loop(socket, session, timeouts, tls);
+    co_return co_await run_loop(socket, session, timeouts, tls, in_flight);
   } catch (const std::exception&) {
     // Falls through: only an exception gets here.
   }

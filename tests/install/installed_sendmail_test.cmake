@@ -43,3 +43,20 @@ if(NOT rc EQUAL 64 OR NOT err MATCHES "sendmail -bs \\(SMTP on standard input\\)
   message(FATAL_ERROR "${link} -bs: exit ${rc}, stderr: ${err}")
 endif()
 message(STATUS "${link} -> ${text} answers as sendmail: ${err}")
+
+# mailq beside it is `smtpsend queue list` (SPEC.md "Invocation"): an empty queue directory lists
+# nothing and exits 0; under any other name "--queue-dir" would be no recipient and "-x" no option.
+get_filename_component(link_dir "${link}" DIRECTORY)
+set(mailq "${link_dir}/mailq")
+file(READ_SYMLINK "${mailq}" mailq_text)
+if(NOT mailq_text STREQUAL text)
+  message(FATAL_ERROR "${mailq} -> '${mailq_text}', expected '${text}' as the sendmail link")
+endif()
+file(MAKE_DIRECTORY "${WORK_DIR}/queue")
+execute_process(COMMAND ${CMAKE_COMMAND} -E env "XDG_CONFIG_HOME=${WORK_DIR}/config" "${mailq}"
+                        --queue-dir "${WORK_DIR}/queue"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 30)
+if(NOT rc EQUAL 0 OR NOT err STREQUAL "")
+  message(FATAL_ERROR "${mailq} --queue-dir: exit ${rc}, stdout: ${out}, stderr: ${err}")
+endif()
+message(STATUS "${mailq} -> ${mailq_text} answers as queue list: '${out}'")

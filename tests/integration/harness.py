@@ -28,7 +28,9 @@ def smtpsend_binary():
 def sendmail_link(tmp_path, dns_port, mx_port, timeout):
     """A link named sendmail to the binary, routed by $XDG_CONFIG_HOME/smtpsend/config.toml as cron
     and mail programs run it (no options of its own). Returns (link, config, env): env points
-    XDG_CONFIG_HOME at the config and HOME at an empty directory."""
+    XDG_CONFIG_HOME at the config and HOME at an empty directory. Under the sendmail name a
+    deferred recipient is queued (SPEC.md "Queue"): the queue is tmp_path/queue, never the
+    tester's /var/spool/smtpsend."""
     link = tmp_path / "bin" / "sendmail"
     link.parent.mkdir()
     link.symlink_to(os.path.abspath(smtpsend_binary()))
@@ -38,7 +40,8 @@ def sendmail_link(tmp_path, dns_port, mx_port, timeout):
                       f'dns-server = ["127.0.0.1:{dns_port}"]\n'
                       f"mx-port = {mx_port}\n"
                       'helo = "client.test"\nqualify-domain = "client.test"\n'
-                      f"timeout = {timeout}\nconnect-timeout = 5\ndns-timeout = 10\n")
+                      f"timeout = {timeout}\nconnect-timeout = 5\ndns-timeout = 10\n"
+                      f'queue-dir = "{tmp_path / "queue"}"\n')
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "HOME": str(home),

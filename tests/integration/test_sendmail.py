@@ -129,7 +129,7 @@ def test_options_and_modes_it_does_not_have_are_64_with_one_line(sendmail, sink)
     server = sink("mx1.example.test")
     for args, expected in [
         (["-bs"], b"smtpsend: sendmail -bs (SMTP on standard input) is not supported: smtpsend only sends mail (-bm)\n"),
-        (["-q"], b"smtpsend: sendmail -q (process the mail queue) is not supported: smtpsend only sends mail (-bm)\n"),
+        (["-bt"], b"smtpsend: sendmail -bt (address test mode) is not supported: smtpsend only sends mail (-bm)\n"),
         (["-X", "/tmp/log", "user@example.test"],
          b"smtpsend: sendmail option -X is not supported by smtpsend (see SENDMAIL PERSONALITY in smtpsend(1))\n"),
         (["-i"], b"smtpsend: no recipients given\n"),

@@ -18,6 +18,7 @@
 #include "smtpsend/cli/composition.hpp"
 #include "smtpsend/cli/host_identity.hpp"
 #include "smtpsend/cli/password_source.hpp"
+#include "smtpsend/cli/queue_request.hpp"
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/options.hpp"
 #include "smtpsend/smtp/sasl.hpp"
@@ -69,6 +70,16 @@ struct Request {
   // sent-as-is message without From: (docs/decisions.md "Composing and -t").
   std::optional<std::string> from_name;
   Composition compose;
+  // --queue and the schedule (SPEC.md "Queue"); an unset mode is the personality's default
+  // (queue_mode(queue, as_sendmail)).
+  QueueRequest queue;
+  // Called through the sendmail name: its default queue mode, and no stderr line for a queued
+  // recipient (as every MTA's sendmail).
+  bool as_sendmail = false;
+  // -A and the configuration file read (empty: none): a queue entry keeps them as its route,
+  // and `queue run` reads the file again for the account's password source.
+  std::string account;
+  std::string config_path;
 };
 
 // What the command line asks for: a Request to run, or text to print and a status to exit

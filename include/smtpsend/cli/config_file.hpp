@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/cli/queue_request.hpp"
 #include "smtpsend/cli/secret.hpp"
 #include "smtpsend/dns/answer.hpp"
 #include "smtpsend/smtp/dsn.hpp"
@@ -69,6 +70,13 @@ struct ConfigSettings {
   MaybeSetting<std::string> auth;  // auto | plain | login | cram-md5 | scram-sha-1 | ...
   MaybeSetting<std::string> oauth_token_cmd;
   MaybeSetting<bool> allow_plaintext_auth;
+  // The queue (SPEC.md "Queue").
+  MaybeSetting<QueueMode> queue;
+  MaybeSetting<std::string> queue_dir;  // resolved against the file's directory
+  MaybeSetting<std::chrono::seconds> retry_min;
+  MaybeSetting<std::chrono::seconds> retry_max;
+  MaybeSetting<std::chrono::seconds> queue_lifetime;
+  MaybeSetting<std::string> bounce_to;
 };
 
 struct ConfigLoad {

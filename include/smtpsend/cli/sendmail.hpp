@@ -7,7 +7,7 @@
 // the "." line that ends standard input unless -i/-oi is given. Must not: read files, parse
 // addresses or check values smtpsend's own parser checks. Errors: a translation with one
 // sentence for a usage error (64): an unknown sendmail option, a missing value, or a mode
-// smtpsend does not have (-bs, -bp, -q, ...).
+// smtpsend does not have (-bs, -bd, -bi, ...).
 #pragma once
 
 #include <span>
@@ -21,12 +21,17 @@ namespace smtpsend::cli {
 
 // True when argv[0]'s last path component is exactly "sendmail".
 bool invoked_as_sendmail(std::string_view argv0);
+// True when it is exactly "mailq": `smtpsend queue list` (SPEC.md "Invocation").
+bool invoked_as_mailq(std::string_view argv0);
 
 struct SendmailArgs {
   std::vector<std::string> smtpsend_args;  // what parse_command_line() gets
   // sendmail without -i, -oi or -O IgnoreDots: a line holding only "." ends standard input.
   bool dot_line_ends_input = true;
   std::string error;  // non-empty: a usage error, one sentence
+  // -bp: {"queue", "list"}; -q: {"queue", "run", "--all"} (SPEC.md "Invocation"): the run is
+  // that subcommand's, with the long options given beside it appended; empty: send mail.
+  std::vector<std::string> subcommand;
 };
 
 // `args` excludes the program name. Long options ("--relay", "--dry-run=...") and everything

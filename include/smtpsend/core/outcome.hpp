@@ -29,7 +29,8 @@ enum class ExitCode : int {
   config = 78,       // EX_CONFIG
 };
 
-enum class RecipientStatus { delivered, deferred, failed };
+// queued: deferred, and kept in the queue (SPEC.md "Queue"): safe, so it exits 0 like delivered.
+enum class RecipientStatus { delivered, queued, deferred, failed };
 
 // Why a recipient was not delivered; decides the exit code (SPEC.md exit rules).
 enum class FailureCause {
@@ -50,10 +51,11 @@ struct RecipientResult {
   FailureCause cause = FailureCause::none;
   Diagnostics diag;
   bool may_duplicate = false;     // lost after the final dot: the server may have delivered it
+  std::string queue_id = {};      // queued: the queue entry that keeps it
   friend bool operator==(const RecipientResult&, const RecipientResult&) = default;
 };
 
-// SPEC.md: all delivered -> 0; any failed -> 65, 77, 68, 67 (every failure a 5xx to RCPT), 69,
+// SPEC.md: all delivered, or delivered and queued -> 0; any failed -> 65, 77, 68, 67 (every failure a 5xx to RCPT), 69,
 // first that applies; otherwise any deferred -> 76 if a deferral was a protocol violation, else 75.
 // No recipients at all -> 64.
 ExitCode exit_code_for(std::span<const RecipientResult> results) noexcept;

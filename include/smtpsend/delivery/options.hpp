@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/core/in_flight.hpp"
 #include "smtpsend/core/progress.hpp"
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/dns/answer.hpp"
@@ -49,6 +50,7 @@ struct DeliveryOptions {
   std::shared_ptr<const smtp::AuthSettings> auth;        // -u: AUTH (relay only)
   TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)
   ProgressSink* progress = nullptr;                      // the progress line (may be null)
+  InFlightSink* in_flight = nullptr;                     // the queue's in-flight record (may be null)
 };
 
 // The port every host of a destination is connected to: the relay's (its URL or 587/465), or

@@ -2,6 +2,7 @@
 //
 // After a reply:  smtpsend: <rcpt>: failed|deferred: <code> <enhanced|-> <text> (<host>[<ip>])
 // Without one:    smtpsend: <rcpt>: failed|deferred: <one sentence>
+// Queued (smtpsend --queue deferred): smtpsend: <rcpt>: queued (<id>): <reason, as above>
 // Delivered recipients get no line; success is silent. Everything printed is sanitised.
 // Must not: decide a recipient's fate or the exit status.
 #pragma once

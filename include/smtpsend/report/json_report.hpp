@@ -1,6 +1,6 @@
 // report/json_report: the --json document (SPEC.md "Output"), built with Boost.JSON.
 //
-// {"messages":[{"message_id":…,"size":…,"recipients":[{"address":…,"status":…,
+// {"messages":[{"message_id":…,"size":…,"queue_id":…|null,"recipients":[{"address":…,"status":…,
 //   "reply":{"code":…,"enhanced":…,"text":…}|null,"host":…,"ip":…,"detail":…,
 //   "may_duplicate":false}]}],"exit_code":N}
 // Empty strings (host, ip, detail, enhanced) are null, so a script can tell "none" from text.
@@ -18,6 +18,7 @@ namespace smtpsend::report {
 struct MessageSummary {
   std::string message_id;  // as in the header, with <>
   std::size_t size = 0;    // bytes of the canonical (CRLF) message, before dot-stuffing
+  std::string queue_id = {};  // the queue entry keeping some of its recipients; empty: none
 };
 
 // Results are placed under the message their message_index names, in the order given.

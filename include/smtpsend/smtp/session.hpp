@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -131,6 +132,18 @@ struct SessionOutcome {
   friend bool operator==(const SessionOutcome&, const SessionOutcome&) = default;
 };
 
+// The Write that ends a transaction's message data (its final dot, or BDAT LAST's last octet):
+// once it is written the server may deliver, so a caller that must survive a crash records these
+// recipients as "in flight" before the transport writes it (SPEC.md "Queue": at most one copy,
+// flagged may_duplicate across the dot-to-reply window).
+struct EndOfData {
+  std::size_t message_index = 0;
+  // Accepted by RCPT, plus, when BDAT went out pipelined with the envelope (RFC 3030 §4.2),
+  // those whose RCPT reply has not come yet: any of them may be delivered.
+  std::vector<std::string> recipients;
+  friend bool operator==(const EndOfData&, const EndOfData&) = default;
+};
+
 // ---- Actions: values, comparable and printable (DESIGN.md rule 3) ----
 struct Write {
   std::string bytes;
@@ -143,6 +156,8 @@ struct Write {
   // An AUTH line with a credential in it (RFC 4954 §4): once the write is done, the transport
   // wipes its copy of the bytes (wipe(), sasl.hpp), as the session wipes its own.
   bool secret = false;
+  // Set on the Write that ends message data (see EndOfData).
+  std::optional<EndOfData> ends_data = {};
   friend bool operator==(const Write&, const Write&) = default;
 };
 struct Read {

@@ -18,6 +18,7 @@
 #include <string>
 #include <system_error>
 
+#include "smtpsend/core/in_flight.hpp"
 #include "smtpsend/core/transcript.hpp"
 #include "smtpsend/smtp/session.hpp"
 #include "smtpsend/smtp/stage.hpp"
@@ -48,9 +49,11 @@ struct TlsUpgrade {
 
 // Runs `session` on `socket` until Done and returns its outcome. Every wait is bounded by the
 // stage's timeout (on expiry: session.on_timeout()). Never throws; closes the socket.
+// `in_flight` (may be null) is told before each Write that ends message data (Write::ends_data).
 boost::asio::awaitable<smtp::SessionOutcome> drive_session(boost::asio::ip::tcp::socket socket,
                                                            smtp::Session& session,
                                                            const Timeouts& timeouts,
-                                                           const TlsUpgrade& tls = {});
+                                                           const TlsUpgrade& tls = {},
+                                                           InFlightSink* in_flight = nullptr);
 
 }  // namespace smtpsend::transport

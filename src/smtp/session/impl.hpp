@@ -238,6 +238,8 @@ struct Session::Impl {
 
   // ---- session.cpp: actions and events ----
   Action next_action();
+  // What the Write ending `run`'s message data commits (EndOfData).
+  EndOfData end_of_data(const TxRun& run) const;
   void on_bytes(std::string_view bytes);
   void on_failure(Failure failure, std::error_code ec);
   bool reading() const noexcept;

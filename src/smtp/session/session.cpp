@@ -49,7 +49,12 @@ std::ostream& operator<<(std::ostream& os, const Action& action) {
   if (const auto* write = std::get_if<Write>(&action)) {
     os << "Write{" << write->stage << ", \"";
     print_escaped(os, write->bytes);
-    return os << (write->watch_replies ? "\", watching replies}" : "\"}");
+    os << (write->watch_replies ? "\", watching replies" : "\"");
+    if (write->ends_data) {
+      os << ", ends data of message " << write->ends_data->message_index << " for";
+      for (const std::string& r : write->ends_data->recipients) os << ' ' << r;
+    }
+    return os << '}';
   }
   if (const auto* read = std::get_if<Read>(&action)) {
     return os << "Read{" << read->stage << ", reply " << read->reply << '}';
@@ -92,6 +97,17 @@ Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
 
 // Order matters: pending writes drain before a Close or a Read, so a QUIT queued before the
 // Close is sent, and replies are read only once the whole pipelined group is out.
+EndOfData Session::Impl::end_of_data(const TxRun& run) const {
+  EndOfData end{transaction(run).message_index, {}};
+  for (const std::size_t slot : run.accepted) {
+    end.recipients.push_back(recipients_.outcomes()[slot].result.address);
+  }
+  for (std::size_t i = run.rcpt_replies; i < run.slots.size(); ++i) {
+    end.recipients.push_back(recipients_.outcomes()[run.slots[i]].result.address);
+  }
+  return end;
+}
+
 Action Session::Impl::next_action() {
   if (pipeline_.close_handed_out) return Done{outcome()};
   if (pipeline_.in_flight) return *pipeline_.in_flight;
@@ -99,8 +115,12 @@ Action Session::Impl::next_action() {
   assert(!mail_.riding || mail_.tx);
   const std::size_t block = config_.max_write;
   if (!pipeline_.outgoing.empty() || (pipeline_.data && pipeline_.data->block_ready(block))) {
+    const bool dot_was_out = pipeline_.final_dot_handed_out;
     pipeline_.in_flight = pipeline_.take_write(block);
     pipeline_.last_stage = pipeline_.in_flight->stage;
+    if (!dot_was_out && pipeline_.final_dot_handed_out && mail_.tx) {
+      pipeline_.in_flight->ends_data = end_of_data(*mail_.tx);
+    }
     return *pipeline_.in_flight;
   }
   if (pipeline_.data) return pipeline_.body_request(block);

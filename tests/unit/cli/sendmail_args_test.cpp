@@ -147,25 +147,41 @@ TEST(SendmailArgs, ModesOtherThanSendingAreUsageErrors) {
   expect_refused({"-bs"},
                  "sendmail -bs (SMTP on standard input) is not supported: smtpsend only sends mail "
                  "(-bm)");
-  expect_refused({"-bp"},
-                 "sendmail -bp (print the mail queue) is not supported: smtpsend only sends mail "
-                 "(-bm)");
   expect_refused({"-b", "i"},
                  "sendmail -bi (rebuild the aliases database) is not supported: smtpsend only "
                  "sends mail (-bm)");
   expect_refused({"-bz"}, "sendmail mode -bz is not supported: smtpsend only sends mail (-bm)");
-  expect_refused({"-q"},
-                 "sendmail -q (process the mail queue) is not supported: smtpsend only sends mail "
-                 "(-bm)");
-  expect_refused({"-q1h"},
-                 "sendmail -q (process the mail queue) is not supported: smtpsend only sends mail "
-                 "(-bm)");
   expect_refused({"-I"},
                  "sendmail -I (rebuild the aliases database) is not supported: smtpsend only "
                  "sends mail (-bm)");
-  expect_refused({"-odq"},
-                 "-odq (queue only) is not supported: smtpsend has no queue and delivers at once "
-                 "(use -odi)");
+}
+
+// SPEC.md "Invocation": -bp is `queue list`, -q `queue run --all`, -odq `--queue always`.
+TEST(SendmailArgs, QueueModesAndCommands) {
+  expect_translation({"-odq", "root"}, {"--queue", "always", "root"});
+  expect_translation({"-odd", "root"}, {"--queue", "always", "root"});
+  EXPECT_EQ(translate({"-bp"}).subcommand, (Args{"queue", "list"}));
+  EXPECT_EQ(translate({"-b", "p"}).subcommand, (Args{"queue", "list"}));
+  EXPECT_EQ(translate({"-q"}).subcommand, (Args{"queue", "run", "--all"}));
+  // A daemon's interval means once here: the timer or cron repeats the run.
+  EXPECT_EQ(translate({"-q30m"}).subcommand, (Args{"queue", "run", "--all"}));
+  EXPECT_EQ(translate({"-q1h"}).subcommand, (Args{"queue", "run", "--all"}));
+  EXPECT_EQ(translate({"-qI0005F1A2B3C4D5E6ab"}).subcommand,
+            (Args{"queue", "run", "0005F1A2B3C4D5E6ab"}));
+  const SendmailArgs with_config = translate({"-C", "/etc/smtpsend.toml", "-q"});
+  EXPECT_EQ(with_config.subcommand, (Args{"queue", "run", "--all"}));
+  EXPECT_EQ(with_config.smtpsend_args, (Args{"--config", "/etc/smtpsend.toml"}));
+  EXPECT_TRUE(translate({"root"}).subcommand.empty());
+  expect_refused({"-qRexample.com"},
+                 "sendmail option -qRexample.com is not supported by smtpsend (see SENDMAIL "
+                 "PERSONALITY in smtpsend(1))");
+}
+
+TEST(SendmailName, MailqIsItsOwnName) {
+  EXPECT_TRUE(invoked_as_mailq("mailq"));
+  EXPECT_TRUE(invoked_as_mailq("/usr/sbin/mailq"));
+  EXPECT_FALSE(invoked_as_mailq("sendmail"));
+  EXPECT_FALSE(invoked_as_mailq("mailq2"));
 }
 
 TEST(SendmailArgs, BodyTypeIsChecked) {

@@ -54,6 +54,16 @@ TEST(ExitCode, FailureOrderIsDataThenPolicyThenNoHostThenRcptThenOther) {
   EXPECT_EQ(code({all[1], delivered, deferred(FailureCause::temporary)}), ExitCode::no_user);
 }
 
+// SPEC.md "Exit status" rule 1: a queued recipient is safe.
+TEST(ExitCode, QueuedCountsAsSafe) {
+  const RecipientResult queued = result(RecipientStatus::queued, FailureCause::temporary);
+  EXPECT_EQ(code({delivered, queued}), ExitCode::ok);
+  EXPECT_EQ(code({queued, queued}), ExitCode::ok);
+  EXPECT_EQ(code({queued, failed(FailureCause::rcpt_rejected)}), ExitCode::no_user);
+  EXPECT_EQ(code({queued, deferred(FailureCause::temporary)}), ExitCode::temp_fail);
+  EXPECT_STREQ(to_string(RecipientStatus::queued), "queued");
+}
+
 TEST(ExitCode, DeferralsAreTempfailUnlessTheServerBrokeTheProtocol) {
   EXPECT_EQ(code({delivered, deferred(FailureCause::temporary)}), ExitCode::temp_fail);
   EXPECT_EQ(code({deferred(FailureCause::temporary), deferred(FailureCause::protocol)}),

@@ -32,6 +32,16 @@ RecipientResult with_detail(std::string address, RecipientStatus status, std::st
   return result;
 }
 
+// SPEC.md "Queue": smtpsend --queue deferred names the entry that keeps the recipient.
+TEST(FailureLine, QueuedNamesTheEntryAndTheReason) {
+  RecipientResult queued =
+      with_reply("bob@example.com", RecipientStatus::queued, 450, "4.2.0", "Greylisted");
+  queued.queue_id = "0005F1A2B3C4D5E6abcd";
+  EXPECT_EQ(failure_line(queued),
+            "smtpsend: bob@example.com: queued (0005F1A2B3C4D5E6abcd): 450 4.2.0 Greylisted "
+            "(mx1.example.com[192.0.2.1])");
+}
+
 TEST(FailureLine, FailedWithEnhancedCode) {
   EXPECT_EQ(failure_line(with_reply("bob@example.com", RecipientStatus::failed, 550, "5.1.1",
                                     "User unknown")),

@@ -42,6 +42,22 @@ json::object parse_object(const std::string& text) {
   return json::parse(text).as_object();
 }
 
+// SPEC.md "Output": "queue_id" per message, the status "queued" per recipient.
+TEST(JsonReport, QueuedRecipientAndQueueId) {
+  std::vector<MessageSummary> messages{{"<1@host.example.org>", 10}};
+  messages[0].queue_id = "0005F1A2B3C4D5E6abcd";
+  RecipientResult queued = deferred_without_reply(0, "carol@example.net");
+  queued.status = RecipientStatus::queued;
+  queued.may_duplicate = false;
+  queued.queue_id = messages[0].queue_id;
+  const std::vector<RecipientResult> results{delivered(0, "alice@example.com"), queued};
+  const json::object doc = parse_object(delivery_json(messages, results, ExitCode::ok));
+  const json::object& message = doc.at("messages").as_array()[0].as_object();
+  EXPECT_EQ(message.at("queue_id").as_string(), "0005F1A2B3C4D5E6abcd");
+  EXPECT_EQ(message.at("recipients").as_array()[1].at("status").as_string(), "queued");
+  EXPECT_EQ(doc.at("exit_code").as_int64(), 0);
+}
+
 TEST(JsonReport, ShapeAndFieldsOfTheContract) {
   const std::vector<MessageSummary> messages{{"<1@host.example.org>", 1234},
                                              {"<2@host.example.org>", 99}};
@@ -59,7 +75,8 @@ TEST(JsonReport, ShapeAndFieldsOfTheContract) {
   ASSERT_EQ(message_array.size(), 2u);
 
   const json::object& first = message_array[0].as_object();
-  EXPECT_EQ(first.size(), 3u);
+  EXPECT_EQ(first.size(), 4u);
+  EXPECT_TRUE(first.at("queue_id").is_null());
   EXPECT_EQ(first.at("message_id").as_string(), "<1@host.example.org>");
   EXPECT_EQ(first.at("size").to_number<std::int64_t>(), 1234);
   const json::array& first_recipients = first.at("recipients").as_array();

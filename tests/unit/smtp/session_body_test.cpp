@@ -40,8 +40,9 @@ TEST(SessionBody, SendsWhatTheTransportHandsInNotWhatItKnowsOfTheContent) {
   session.on_body("Other: bytes\r\n\r\n.\r\n");
   ASSERT_TRUE(std::holds_alternative<ReadBody>(session.next_action()));
   session.on_body("");
-  EXPECT_EQ(session.next_action(),
-            Action(Write{"Other: bytes\r\n\r\n..\r\n.\r\n", Stage::data_block, true}));
+  Write dot{"Other: bytes\r\n\r\n..\r\n.\r\n", Stage::data_block, true};
+  dot.ends_data = EndOfData{0, {"bob@example.net"}};
+  EXPECT_EQ(session.next_action(), Action(dot));
 }
 
 TEST(SessionBody, AnUnreadableSliceDefersTheRecipientsAndEndsWithoutTheFinalDot) {

@@ -169,8 +169,9 @@ TEST(SessionHostile, TheFinalDotsWriteEndsAtTheDot) {
       while (std::holds_alternative<Write>(session.next_action())) session.on_written();
     }
   }
-  EXPECT_EQ(next_answering_body(session, body),
-            Action(Write{kBodyOnWire, Stage::data_block, true}));
+  Write dot{kBodyOnWire, Stage::data_block, true};
+  dot.ends_data = EndOfData{0, {"bob@example.net"}};
+  EXPECT_EQ(next_answering_body(session, body), Action(dot));
   session.on_written();
   EXPECT_EQ(session.next_action(), Action(Write{kQuit, Stage::quit}));
 }
