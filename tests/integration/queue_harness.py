@@ -21,7 +21,9 @@ class QueueHost:
                  smtp_timeout=10, extra_config=""):
         self.link, self.config, self.env = sendmail_link(tmp_path, dns_port, mx_port, smtp_timeout)
         self.queue_dir = tmp_path / "queue"
-        lines = [f'queue-dir = "{self.queue_dir}"', f'retry-min = "{retry_min}"', f'retry-max = "{retry_max}"']
+        lines = [f'retry-min = "{retry_min}"', f'retry-max = "{retry_max}"']
+        if "queue-dir" not in self.config.read_text():  # sendmail_link may name it already
+            lines.append(f'queue-dir = "{self.queue_dir}"')
         if lifetime:
             lines.append(f'queue-lifetime = "{lifetime}"')
         with open(self.config, "a", encoding="utf-8") as f:
