@@ -10,6 +10,7 @@
 #include "smtpsend/report/json_report.hpp"
 #include "smtpsend/report/progress_line.hpp"
 #include "smtpsend/report/stderr_transcript.hpp"
+#include "queue_delivery.hpp"
 #include "steps.hpp"
 
 namespace smtpsend::app {
@@ -48,6 +49,9 @@ ExitCode exit_code_for_fatal(std::error_code fatal) {
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
                          const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
                          std::ostream& err) {
+  if (cli::queue_mode(request.queue, request.as_sendmail) != cli::QueueMode::never) {
+    return queue_and_send(request, messages, outgoing, out, err);
+  }
   delivery::DeliveryOptions options = request.delivery;
   if (std::optional<Stop> stop = prepare_auth(request, options)) {
     err << report::fatal_line(stop->sentence) << '\n';
