@@ -72,6 +72,11 @@ ExitCode run_queue(const QueueRunRequest& request, const cli::HostIdentity& host
 // `smtpsend queue run ARGS` (the words after "queue run"); the exit status.
 int queue_run_command(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
+// SPEC.md "Invocation": `smtpsend queue ...`, sendmail -bp and -q, and a link named mailq run
+// the queue's subcommands; the exit status, or nullopt when `argv` asks for none of them.
+std::optional<int> queue_invocation(int argc, char** argv, const std::vector<std::string>& args,
+                                    std::ostream& out, std::ostream& err);
+
 // After a --queue deferred (or always) run: write the stderr lines, then the JSON.
 void report_queued(const cli::Request& request, const std::vector<message::Message>& messages,
                    const std::vector<std::string>& queue_ids,

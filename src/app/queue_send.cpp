@@ -173,7 +173,12 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
     return exit_code_for_fatal(delivered.fatal);
   }
   queue::crash_point(queue::kCrashDeliverAfterReply);
-  const bool held = settle_first_attempt(works, delivered.results, schedule_of(request.queue));
+  // The first attempt never gives up on a deferral: queue-lifetime is the queue's to run out
+  // (a lifetime shorter than the attempt itself would otherwise end the run with 75 and lose the
+  // entry); the next `queue run` expires and bounces it.
+  queue::ScheduleSettings first = schedule_of(request.queue);
+  first.lifetime = std::chrono::seconds::max();
+  const bool held = settle_first_attempt(works, delivered.results, first);
   store(works);
   results = std::move(delivered.results);
   results.insert(results.end(), not_ours.begin(), not_ours.end());

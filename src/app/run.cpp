@@ -2,7 +2,7 @@
 
 #include <iostream>
 #include <new>
-#include <span>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,34 +49,10 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   return status(code);
 }
 
-// `smtpsend queue WORD ...` (SPEC.md "Invocation"); `words` starts after "queue".
-int queue_subcommand(std::span<const std::string> words, std::ostream& out, std::ostream& err) {
-  if (!words.empty() && words[0] == "run") return app::queue_run_command(words.subspan(1), out, err);
-  err << report::fatal_line("queue: unknown subcommand (run)") << '\n';
-  return status(ExitCode::usage);
-}
-
 int run_unguarded(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-  // SPEC.md "Invocation": a link named mailq is `smtpsend queue list`.
-  if (argc > 0 && cli::invoked_as_mailq(argv[0])) {
-    std::vector<std::string> words{"list"};
-    words.insert(words.end(), args.begin(), args.end());
-    return queue_subcommand(words, out, err);
-  }
-  if (argc > 0 && !cli::invoked_as_sendmail(argv[0]) && !args.empty() && args[0] == "queue") {
-    return queue_subcommand(std::span(args).subspan(1), out, err);
-  }
-  // sendmail -bp and -q are queue subcommands, with the options given beside them (-C).
-  if (argc > 0 && cli::invoked_as_sendmail(argv[0])) {
-    const cli::SendmailArgs translated = cli::translate_sendmail_args(args);
-    if (translated.error.empty() && !translated.subcommand.empty()) {
-      std::vector<std::string> words(translated.subcommand.begin() + 1,
-                                     translated.subcommand.end());
-      words.insert(words.end(), translated.smtpsend_args.begin(), translated.smtpsend_args.end());
-      return queue_subcommand(words, out, err);
-    }
-  }
+  // The queue's subcommands: `smtpsend queue ...`, sendmail -bp and -q, a link named mailq.
+  if (std::optional<int> status = app::queue_invocation(argc, argv, args, out, err)) return *status;
   const cli::HostIdentity host = cli::this_host_identity();
   // SPEC.md "Invocation": called through a link named sendmail, sendmail's options apply.
   const bool as_sendmail = argc > 0 && cli::invoked_as_sendmail(argv[0]);

@@ -161,6 +161,16 @@ def test_5xx_on_retry_is_one_failed_line_and_one_bounce_entry(q, scripted, zone)
     assert b"bob@example.test" in content
     envelope = (q.dir / "entries" / bounce / "envelope").read_text()
     assert SENDER in envelope
+    # The sender's domain (client.test) does not exist: the bounce itself fails, is kept in
+    # failed/ and is never bounced.
+    again = q.queue_run("--all")
+    assert again.returncode == 0, again
+    [line] = lines(again)
+    assert line.startswith(f"smtpsend: {SENDER}: failed: "), line
+    assert q.entries() == []
+    assert q.failed() == [bounce]
+    assert q.queue_run("--all").returncode == 0
+    assert q.failed() == [bounce] and q.entries() == []
 
 
 def test_queue_always_sends_nothing_and_keeps_the_message(q, scripted, zone):
@@ -392,3 +402,28 @@ def test_a_deferred_run_also_drains_due_entries(q, scripted, zone):
     assert done.returncode == 0 and done.stderr == b"", done
     assert q.entries() == []
     assert sorted(m["rcpts"][0] for m in server.messages()) == ["TO:<bob@example.test>", "TO:<carol@example.test>"]
+
+
+def test_past_the_lifetime_a_deferral_expires_with_one_line_and_a_bounce(tmp_path, dns, mx_port, scripted, zone):
+    q = make_queue(tmp_path, dns, mx_port, 'queue-lifetime = "1s"\n')
+    scripted({HOST: [greylisting_then_open()[0]] * 2})
+    assert q.send("--queue", "deferred", "bob@example.test").returncode == 0
+    [original] = q.entries()
+    time.sleep(1.5)
+    done = q.queue_run("--all")
+    assert done.returncode == 0, done
+    [line] = lines(done)
+    assert line.startswith("smtpsend: bob@example.test: expired after 2 attempts: 450 4.2.0 Greylisted"), line
+    [bounce] = q.entries()
+    assert bounce != original
+    assert b"report-type=delivery-status" in (q.dir / "entries" / bounce / "message").read_bytes()
+
+
+def test_no_bounce_for_the_null_sender(q, scripted, zone):
+    scripted({HOST: greylisting_then_open("550 5.1.1 User unknown")})
+    done = q.run("-C", str(q.config), "-f", "", "--queue", "deferred", "bob@example.test", stdin=MESSAGE)
+    assert done.returncode == 0, done
+    done = q.queue_run("--all")
+    assert done.returncode == 0, done
+    assert len(lines(done)) == 1
+    assert q.entries() == [] and q.failed() == []
