@@ -13,6 +13,7 @@ The matrix (step x outcome), each step one test:
                                                       may_duplicate (the dot-to-reply window)
     server sent its 250 to the first of two        -> that message never again; the second
     messages on one connection, then silence          (killed at its MAIL) retried once
+    one domain's 250 while another domain waits    -> the delivered domain never again
     crash point deliver:before-dot                 -> exactly one copy (in flight, so flagged)
     crash point deliver:after-reply                -> two copies, flagged may_duplicate
     crash points update:before-rename/after-rename -> once, or twice with may_duplicate
@@ -214,6 +215,33 @@ def test_killed_after_the_reply_to_the_dot_never_sends_that_message_again(host, 
         for r in m["rcpts"]:
             received[(message_id, r)] = received.get((message_id, r), 0) + 1
     assert len(received) == 2 * len(RCPTS) and set(received.values()) == {1}, received
+    assert_queue_empty(host)
+
+
+def test_killed_while_another_domain_waits_never_resends_the_delivered_one(host, scripted, zone):
+    """One message to two domains (`--queue deferred`): example.test replies 250 to the dot while
+    other.test is still silent at MAIL; the test kills the run then. The example.test recipient
+    had its 250: it must not be sent again; the other.test one is retried, once."""
+    ip, other_ip = zone.ip(MX), zone.ip("mx.other.test")
+    server = scripted({MX: {}, "mx.other.test": [{"silent_after": "MAIL"}, {}]})
+    run = host.popen("--queue", "deferred", "-f", SENDER, RCPTS[0], "carol@other.test", stdin=subprocess.PIPE)
+    try:
+        run.stdin.write(MESSAGE)
+        run.stdin.close()
+        wait_for_event(server, other_ip, "silent", timeout=30)
+        wait_for_event(server, ip, "message", timeout=30)
+        time.sleep(0.3)  # ample time to record example.test's 250 before the kill
+        run.send_signal(signal.SIGKILL)
+    finally:
+        run.wait(timeout=10)
+        run.stdout.close()
+        run.stderr.close()
+    assert run.returncode == -signal.SIGKILL, f"the run ended by itself ({run.returncode}) before the kill"
+    wait_for_event(server, other_ip, "close", timeout=20)
+    assert not host.listed(RCPTS[0]), f"{RCPTS[0]} had its 250: {host.queue_list()}"
+    retry_all(host)
+    assert copies(server, ip, RCPTS[0]) == 1
+    assert copies(server, other_ip, "carol@other.test") == 1
     assert_queue_empty(host)
 
 
