@@ -301,6 +301,13 @@ def test_two_concurrent_queue_runs_never_send_a_recipient_twice(host, scripted, 
         out, err = run.communicate(timeout=120)
         outcomes.append((run.returncode, out, err))
     assert [o[0] for o in outcomes] == [0, 0], outcomes
+    # The two runs did work at the same time: two connections were open at once.
+    spans = {}
+    for e in server.events(ip):
+        if e["event"] in ("connect", "close"):
+            spans.setdefault(e["conn"], []).append(e["t"])
+    intervals = sorted((t[0], t[-1]) for t in spans.values())
+    assert any(later[0] < earlier[1] for earlier, later in zip(intervals, intervals[1:])), intervals
     received = {}
     for m in server.messages(ip):
         message_id = parse(wire_to_message(m["data"]))["Message-ID"]
