@@ -15,10 +15,10 @@ std::int64_t unix_now() {
       .count();
 }
 
-std::optional<Stop> open_spool(const cli::QueueRequest& request, queue::Spool& spool) {
+std::optional<Stop> open_spool(const std::string& queue_dir, queue::Spool& spool) {
   std::optional<std::filesystem::path> dir;
-  if (!request.dir.empty()) {
-    dir = request.dir;
+  if (!queue_dir.empty()) {
+    dir = queue_dir;
   } else {
     dir = queue::default_queue_dir();
   }

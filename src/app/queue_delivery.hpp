@@ -24,7 +24,7 @@ std::int64_t unix_now();
 
 // The queue directory of a run: --queue-dir, else queue::default_queue_dir(); created (0700)
 // when missing. A Stop with the spool's exit code (73 cannot create, 75 cannot write).
-std::optional<Stop> open_spool(const cli::QueueRequest& request, queue::Spool& spool);
+std::optional<Stop> open_spool(const std::string& queue_dir, queue::Spool& spool);
 
 // The entry's envelope for one outgoing message: its sender, DSN parameters, route (relay and
 // account, never a secret) and every recipient pending, due at once.
@@ -68,9 +68,6 @@ struct QueueRunRequest {
 // or expired, and per held entry.
 ExitCode run_queue(const QueueRunRequest& request, const cli::HostIdentity& host,
                    std::ostream& err);
-
-// `smtpsend queue run ARGS` (the words after "queue run"); the exit status.
-int queue_run_command(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 // SPEC.md "Invocation": `smtpsend queue ...`, sendmail -bp and -q, and a link named mailq run
 // the queue's subcommands; the exit status, or nullopt when `argv` asks for none of them.

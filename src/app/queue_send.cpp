@@ -116,7 +116,7 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
     }
   }
   queue::Spool spool;
-  if (std::optional<Stop> stop = open_spool(request.queue, spool)) {
+  if (std::optional<Stop> stop = open_spool(request.queue_dir, spool)) {
     err << report::fatal_line(stop->sentence) << '\n';
     return stop->code;
   }

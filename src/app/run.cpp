@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "smtpsend/cli/queue_command_line.hpp"
 #include "smtpsend/cli/sendmail.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "queue_delivery.hpp"

@@ -175,6 +175,7 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   request.from = raw.text(Option::from);
   request.qualify_domain = qualify_domain.value_or(host.fqdn);
   request.recipients_file = raw.text(Option::recipients_file).value_or("");
+  request.queue_dir = raw.text(Option::queue_dir).value_or("");
   // Empty: no dotted name is known, so each session greets with its local address literal
   // (RFC 5321 §4.1.4) rather than a made-up name (delivery/helo_name.hpp).
   request.delivery.helo_name = raw.text(Option::helo).value_or(host.qualified ? host.fqdn : "");

@@ -379,6 +379,8 @@ constexpr std::array kKeys{
         Option::dsn_return, dsn_return),
     key<&S::dsn_envid, [](Request& r) -> auto& { return r.envelope_parameters.dsn.envid; }>(
         Option::dsn_envid, dsn_envid),
+    key<&S::queue_dir, [](Request& r) -> auto& { return r.queue_dir; }>(
+        Option::queue_dir, path_text<&S::queue_dir>),
     relay_key<&S::relay>(Option::relay, checked_text<&S::relay, check_relay>),
     relay_key<&S::user>(Option::user, text<&S::user>),
     relay_key<&S::password>(Option::password, password),
@@ -400,8 +402,6 @@ constexpr std::array kKeys{
                                         boolean<&S::allow_plaintext_auth>),
     key<&S::queue, [](Request& r) -> auto& { return r.queue.mode; }>(
         Option::queue, queue_mode),
-    key<&S::queue_dir, [](Request& r) -> auto& { return r.queue.dir; }>(
-        Option::queue_dir, path_text<&S::queue_dir>),
     key<&S::retry_min, [](Request& r) -> auto& { return r.queue.retry_min; }>(
         Option::retry_min, duration<&S::retry_min>),
     key<&S::retry_max, [](Request& r) -> auto& { return r.queue.retry_max; }>(

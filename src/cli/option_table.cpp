@@ -143,8 +143,8 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      "exits 0; always (sendmail -odq): queue without trying now",
      key},
     {queue_dir, "--queue-dir", value, "DIR",
-     "the queue (created 0700): /var/spool/smtpsend for root, else "
-     "$XDG_STATE_HOME/smtpsend/queue (~/.local/state/smtpsend/queue)",
+     "the mail queue (default /var/spool/smtpsend for root, else "
+     "$XDG_STATE_HOME/smtpsend/queue, i.e. ~/.local/state/smtpsend/queue; created 0700)",
      key},
     {retry_min, "--retry-min", value, "DURATION",
      "first retry of a queued recipient after this, plus up to 10 % (300s, 5m, 4h, 5d; 5m by "

@@ -38,13 +38,6 @@ bool apply_queue_options(const RawOptions& raw, QueueRequest& out, std::string& 
       return false;
     }
   }
-  if (const std::optional<std::string>& dir = raw.text(Option::queue_dir)) {
-    if (dir->empty()) {
-      error = "--queue-dir must not be empty";
-      return false;
-    }
-    out.dir = *dir;
-  }
   return duration(raw, Option::retry_min, out.retry_min, error) &&
          duration(raw, Option::retry_max, out.retry_max, error) &&
          duration(raw, Option::queue_lifetime, out.lifetime, error);

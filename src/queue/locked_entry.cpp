@@ -82,6 +82,7 @@ bool LockedEntry::update(const Envelope& envelope, SpoolError& error) {
 bool LockedEntry::remove(SpoolError& error) {
   const fs::path from_parent = directory_.parent_path();
   const fs::path debris = root_ / kTmpDir / id_;
+  ::mkdir((root_ / kTmpDir).c_str(), 0700);  // a queue made by hand may lack it; EEXIST is fine
   if (::rename(directory_.c_str(), debris.c_str()) != 0) {
     error = write_failure("remove", directory_, last_error());
     return false;

@@ -185,6 +185,12 @@ def test_queue_always_sends_nothing_and_keeps_the_message(q, scripted, zone):
         ("bob@example.test", "queued"), ("carol@example.test", "queued")]
     assert server.connections() == []
     assert (q.dir / "entries" / entry / "message").read_bytes().endswith(b"hello from the queue\r\n")
+    listed = q.run("queue", "list", "--json", "--queue-dir", str(q.dir))
+    assert listed.returncode == 0, listed
+    [shown] = json.loads(listed.stdout)["entries"]
+    assert shown["id"] == entry and shown["sender"] == SENDER
+    assert [(r["address"], r["status"], r["attempts"]) for r in shown["recipients"]] == [
+        ("bob@example.test", "pending", 0), ("carol@example.test", "pending", 0)]
     assert oct((q.dir).stat().st_mode & 0o777) == "0o700"
     # and a queue run delivers it
     done = q.queue_run()
@@ -427,3 +433,24 @@ def test_no_bounce_for_the_null_sender(q, scripted, zone):
     assert done.returncode == 0, done
     assert len(lines(done)) == 1
     assert q.entries() == [] and q.failed() == []
+
+
+def test_sendmail_bp_and_mailq_list_the_queue_with_reply_and_attempts(q, links, scripted, zone):
+    scripted({HOST: greylisting_then_open()})
+    done = q.run("-i", "bob@example.test", stdin=MESSAGE, binary=str(links / "sendmail"))
+    assert done.returncode == 0 and done.stderr == b"", done
+    [entry] = q.entries()
+    by_bp = q.run("-bp", binary=str(links / "sendmail"))
+    by_mailq = q.run(binary=str(links / "mailq"))
+    as_command = q.run("queue", "list", "--queue-dir", str(q.dir))
+    for listed in (by_bp, by_mailq):
+        assert listed.returncode == 0 and listed.stderr == b"", listed
+        assert listed.stdout == as_command.stdout
+    text = by_mailq.stdout.decode()
+    assert entry in text and "bob@example.test" in text and "attempts 1" in text, text
+    assert "450 4.2.0 Greylisted" in text, text
+    # mailq takes queue list's options
+    as_json = q.run("--json", binary=str(links / "mailq"))
+    assert as_json.returncode == 0, as_json
+    [shown] = json.loads(as_json.stdout)["entries"]
+    assert shown["recipients"][0]["last_reply"]["code"] == 450

@@ -80,6 +80,8 @@ struct Request {
   // and `queue run` reads the file again for the account's password source.
   std::string account;
   std::string config_path;
+  // --queue-dir (key queue-dir); empty: the default (queue/spool.hpp default_queue_dir()).
+  std::string queue_dir;
 };
 
 // What the command line asks for: a Request to run, or text to print and a status to exit

@@ -55,6 +55,7 @@ struct ConfigSettings {
   MaybeSetting<std::string> dsn_notify;  // normalised: "NEVER" or e.g. "SUCCESS,FAILURE"
   MaybeSetting<smtp::DsnReturn> dsn_return;
   MaybeSetting<std::string> dsn_envid;
+  MaybeSetting<std::string> queue_dir;  // resolved against the file's directory
   // Relay, TLS and AUTH (applied by relay_options.cpp and their config_keys.cpp rows).
   MaybeSetting<std::string> relay;
   MaybeSetting<std::string> user;
@@ -72,7 +73,6 @@ struct ConfigSettings {
   MaybeSetting<bool> allow_plaintext_auth;
   // The queue (SPEC.md "Queue").
   MaybeSetting<QueueMode> queue;
-  MaybeSetting<std::string> queue_dir;  // resolved against the file's directory
   MaybeSetting<std::chrono::seconds> retry_min;
   MaybeSetting<std::chrono::seconds> retry_max;
   MaybeSetting<std::chrono::seconds> queue_lifetime;

@@ -29,7 +29,6 @@ struct QueueRequest {
   std::chrono::seconds retry_max = kDefaultRetryMax;
   std::chrono::seconds lifetime = kDefaultQueueLifetime;
   std::string bounce_to;  // empty: bounces go to the envelope sender
-  std::string dir;        // --queue-dir; empty: queue::default_queue_dir()
 };
 
 // The mode in force: the one asked for, else `never` for smtpsend and `deferred` under the

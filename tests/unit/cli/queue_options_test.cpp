@@ -66,7 +66,7 @@ TEST(QueueOptions, CommandLineValues) {
   EXPECT_EQ(queue.retry_min, std::chrono::seconds(10));
   EXPECT_EQ(queue.retry_max, std::chrono::seconds(3600));
   EXPECT_EQ(queue.lifetime, std::chrono::seconds(2 * 86400));
-  EXPECT_EQ(queue.dir, "/tmp/q");
+  EXPECT_EQ(parsed.request->queue_dir, "/tmp/q");
   EXPECT_FALSE(parsed.request->as_sendmail);
 }
 
