@@ -10,6 +10,9 @@ set(SMTPSEND_SYSTEMD_SYSTEM_UNIT_DIR "lib/systemd/system" CACHE STRING
 set(SMTPSEND_SYSTEMD_USER_UNIT_DIR "lib/systemd/user" CACHE STRING
     "Where user units go (relative: under the install prefix)")
 
+# The templates beside this file, so a test project can include the rule too
+# (tests/install/systemd_units_project).
+get_filename_component(smtpsend_systemd_templates "${CMAKE_CURRENT_LIST_DIR}/../dist/systemd" ABSOLUTE)
 set(smtpsend_systemd_units_code [=[
   set(bindir "@CMAKE_INSTALL_BINDIR@")
   set(system_dir "@SMTPSEND_SYSTEMD_SYSTEM_UNIT_DIR@")
@@ -21,7 +24,7 @@ set(smtpsend_systemd_units_code [=[
   endforeach()
   cmake_path(NORMAL_PATH bindir)
   string(REGEX REPLACE "(.)/$" "\\1" SMTPSEND_UNIT_BINDIR "${bindir}")
-  set(templates "@PROJECT_SOURCE_DIR@/dist/systemd")
+  set(templates "@smtpsend_systemd_templates@")
   set(generated "@PROJECT_BINARY_DIR@/systemd-units")
   foreach(flavour IN ITEMS system user)
     configure_file("${templates}/${flavour}/smtpsend-queue.service.in"
