@@ -93,8 +93,10 @@ void report_queued(const cli::Request& request, const std::vector<message::Messa
                    std::ostream& err) {
   if (!request.quiet) {
     for (const RecipientResult& result : results) {
-      // SPEC.md "Queue": under sendmail a queued recipient prints nothing, as every MTA's.
-      if (result.status == RecipientStatus::queued && request.as_sendmail) continue;
+      // SPEC.md "Queue": under sendmail a queued recipient prints nothing, as every MTA's;
+      // one held for configuration trouble (77) says why, since cron mails it to the admin.
+      const bool held = is_configuration_trouble_cause(result);
+      if (result.status == RecipientStatus::queued && request.as_sendmail && !held) continue;
       if (auto line = report::failure_line(result)) err << *line << '\n';
     }
     err.flush();

@@ -26,6 +26,11 @@ constexpr bool is_configuration_trouble(const RecipientResult& result) noexcept 
   return result.status == RecipientStatus::failed && result.cause == FailureCause::policy;
 }
 
+// A result that settle() held, once the first attempt reported it `queued`.
+constexpr bool is_configuration_trouble_cause(const RecipientResult& result) noexcept {
+  return result.cause == FailureCause::policy;
+}
+
 // Applies `result` (the attempt's outcome for this recipient) to `state`. `arrival` is the
 // entry's; `jitter` in [0, 1) (queue::random_jitter()).
 Settled settle(queue::RecipientState& state, const RecipientResult& result,

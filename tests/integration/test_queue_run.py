@@ -454,3 +454,17 @@ def test_sendmail_bp_and_mailq_list_the_queue_with_reply_and_attempts(q, links, 
     assert as_json.returncode == 0, as_json
     [shown] = json.loads(as_json.stdout)["entries"]
     assert shown["recipients"][0]["last_reply"]["code"] == 450
+
+
+def test_sendmail_says_why_a_held_recipient_waits(q, links, scripted, zone, mx_port):
+    """Quiet for a queued recipient, but not for configuration trouble: cron mails the 77 and its line."""
+    auth_relay_config(q, zone, mx_port)
+    (q.tmp / "xdg" / "smtpsend" / "config.toml").write_text(q.config.read_text())
+    (q.tmp / "xdg" / "smtpsend" / "config.toml").chmod(0o600)
+    scripted({HOST: {"capabilities": ["PIPELINING", "AUTH PLAIN"],
+                     "replies": {"AUTH": "535 5.7.8 Authentication credentials invalid"}}})
+    done = q.run("-i", "--account", "relay", "bob@example.test", stdin=MESSAGE, binary=str(links / "sendmail"))
+    assert done.returncode == 77, done
+    [entry] = q.entries()
+    [line] = lines(done)
+    assert line.startswith(f"smtpsend: bob@example.test: queued ({entry}): 535 5.7.8 "), line

@@ -298,3 +298,17 @@ def test_an_enqueue_killed_at_each_crash_point_leaves_no_half_entry(tmp_path, po
         assert (queue_dir / "entries" / entry["id"] / "message").read_bytes() == MESSAGE
     # The seam only fires when named: the same run without it queues.
     assert enqueue(queue_dir, "root@example.test").returncode == 0
+
+
+def test_a_queue_that_cannot_be_created_is_73_and_one_that_cannot_be_written_75(tmp_path):
+    (tmp_path / "file").write_text("in the way")
+    result = enqueue(tmp_path / "file" / "q", "root@example.test")
+    assert result.returncode == 73
+    assert result.stderr.decode().endswith(
+        f"cannot create queue directory {tmp_path}/file/q: Not a directory\n")
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "entries").write_text("in the way")  # whoever runs the test, even root
+    result = enqueue(tmp_path / "q", "root@example.test")
+    assert result.returncode == 75
+    assert b"cannot create queue directory" in result.stderr
+    assert result.stdout == b""

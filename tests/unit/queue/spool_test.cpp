@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "smtpsend/queue/crash_point.hpp"
 #include "smtpsend/queue/envelope.hpp"
 
 namespace smtpsend::queue {
@@ -480,6 +481,45 @@ TEST(DefaultQueueDir, FollowsSpec) {
   EXPECT_EQ(default_queue_dir(1000, {"relative", "/home/u"}),
             fs::path("/home/u/.local/state/smtpsend/queue"));
   EXPECT_EQ(default_queue_dir(1000, {"", ""}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace smtpsend::queue
+
+namespace smtpsend::queue {
+namespace {
+
+TEST(Spool, EnqueueRefusesAnEnvelopeThatWouldNotReadBackAndWritesNothing) {
+  TempDir dir;
+  Spool spool;
+  SpoolError error;
+  ASSERT_TRUE(Spool::open(dir.path() / "q", spool, error, plenty_of_space()));
+  Envelope no_recipient;
+  no_recipient.sender = "a@b.example";
+  EXPECT_FALSE(spool.enqueue(no_recipient, EntryContent{kMessage, {}}, error));
+  EXPECT_NE(error.detail.find("no recipient"), std::string::npos) << error.detail;
+  EXPECT_TRUE(names_in(dir.path() / "q/tmp").empty());
+  EXPECT_TRUE(names_in(dir.path() / "q/entries").empty());
+}
+
+// The seam kills only when named, and then with SIGKILL (no handler, no cleanup).
+TEST(CrashPoint, KillsOnlyAtTheNamedStep) {
+  for (const bool named : {false, true}) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::setenv("SMTPSEND_TEST_CRASH_AT", named ? "enqueue:after-fsync" : "enqueue:after-write", 1);
+      crash_point(kCrashEnqueueAfterFsync);
+      ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    if (named) {
+      EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+    } else {
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    }
+  }
 }
 
 }  // namespace
