@@ -7,6 +7,8 @@ postgrey lets through at once (its recipient whitelist), one it greylists with
 "450 4.2.0 ... Greylisted". That one is queued and the run exits 0; a `queue run` right away
 leaves it; once postgrey's delay (and the shortened retry-min/retry-max) have passed, `queue
 run` delivers it. Each recipient gets exactly one copy, the same message both times.
+The README's story, too: cron mails `root`, `aliases` routes it to the admin, whose MX greylists
+(needs helper-bounce's aliases).
 """
 import time
 
@@ -81,3 +83,26 @@ def test_greylisted_recipient_is_queued_then_delivered_after_the_delay(greylisti
 
     assert host.listed_recipients() == [], host.queue_list()
     assert host.entries() == []
+
+
+def test_roots_cron_mail_reaches_the_aliased_admin_through_greylisting(greylisting_mx, dns, mx_port, tmp_path):
+    """README "On a cron host": cron mails `root`; `aliases` says `root: <admin>`; the admin's MX
+    greylists. The report is queued (exit 0, silent) and arrives once after the delay."""
+    aliases = tmp_path / "aliases"
+    aliases.write_text(f"# as in /etc/aliases\npostmaster: root\nroot: {GREYLISTED}\n")
+    host = QueueHost(tmp_path, dns.port, mx_port, retry_min=f"{RETRY_MIN}s", retry_max=f"{RETRY_MAX}s",
+                     extra_config=f'aliases = "{aliases}"\n')
+    first_try = time.monotonic()
+    sent = host.sendmail("-FCronDaemon", "-i", "-B8BITMIME", "-oem", "root", stdin=cron_message())
+    assert sent.returncode == 0, sent
+    assert sent.stdout == "" and sent.stderr == "", sent
+    assert [r["address"] for r in host.listed_recipients()] == [GREYLISTED], host.queue_list()
+    assert greylisting_mx.sink.messages() == []
+
+    time.sleep(max(0.0, first_try + DELAY + RETRY_MAX * 1.1 + 0.5 - time.monotonic()))
+    later = host.queue_run()
+    assert later.returncode == 0 and later.stdout == "" and later.stderr == "", later
+    [(envelope, content)] = greylisting_mx.sink.messages(expected=1)
+    assert rcpts(envelope) == [GREYLISTED]
+    assert parse(content)["Subject"].startswith("Cron <root@client>")
+    assert host.listed_recipients() == [] and host.entries() == []
