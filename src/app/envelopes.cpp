@@ -1,4 +1,5 @@
 #include "smtpsend/message/address.hpp"
+#include "smtpsend/message/aliases.hpp"
 #include "smtpsend/message/envelope_recipients.hpp"
 #include "steps.hpp"
 
@@ -37,9 +38,35 @@ std::optional<Stop> envelope_sender(const cli::Request& request, const cli::Host
 
 }  // namespace
 
+std::optional<Stop> expand_recipient_aliases(const cli::Request& request,
+                                             const std::string& host_name,
+                                             std::size_t message_index,
+                                             std::vector<message::EnvelopeAddress>& recipients,
+                                             std::vector<RecipientResult>& refused) {
+  if (request.aliases.empty()) return std::nullopt;
+  message::AliasExpansion expanded = message::expand_aliases(
+      request.aliases, recipients, message::LocalDomains{request.qualify_domain, host_name});
+  if (!expanded.error.empty()) return Stop{ExitCode::config, expanded.error};
+  recipients = std::move(expanded.recipients);
+  for (message::AliasRefusal& refusal : expanded.refused) {
+    // SPEC.md "Aliases": refused for that recipient; a permanent failure that is not a 5xx to
+    // RCPT, so it counts as 69 among the failures (docs/decisions.md "Aliases").
+    RecipientResult result;
+    result.message_index = message_index;
+    result.address = std::move(refusal.recipient);
+    result.status = RecipientStatus::failed;
+    result.cause = FailureCause::permanent;
+    result.diag.detail = std::move(refusal.sentence);
+    refused.push_back(std::move(result));
+  }
+  return std::nullopt;
+}
+
 std::optional<Stop> build_envelopes(const cli::Request& request, const cli::HostIdentity& host,
+                                    const std::string& host_name,
                                     const std::vector<message::Message>& messages,
-                                    std::vector<delivery::OutgoingMessage>& outgoing) {
+                                    std::vector<delivery::OutgoingMessage>& outgoing,
+                                    std::vector<RecipientResult>& refused) {
   std::vector<message::EnvelopeAddress> recipients;
   std::string detail;
   if (!message::add_recipients(request.recipients, request.qualify_domain, recipients, detail)) {
@@ -57,6 +84,10 @@ std::optional<Stop> build_envelopes(const cli::Request& request, const cli::Host
     if (item.recipients.empty()) {
       return Stop{ExitCode::usage,
                   "no recipients: none given and -t found none in " + message.source};
+    }
+    if (auto stop = expand_recipient_aliases(request, host_name, outgoing.size(), item.recipients,
+                                             refused)) {
+      return stop;
     }
     if (auto stop = envelope_sender(request, host, message, item.mail_from)) return stop;
     outgoing.push_back(std::move(item));

@@ -1,13 +1,13 @@
 // `smtpsend queue list|run|delete`: the queue as its owner sees it (SPEC.md "Queue";
 // docs/cli.md "queue" for the text and JSON layouts).
 #include "queue_command.hpp"
-#include "queue_delivery.hpp"
 
 #include <boost/json.hpp>
 
 #include <ctime>
 #include <filesystem>
 
+#include "queue_delivery.hpp"
 #include "smtpsend/cli/queue_command_line.hpp"
 #include "smtpsend/queue/spool.hpp"
 #include "smtpsend/report/failure_lines.hpp"

@@ -63,6 +63,12 @@ struct QueueRunRequest {
   std::vector<std::string> skip;  // ids left alone (the entries the drain's own run just made)
 };
 
+// The command line that reproduces the entry's route for the normal parser: the configuration
+// file and account it was queued with (-C, -A), and the relay, TLS policy, AUTH user and
+// mechanism it stored; then a placeholder recipient. Read again at run time, the file gives the
+// account's password source and today's other settings (timeouts, DNS servers, mx-port, ...).
+std::vector<std::string> route_arguments(const queue::Envelope& envelope);
+
 // Runs the queue: 0, 77 when an entry is held for configuration trouble, 74 when the spool or
 // an entry cannot be read, 64 for an unknown id. One line on `err` per recipient that failed
 // or expired, and per held entry.
@@ -81,8 +87,11 @@ void report_queued(const cli::Request& request, const std::vector<message::Messa
                    std::ostream& err);
 
 // --queue deferred and always (SPEC.md "Queue"): queue every message, then (deferred) try it.
+// `refused` (recipients an alias refused, failed already, SPEC.md "Aliases") is reported with
+// the results and counts in the exit status; a message left without recipients is not queued.
 ExitCode queue_and_send(const cli::Request& request, const std::vector<message::Message>& messages,
-                        const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
+                        const std::vector<delivery::OutgoingMessage>& outgoing,
+                        const std::vector<RecipientResult>& refused, std::ostream& out,
                         std::ostream& err);
 
 }  // namespace smtpsend::app

@@ -21,10 +21,14 @@ namespace {
 void note(ExitCode& code, ExitCode now) {
   auto rank = [](ExitCode c) {
     switch (c) {
-      case ExitCode::ok: return 0;
-      case ExitCode::usage: return 1;
-      case ExitCode::io_error: return 2;
-      default: return 3;
+      case ExitCode::ok:
+        return 0;
+      case ExitCode::usage:
+        return 1;
+      case ExitCode::io_error:
+        return 2;
+      default:
+        return 3;
     }
   };
   if (rank(now) > rank(code)) code = now;
@@ -35,28 +39,6 @@ std::string lower(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-// The command line that reproduces the entry's route: the configuration file and account it was
-// queued with, and the relay, TLS and AUTH user it stored. Parsed by the normal parser, so the
-// file's other settings (timeouts, DNS servers, --mx-port, retry-min ...) apply as they do now.
-std::vector<std::string> route_arguments(const queue::Envelope& envelope) {
-  const queue::Route& route = envelope.route;
-  std::vector<std::string> args;
-  if (!route.config_file.empty()) args.insert(args.end(), {"-C", route.config_file});
-  if (!route.account.empty()) args.insert(args.end(), {"-A", route.account});
-  if (route.relay) {
-    const bool v6 = route.relay_host.find(':') != std::string::npos;
-    const std::string host = v6 ? "[" + route.relay_host + "]" : route.relay_host;
-    args.insert(args.end(), {"--relay", host + ":" + std::to_string(route.relay_port)});
-    if (route.implicit_tls) args.emplace_back("--smtps");
-    if (!route.user.empty()) args.insert(args.end(), {"-u", route.user});
-    if (!route.auth_mechanism.empty()) args.insert(args.end(), {"--auth", lower(route.auth_mechanism)});
-  }
-  if (route.tls) args.insert(args.end(), {"--tls", std::string(smtp::to_string(*route.tls))});
-  // The parser wants a recipient; the entry's own are used, not this one.
-  args.insert(args.end(), {"--", "queue-run@invalid"});
-  return args;
 }
 
 // The Request the entry is delivered with; a Stop (its sentence) when the route cannot be set
@@ -117,6 +99,29 @@ std::string bounce_message_id(const cli::HostIdentity& host) {
   return "<" + unique_text() + "@" + host.fqdn + ">";
 }
 
+// SPEC.md "Aliases": aliases apply to bounces too (cron's sender is root@host, which the
+// aliases file routes). Where the bounce goes: `to` expanded through the entry's aliases file;
+// `to` itself when it is no address to expand (the delivery will say so).
+std::vector<std::string> bounce_recipients(const std::string& to, const cli::Request& route,
+                                           const cli::HostIdentity& host, std::ostream& err) {
+  message::EnvelopeAddress parsed;
+  std::string detail;
+  if (!message::parse_envelope_address(to, route.qualify_domain, parsed, detail)) return {to};
+  std::vector<message::EnvelopeAddress> recipients{parsed};
+  std::vector<RecipientResult> refused;
+  if (std::optional<Stop> stop =
+          expand_recipient_aliases(route, host.fqdn, 0, recipients, refused)) {
+    err << report::fatal_line("bounce to " + to + ": " + stop->sentence) << '\n';
+    return {parsed.text};
+  }
+  for (const RecipientResult& r : refused) {
+    if (auto line = report::failure_line(r)) err << *line << '\n';
+  }
+  std::vector<std::string> out;
+  for (const message::EnvelopeAddress& r : recipients) out.push_back(r.text);
+  return out;
+}
+
 // SPEC.md "Queue": one bounce per entry and run, for its failed and expired recipients whose
 // sender asked for one (queue/bounce.hpp should_bounce), enqueued as an entry of its own with
 // the null sender and the same route.
@@ -140,8 +145,8 @@ void enqueue_bounce(queue::Spool& spool, const EntryWork& work, const message::M
     queue::BouncedRecipient r;
     r.address = state.address;
     r.orcpt = state.orcpt;
-    r.reason = how[i] == Settled::expired ? queue::BounceReason::expired
-                                           : queue::BounceReason::failed;
+    r.reason =
+        how[i] == Settled::expired ? queue::BounceReason::expired : queue::BounceReason::failed;
     r.reply_code = state.last_reply.code;
     r.reply_enhanced = state.last_reply.enhanced;
     r.reply_text = state.last_reply.text;
@@ -156,9 +161,12 @@ void enqueue_bounce(queue::Spool& spool, const EntryWork& work, const message::M
   bounce.message_id = input.message_id;
   bounce.bounce = true;
   bounce.route = envelope.route;
-  queue::RecipientState to;
-  to.address = input.to;
-  bounce.recipients.push_back(std::move(to));
+  for (std::string& address : bounce_recipients(input.to, route, host, err)) {
+    queue::RecipientState to;
+    to.address = std::move(address);
+    bounce.recipients.push_back(std::move(to));
+  }
+  if (bounce.recipients.empty()) return;
   queue::EntryContent content;
   content.wire = bytes;
   queue::SpoolError error;
@@ -263,8 +271,9 @@ class EntryRun {
   // SPEC.md "Queue": an entry whose recipients are all done is removed; a bounce that could not
   // be delivered is kept in failed/ and never bounced.
   void finish(EntryWork& work, bool gave_up) {
-    const bool done = std::all_of(work.envelope.recipients.begin(), work.envelope.recipients.end(),
-                                  [](const queue::RecipientState& r) { return queue::is_done(r.status); });
+    const bool done =
+        std::all_of(work.envelope.recipients.begin(), work.envelope.recipients.end(),
+                    [](const queue::RecipientState& r) { return queue::is_done(r.status); });
     queue::SpoolError error;
     bool stored = false;
     if (done && work.envelope.bounce && gave_up) {
@@ -284,6 +293,26 @@ class EntryRun {
 };
 
 }  // namespace
+
+std::vector<std::string> route_arguments(const queue::Envelope& envelope) {
+  const queue::Route& route = envelope.route;
+  std::vector<std::string> args;
+  if (!route.config_file.empty()) args.insert(args.end(), {"-C", route.config_file});
+  if (!route.account.empty()) args.insert(args.end(), {"-A", route.account});
+  if (route.relay) {
+    const bool v6 = route.relay_host.find(':') != std::string::npos;
+    const std::string host = v6 ? "[" + route.relay_host + "]" : route.relay_host;
+    args.insert(args.end(), {"--relay", host + ":" + std::to_string(route.relay_port)});
+    if (route.implicit_tls) args.emplace_back("--smtps");
+    if (!route.user.empty()) args.insert(args.end(), {"-u", route.user});
+    if (!route.auth_mechanism.empty())
+      args.insert(args.end(), {"--auth", lower(route.auth_mechanism)});
+  }
+  if (route.tls) args.insert(args.end(), {"--tls", std::string(smtp::to_string(*route.tls))});
+  // The parser wants a recipient; the entry's own are used, not this one.
+  args.insert(args.end(), {"--", "queue-run@invalid"});
+  return args;
+}
 
 ExitCode run_queue(const QueueRunRequest& request, const cli::HostIdentity& host,
                    std::ostream& err) {

@@ -97,6 +97,16 @@ std::vector<delivery::OutgoingMessage> to_deliver(
   return sending;
 }
 
+// Locks the entry this run just queued, unless another run (a `queue run` that found it between
+// its rename and this lock) has it or has already changed it: then it is that run's, and sending
+// from the state queued here could send a recipient twice.
+void lock_untouched(queue::Spool& spool, EntryWork& work) {
+  queue::SpoolError error;
+  if (spool.lock(work.envelope.id, work.entry, error) != queue::LockResult::locked) return;
+  queue::Envelope on_disk;
+  if (!work.entry.read_envelope(on_disk, error) || on_disk != work.envelope) work.entry.release();
+}
+
 bool shows_progress(const cli::Request& request) {
   return !request.quiet && request.verbosity == 0 && ::isatty(STDERR_FILENO) == 1;
 }
@@ -104,7 +114,8 @@ bool shows_progress(const cli::Request& request) {
 }  // namespace
 
 ExitCode queue_and_send(const cli::Request& request, const std::vector<message::Message>& messages,
-                        const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
+                        const std::vector<delivery::OutgoingMessage>& outgoing,
+                        const std::vector<RecipientResult>& refused, std::ostream& out,
                         std::ostream& err) {
   const cli::QueueMode mode = cli::queue_mode(request.queue, request.as_sendmail);
   delivery::DeliveryOptions options = request.delivery;
@@ -124,10 +135,16 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < outgoing.size(); ++i) {
     works[i].envelope = envelope_for(request, outgoing[i]);
+    // Every recipient refused by an alias: nothing to queue (and an entry needs a recipient).
+    if (outgoing[i].recipients.empty()) {
+      ids.emplace_back();
+      continue;
+    }
     queue::SpoolError error;
     if (!spool.enqueue(works[i].envelope, queue::entry_content(*outgoing[i].message), error)) {
       std::string sentence = "cannot queue: " + error.detail;
-      if (i > 0) sentence += " (" + std::to_string(i) + " earlier message(s) of this run are queued)";
+      if (i > 0)
+        sentence += " (" + std::to_string(i) + " earlier message(s) of this run are queued)";
       err << report::fatal_line(sentence) << '\n';
       return static_cast<ExitCode>(error.exit_code());
     }
@@ -141,16 +158,19 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
         results.push_back(queued_without_trying(i, state.address, ids[i]));
       }
     }
-    // --queue always asked for exactly this: nothing to say on stderr.
+    // --queue always asked for exactly this: nothing to say on stderr but the refusals.
+    if (!request.quiet) report::write_failure_lines(err, refused);
+    results.insert(results.end(), refused.begin(), refused.end());
+    const ExitCode code = exit_code_for(results);
     cli::Request silent = request;
     silent.quiet = true;
-    report_queued(silent, messages, ids, results, ExitCode::ok, out, err);
-    return ExitCode::ok;
+    report_queued(silent, messages, ids, results, code, out, err);
+    return code;
   }
 
-  for (EntryWork& work : works) {
-    queue::SpoolError error;
-    (void)spool.lock(work.envelope.id, work.entry, error);
+  for (std::size_t i = 0; i < works.size(); ++i) {
+    if (ids[i].empty()) continue;  // not queued: every recipient refused by an alias
+    lock_untouched(spool, works[i]);
   }
   std::vector<EntryWork*> by_index;
   for (EntryWork& work : works) by_index.push_back(&work);
@@ -165,7 +185,8 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
 
   std::vector<RecipientResult> not_ours;
   const std::vector<delivery::OutgoingMessage> sending = to_deliver(outgoing, works, not_ours);
-  delivery::DeliveryReport delivered = delivery::deliver(sending, options);
+  delivery::DeliveryReport delivered;
+  if (count > 0) delivered = delivery::deliver(sending, options);
   if (progress) progress->erase();
   if (delivered.fatal) {
     // Every entry stays as it was, queued: a later `queue run` delivers it.
@@ -182,6 +203,7 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
   store(works);
   results = std::move(delivered.results);
   results.insert(results.end(), not_ours.begin(), not_ours.end());
+  results.insert(results.end(), refused.begin(), refused.end());
   ExitCode code = exit_code_for(results);
   // SPEC.md "Queue": configuration trouble is held, and each run says so with 77.
   if (held && code == ExitCode::ok) code = ExitCode::no_perm;

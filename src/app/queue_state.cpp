@@ -20,7 +20,8 @@ Settled settle(queue::RecipientState& state, const RecipientResult& result,
   }
   if (is_configuration_trouble(result)) {
     // Nothing was tried on the recipient's behalf: no attempt counted, no schedule moved.
-    if (state.status == queue::RecipientStatus::in_flight) state.status = queue::RecipientStatus::pending;
+    if (state.status == queue::RecipientStatus::in_flight)
+      state.status = queue::RecipientStatus::pending;
     return Settled::held;
   }
   ++state.attempts;

@@ -37,13 +37,14 @@ int run_request(const cli::Request& request, const cli::HostIdentity& this_host,
   }
   if (auto early = app::apply_header_options(request, host, messages)) return stop(*early, err);
   std::vector<delivery::OutgoingMessage> outgoing;
-  if (auto early = app::build_envelopes(request, host, messages, outgoing)) {
+  std::vector<RecipientResult> refused;  // by an alias (SPEC.md "Aliases")
+  if (auto early = app::build_envelopes(request, host, this_host.fqdn, messages, outgoing, refused)) {
     return stop(*early, err);
   }
   app::finish_messages(request.each, host.fqdn, messages, outgoing);
   const ExitCode code = request.dry_run
                             ? app::plan_and_report(request, outgoing, out, err)
-                            : app::send_and_report(request, messages, outgoing, out, err);
+                            : app::send_and_report(request, messages, outgoing, refused, out, err);
   out.flush();
   // A plan or JSON document that did not reach its reader is not a success (EX_IOERR).
   if (!out) return stop({ExitCode::io_error, "cannot write to stdout"}, err);

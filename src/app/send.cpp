@@ -47,10 +47,11 @@ ExitCode exit_code_for_fatal(std::error_code fatal) {
 }
 
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
-                         const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
+                         const std::vector<delivery::OutgoingMessage>& outgoing,
+                         const std::vector<RecipientResult>& refused, std::ostream& out,
                          std::ostream& err) {
   if (cli::queue_mode(request.queue, request.as_sendmail) != cli::QueueMode::never) {
-    return queue_and_send(request, messages, outgoing, out, err);
+    return queue_and_send(request, messages, outgoing, refused, out, err);
   }
   delivery::DeliveryOptions options = request.delivery;
   if (std::optional<Stop> stop = prepare_auth(request, options)) {
@@ -64,15 +65,19 @@ ExitCode send_and_report(const cli::Request& request, const std::vector<message:
     options.progress = &progress.emplace(err, recipient_count(outgoing));
   }
 
-  const delivery::DeliveryReport delivered = delivery::deliver(outgoing, options);
+  // Every recipient refused by an alias: nothing to connect for.
+  delivery::DeliveryReport delivered;
+  if (recipient_count(outgoing) > 0) delivered = delivery::deliver(outgoing, options);
   if (progress) progress->erase();
   if (delivered.fatal) {
     err << report::fatal_line(delivered.fatal_detail) << '\n';
     return exit_code_for_fatal(delivered.fatal);
   }
-  const ExitCode code = exit_code_for(delivered.results);
-  if (!request.quiet) report::write_failure_lines(err, delivered.results);
-  if (request.json) out << report::delivery_json(summaries(messages), delivered.results, code);
+  std::vector<RecipientResult> results = delivered.results;
+  results.insert(results.end(), refused.begin(), refused.end());
+  const ExitCode code = exit_code_for(results);
+  if (!request.quiet) report::write_failure_lines(err, results);
+  if (request.json) out << report::delivery_json(summaries(messages), results, code);
   return code;
 }
 

@@ -42,12 +42,27 @@ std::optional<Stop> apply_header_options(const cli::Request& request, const cli:
 // 32 hex digits of randomness for Message-IDs and MIME boundaries.
 std::string unique_text();
 
-// Parses every recipient (the command line's, then those -t found in the message) and picks
-// each message's envelope sender; a bad address is 65 and a message left without any
-// recipient is 64, before anything is sent. `messages` must outlive `outgoing`.
+// Parses every recipient (the command line's, then those -t found in the message), expands
+// local ones through the aliases file (expand_recipient_aliases) and picks each message's
+// envelope sender; a bad address is 65 and a message left without any recipient is 64, before
+// anything is sent. `messages` must outlive `outgoing`. `host_name` is this host's name (a
+// local domain for aliases). Recipients refused by an alias are added to `refused`, failed; a
+// message may then have no recipient left (it is not sent).
 std::optional<Stop> build_envelopes(const cli::Request& request, const cli::HostIdentity& host,
+                                    const std::string& host_name,
                                     const std::vector<message::Message>& messages,
-                                    std::vector<delivery::OutgoingMessage>& outgoing);
+                                    std::vector<delivery::OutgoingMessage>& outgoing,
+                                    std::vector<RecipientResult>& refused);
+
+// SPEC.md "Aliases" for one message's parsed recipients, the envelope's and a bounce's alike
+// (the queue's bounce path calls it for the bounce's recipient): nothing without an aliases
+// file; a loop, too deep or a bad target address is 78 (the Stop, naming file and line); a
+// target that is not an address makes a failed result for its recipient in `refused`.
+std::optional<Stop> expand_recipient_aliases(const cli::Request& request,
+                                             const std::string& host_name,
+                                             std::size_t message_index,
+                                             std::vector<message::EnvelopeAddress>& recipients,
+                                             std::vector<RecipientResult>& refused);
 
 // Finishes every message (message/finalize.hpp: the only caller of finalize_message()), after
 // the last change to its header and once its envelope is known. `messages` is replaced by the
@@ -66,8 +81,11 @@ std::optional<Stop> prepare_auth(const cli::Request& request, delivery::Delivery
 ExitCode exit_code_for_fatal(std::error_code fatal);
 
 // Sends, prints the failure lines (unless -q) and --json, and returns the exit status.
+// `refused` (recipients an alias refused, failed already) is reported with the delivery's
+// results and counts in the exit status.
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
-                         const std::vector<delivery::OutgoingMessage>& outgoing, std::ostream& out,
+                         const std::vector<delivery::OutgoingMessage>& outgoing,
+                         const std::vector<RecipientResult>& refused, std::ostream& out,
                          std::ostream& err);
 
 // --dry-run: resolves, prints the plan (text or --json), and returns what resolution alone

@@ -16,6 +16,7 @@
 #include "queue_options.hpp"
 #include "relay_options.hpp"
 #include "smtpsend/cli/config_file.hpp"
+#include "smtpsend/cli/aliases_file.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
 #include "tls_options.hpp"
 
@@ -30,12 +31,14 @@ constexpr const char* kDescription =
 void build_app(CLI::App& app, RawOptions& raw) {
   app.footer(
       "Success is silent; each failed or deferred recipient gets one line on stderr.\n"
-      "Exit status: 0 all delivered, 64 usage, 65 malformed message or address, 66 input "
-      "unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
+      "Exit status: 0 all delivered (or queued), 64 usage, 65 malformed message or address, 66 "
+      "input unreadable,\n67 every failure a 5xx to RCPT, 68 no such domain or null MX, 69 other "
       "permanent failure,\n70 internal error, 71 system error, 75 deferred (try again later), "
       "76 protocol violation, 77 authentication failed or TLS policy not met,\n78 bad "
       "configuration file.\n"
-      "Called through a link named sendmail, it takes sendmail's options (see smtpsend(1)).");
+      "Called through a link named sendmail, it takes sendmail's options (see smtpsend(1)); "
+      "there --queue is deferred by default.\n"
+      "smtpsend queue list|run|delete: the queue (smtpsend queue --help).");
   raw.register_with(app);
 }
 
@@ -176,6 +179,7 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
   request.qualify_domain = qualify_domain.value_or(host.fqdn);
   request.recipients_file = raw.text(Option::recipients_file).value_or("");
   request.queue_dir = raw.text(Option::queue_dir).value_or("");
+  request.aliases_path = raw.text(Option::aliases).value_or("");
   // Empty: no dotted name is known, so each session greets with its local address literal
   // (RFC 5321 §4.1.4) rather than a made-up name (delivery/helo_name.hpp).
   request.delivery.helo_name = raw.text(Option::helo).value_or(host.qualified ? host.fqdn : "");
@@ -281,6 +285,10 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
   if (!request.recipients_file.empty() &&
       !read_recipients_file(request.recipients_file, request.recipients, error)) {
     return stop(ExitCode::no_input, std::move(error));
+  }
+  if (!request.aliases_path.empty() &&
+      !read_aliases_file(request.aliases_path, request.aliases, error)) {
+    return stop(ExitCode::config, std::move(error));
   }
   // With -t the message may still supply them; finding none there is 64 too (app/envelopes).
   if (request.recipients.empty() && !request.read_recipients) {

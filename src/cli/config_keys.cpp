@@ -351,6 +351,8 @@ constexpr std::array kKeys{
         Option::qualify_domain, checked_text<&S::qualify_domain, check_qualify_domain>),
     key<&S::recipients_file, [](Request& r) -> auto& { return r.recipients_file; }>(
         Option::recipients_file, recipients_file),
+    key<&S::aliases, [](Request& r) -> auto& { return r.aliases_path; }>(
+        Option::aliases, path_text<&S::aliases>),
     key<&S::dns_servers, [](Request& r) -> auto& { return r.delivery.dns_servers; }>(
         Option::dns_server, dns_servers),
     key<&S::mx_port, [](Request& r) -> auto& { return r.delivery.mx_port; }>(

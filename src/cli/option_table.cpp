@@ -67,6 +67,10 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      "domain added to addresses without one (root -> root@DOMAIN); default: this host's FQDN", key},
     {recipients_file, "--recipients-file", value, "FILE",
      "one recipient a line (blank lines and # comments ignored)", key},
+    {aliases, "--aliases", value, "FILE",
+     "aliases file (sendmail format, e.g. /etc/aliases): a recipient without a domain, or at "
+     "the qualify domain, this host's name or localhost, is looked up by its local part",
+     key},
     {each, "--each", flag, "",
      "one message of its own per recipient (a mailing): To: names only that recipient, Cc: is "
      "removed, each copy gets its own Message-ID",

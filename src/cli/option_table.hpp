@@ -31,6 +31,7 @@ enum class Option : std::uint8_t {
   from,
   qualify_domain,
   recipients_file,
+  aliases,
   each,
   recipients,
   dns_server,

@@ -212,11 +212,21 @@ bool parse_duration(std::string_view option, std::string_view text, std::chrono:
   std::string_view digits = text;
   if (!text.empty()) {
     switch (text.back()) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      default: unit = 0; break;
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      default:
+        unit = 0;
+        break;
     }
     if (unit != 0) digits.remove_suffix(1);
     if (unit == 0) unit = 1;

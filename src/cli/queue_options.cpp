@@ -23,9 +23,12 @@ std::optional<QueueMode> parse_queue_mode(std::string_view text) noexcept {
 
 std::string_view to_string(QueueMode mode) noexcept {
   switch (mode) {
-    case QueueMode::never: return "never";
-    case QueueMode::deferred: return "deferred";
-    case QueueMode::always: return "always";
+    case QueueMode::never:
+      return "never";
+    case QueueMode::deferred:
+      return "deferred";
+    case QueueMode::always:
+      return "always";
   }
   return "never";
 }

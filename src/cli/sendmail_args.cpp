@@ -39,6 +39,14 @@ constexpr std::array<Mode, 10> kModesNotSupported{{
     {"-I", "rebuild the aliases database"},
 }};
 
+// sendmail's queue interval ("30m", "1h30m"; empty: none).
+bool is_interval(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("smhdw").find(c) != std::string_view::npos;
+  });
+}
+
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -183,12 +191,7 @@ class Translator {
     if (rest.starts_with('I') && rest.size() > 1) {
       return subcommand({"queue", "run", std::string(rest.substr(1))});
     }
-    const bool interval =
-        rest.empty() || std::all_of(rest.begin(), rest.end(), [](char c) {
-          return std::isdigit(static_cast<unsigned char>(c)) != 0 ||
-                 std::string_view("smhdw").find(c) != std::string_view::npos;
-        });
-    if (!interval) return unknown("-q" + std::string(rest));
+    if (!is_interval(rest)) return unknown("-q" + std::string(rest));
     return subcommand({"queue", "run", "--all"});
   }
 

@@ -178,7 +178,8 @@ asio::awaitable<smtp::SessionOutcome> run_loop(tcp::socket& socket, smtp::Sessio
     if (auto* write = std::get_if<smtp::Write>(&action)) {
       // The record must be durable before the server can deliver (core/in_flight.hpp).
       if (write->ends_data && in_flight != nullptr) {
-        in_flight->before_end_of_data(write->ends_data->message_index, write->ends_data->recipients);
+        in_flight->before_end_of_data(write->ends_data->message_index,
+                                      write->ends_data->recipients);
       }
       if (write->watch_replies) {
         if (tls) {
@@ -235,8 +236,7 @@ smtp::SessionOutcome finish_without_io(smtp::Session& session) {
 }  // namespace
 
 asio::awaitable<smtp::SessionOutcome> drive_session(tcp::socket socket, smtp::Session& session,
-                                                    const Timeouts& timeouts,
-                                                    const TlsUpgrade& tls,
+                                                    const Timeouts& timeouts, const TlsUpgrade& tls,
                                                     InFlightSink* in_flight) {
   try {
     co_return co_await run_loop(socket, session, timeouts, tls, in_flight);

@@ -468,3 +468,43 @@ def test_sendmail_says_why_a_held_recipient_waits(q, links, scripted, zone, mx_p
     [entry] = q.entries()
     [line] = lines(done)
     assert line.startswith(f"smtpsend: bob@example.test: queued ({entry}): 535 5.7.8 "), line
+
+
+def test_a_bounce_goes_through_the_aliases_and_is_delivered_with_the_null_sender(tmp_path, dns, mx_port,
+                                                                                    scripted, zone):
+    """SPEC.md "Aliases": aliases apply to bounces too; cron's root@host reaches the admin."""
+    aliases = tmp_path / "aliases"
+    aliases.write_text("sender: postmaster@example.test\n")
+    q = make_queue(tmp_path, dns, mx_port, f'aliases = "{aliases}"\n')
+    server = scripted({HOST: greylisting_then_open("550 5.1.1 User unknown") + [{}]})
+    assert q.send("--queue", "deferred", "bob@example.test").returncode == 0
+    done = q.queue_run("--all")
+    assert done.returncode == 0, done
+    [bounce] = q.entries()
+    done = q.queue_run("--all")
+    assert done.returncode == 0 and done.stderr == b"", done
+    assert q.entries() == [] and q.failed() == []
+    last = server.messages()[-1]
+    assert last["mail_from"].startswith("FROM:<>"), last
+    assert last["rcpts"] == ["TO:<postmaster@example.test>"]
+    assert b"report-type=delivery-status" in last["data"]
+
+
+def test_several_messages_one_entry_each_over_one_connection(q, scripted, zone):
+    """Each -m message is an entry of its own; the in-flight record follows each one's dot."""
+    server = scripted({HOST: {"replies": {"RCPT": {"bob@example.test": GREYLISTED}}}})
+    first, second = q.tmp / "one.eml", q.tmp / "two.eml"
+    first.write_bytes(b"Subject: one\n\none\n")
+    second.write_bytes(b"Subject: two\n\ntwo\n")
+    done = q.send("--queue", "deferred", "--json", "-m", str(first), "-m", str(second),
+                  "alice@example.test", "bob@example.test")
+    assert done.returncode == 0, done
+    document = json.loads(done.stdout)
+    ids = [m["queue_id"] for m in document["messages"]]
+    assert sorted(ids) == q.entries() and len(set(ids)) == 2
+    assert [line.split(": ")[2] for line in lines(done)] == [f"queued ({ids[0]})", f"queued ({ids[1]})"]
+    assert len(server.connections()) == 1
+    assert [m["rcpts"] for m in server.messages()] == [["TO:<alice@example.test>"]] * 2
+    for entry in ids:
+        text = envelope_text(q, entry)
+        assert "in_flight" not in text, text

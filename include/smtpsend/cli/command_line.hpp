@@ -6,7 +6,7 @@
 // the command line did not give. Must not: send, resolve, read messages, run a password command
 // or print protocol detail. --password is registered only to refuse a password in argv. Errors:
 // a CommandLine whose exit code is 64 (EX_USAGE), 66 (EX_NOINPUT, unreadable --recipients-file)
-// or 78 (EX_CONFIG, configuration file) and one sentence.
+// or 78 (EX_CONFIG, configuration file or aliases file) and one sentence.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,7 @@
 #include "smtpsend/cli/queue_request.hpp"
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/options.hpp"
+#include "smtpsend/message/aliases.hpp"
 #include "smtpsend/smtp/sasl.hpp"
 #include "smtpsend/smtp/envelope_parameters.hpp"
 
@@ -47,6 +48,10 @@ struct Request {
   std::optional<std::string> from;     // -f; "" and "<>" mean the null sender
   std::string qualify_domain;          // never empty: defaults to this host's FQDN
   std::string recipients_file;         // empty when not given
+  // --aliases / `aliases` (SPEC.md "Aliases"): the file, and its table as read at parse time
+  // (an unreadable or malformed file is 78 before anything is sent). Empty: no aliases.
+  std::string aliases_path;
+  message::AliasTable aliases;
   delivery::DeliveryOptions delivery;  // helo_name never empty: defaults to this host's FQDN
   // --max-size: input bytes accepted per message (a composed message: body and attachments
   // together); more is 65 before anything is sent.

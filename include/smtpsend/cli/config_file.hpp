@@ -40,6 +40,7 @@ struct ConfigSettings {
   MaybeSetting<std::string> from;
   MaybeSetting<std::string> qualify_domain;
   MaybeSetting<std::string> recipients_file;  // resolved against the file's directory
+  MaybeSetting<std::string> aliases;          // resolved against the file's directory
   MaybeSetting<std::vector<std::string>> dns_servers;
   MaybeSetting<std::uint16_t> mx_port;
   MaybeSetting<std::string> helo;

@@ -12,6 +12,8 @@ namespace smtpsend::app {
 namespace {
 
 const cli::HostIdentity kHost{"host.client.test", "alice"};
+// Recipients an alias refused (build_envelopes() appends to it).
+std::vector<RecipientResult> refused;
 
 message::Message loaded(std::string_view raw) {
   message::Message m;
@@ -45,7 +47,7 @@ TEST(FinishMessages, WithoutEachEveryMessageIsFinishedItselfAndKeepsItsEnvelope)
   std::vector<message::Message> messages = two_messages();
   const std::string first = messages[0].content;
   std::vector<delivery::OutgoingMessage> outgoing;
-  ASSERT_EQ(build_envelopes(request, kHost, messages, outgoing), std::nullopt);
+  ASSERT_EQ(build_envelopes(request, kHost, kHost.fqdn, messages, outgoing, refused), std::nullopt);
   finish_messages(false, kHost.fqdn, messages, outgoing);
   ASSERT_EQ(messages.size(), 2u);
   ASSERT_EQ(outgoing.size(), 2u);
@@ -64,7 +66,7 @@ TEST(FinishMessages, EachMakesOneCopyPerRecipientWithTheWholeEnvelope) {
   const cli::Request request = request_for({"a@x.test", "b@y.test"});
   std::vector<message::Message> messages = two_messages();
   std::vector<delivery::OutgoingMessage> outgoing;
-  ASSERT_EQ(build_envelopes(request, kHost, messages, outgoing), std::nullopt);
+  ASSERT_EQ(build_envelopes(request, kHost, kHost.fqdn, messages, outgoing, refused), std::nullopt);
   finish_messages(true, kHost.fqdn, messages, outgoing);
   ASSERT_EQ(messages.size(), 4u);
   ASSERT_EQ(outgoing.size(), 4u);

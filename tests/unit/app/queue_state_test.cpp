@@ -30,8 +30,9 @@ queue::RecipientState pending() {
 
 TEST(QueueState, DeferredWaitsByTheScheduleWithItsReply) {
   queue::RecipientState state = pending();
-  const Settled settled = settle(state, result(RecipientStatus::deferred, FailureCause::temporary, 450),
-                                 kSchedule, kArrival, kArrival + 1, 0.0);
+  const Settled settled =
+      settle(state, result(RecipientStatus::deferred, FailureCause::temporary, 450), kSchedule,
+             kArrival, kArrival + 1, 0.0);
   EXPECT_EQ(settled, Settled::waiting);
   EXPECT_EQ(state.status, queue::RecipientStatus::pending);
   EXPECT_EQ(state.attempts, 1u);

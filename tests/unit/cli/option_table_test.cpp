@@ -163,11 +163,14 @@ TEST(OptionTable, EveryAppliedKeyReachesTheRequestUnlessTheOptionIsGiven) {
   const std::string dir = std::filesystem::temp_directory_path().string();
   const std::string recipients =
       smtpsend::testing::write_temp_file("option-table-recipients.txt", "file@example.test\n");
+  const std::string aliases =
+      smtpsend::testing::write_temp_file("option-table-aliases", "root: file@example.test\n");
   const std::string config = smtpsend::testing::write_temp_file(
       "option-table.toml",
       "[defaults]\nfrom = \"file@example.test\"\nqualify-domain = \"file.test\"\n"
       "recipients-file = \"" +
           recipients +
+          "\"\naliases = \"" + aliases +
           "\"\ndns-server = \"127.0.0.2\"\nmx-port = 2\n"
           "helo = \"file.test\"\nfamily = \"ipv6\"\nmax-parallel = 2\nmax-addresses = 2\n"
           "timeout = 2\nconnect-timeout = 2\ndns-timeout = 2\nmax-size = \"2M\"\n"
@@ -185,6 +188,8 @@ TEST(OptionTable, EveryAppliedKeyReachesTheRequestUnlessTheOptionIsGiven) {
   EXPECT_EQ(f.from, "file@example.test");
   EXPECT_EQ(f.qualify_domain, "file.test");
   EXPECT_EQ(f.recipients_file, recipients);
+  EXPECT_EQ(f.aliases_path, aliases);
+  EXPECT_NE(f.aliases.find("root"), nullptr);
   EXPECT_EQ(f.delivery.dns_servers, std::vector<std::string>{"127.0.0.2"});
   EXPECT_EQ(f.delivery.mx_port, 2);
   EXPECT_EQ(f.delivery.helo_name, "file.test");

@@ -22,8 +22,10 @@ std::optional<long long> seconds_of(std::string_view text) {
   std::chrono::seconds value{};
   std::string error;
   if (parse_duration("--retry-min", text, value, error)) return value.count();
-  EXPECT_EQ(error, "--retry-min must be a duration from 1s to 365d such as 300s, 5m, 4h or 5d, "
-                   "not '" + std::string(text) + "'");
+  EXPECT_EQ(error,
+            "--retry-min must be a duration from 1s to 365d such as 300s, 5m, 4h or 5d, "
+            "not '" +
+                std::string(text) + "'");
   return std::nullopt;
 }
 
@@ -56,9 +58,9 @@ TEST(QueueMode, DefaultsPerPersonality) {
 }
 
 TEST(QueueOptions, CommandLineValues) {
-  const std::vector<std::string> args{"--queue",          "deferred",  "--retry-min", "10s",
-                                      "--retry-max",      "1h",        "--queue-dir", "/tmp/q",
-                                      "--queue-lifetime", "2d",        "r@x.org"};
+  const std::vector<std::string> args{"--queue",          "deferred", "--retry-min", "10s",
+                                      "--retry-max",      "1h",       "--queue-dir", "/tmp/q",
+                                      "--queue-lifetime", "2d",       "r@x.org"};
   const CommandLine parsed = parse_command_line(args, kHost, kNoConfigFiles);
   ASSERT_TRUE(parsed.request) << parsed.error;
   const QueueRequest& queue = parsed.request->queue;
@@ -107,15 +109,14 @@ TEST(QueueKeys, ReadFromTheFile) {
 }
 
 TEST(QueueKeys, BadValuesNameFileAndLine) {
-  EXPECT_EQ(parse_config("/etc/smtpsend.toml", "[defaults]\nqueue = \"soon\"\n", 0600,
-                         std::nullopt)
+  EXPECT_EQ(parse_config("/etc/smtpsend.toml", "[defaults]\nqueue = \"soon\"\n", 0600, std::nullopt)
                 .error,
             "/etc/smtpsend.toml:2: 'queue' must be one of never, deferred, always, not 'soon'");
-  EXPECT_EQ(parse_config("/etc/smtpsend.toml", "[defaults]\n\nretry-max = \"5x\"\n", 0600,
-                         std::nullopt)
-                .error,
-            "/etc/smtpsend.toml:3: retry-max must be a duration from 1s to 365d such as 300s, 5m, "
-            "4h or 5d, not '5x'");
+  EXPECT_EQ(
+      parse_config("/etc/smtpsend.toml", "[defaults]\n\nretry-max = \"5x\"\n", 0600, std::nullopt)
+          .error,
+      "/etc/smtpsend.toml:3: retry-max must be a duration from 1s to 365d such as 300s, 5m, "
+      "4h or 5d, not '5x'");
 }
 
 }  // namespace

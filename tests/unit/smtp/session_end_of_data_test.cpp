@@ -47,9 +47,9 @@ std::vector<Write> play(Session& session, std::string_view content,
 }
 
 TEST(SessionEndOfData, TheDotWriteNamesOnlyTheAcceptedRecipients) {
-  Session session(test_config(),
-                  {transaction({"bob@example.net", "eve@example.net", "joe@example.net"}, kBody,
-                               3)});
+  Session session(
+      test_config(),
+      {transaction({"bob@example.net", "eve@example.net", "joe@example.net"}, kBody, 3)});
   const std::vector<Write> writes =
       play(session, kBody,
            {kGreeting, kEhloPlain, "250 2.1.0 Ok\r\n", "250 2.1.5 Ok\r\n", "550 5.1.1 no\r\n",
@@ -72,8 +72,7 @@ TEST(SessionEndOfData, PipelinedBdatNamesRecipientsNotYetAnswered) {
   Session session(test_config(), {transaction({"bob@example.net", "eve@example.net"})});
   const std::vector<Write> writes = play(
       session, kBody,
-      {kGreeting,
-       "250-mx.example.net hello\r\n250-PIPELINING\r\n250-CHUNKING\r\n250 8BITMIME\r\n",
+      {kGreeting, "250-mx.example.net hello\r\n250-PIPELINING\r\n250-CHUNKING\r\n250 8BITMIME\r\n",
        "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n", "250 2.0.0 queued\r\n"});
   int ends = 0;
   for (const Write& write : writes) {
