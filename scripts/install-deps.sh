@@ -17,6 +17,7 @@ packages=(
   bsd-mailx s-nail git-email libmailtools-perl  # real clients of the sendmail personality
   # (test_sendmail.py); git send-email needs Mail::Address, only a Recommends of git-email
   postgrey faketime  # the queue: a real greylisting policy service; a clock past the lifetime
+  systemd man-db  # systemd-analyze verify of the installed queue units (it looks up their man page)
   python3-dkim libmail-dkim-perl libnet-dns-perl opendkim-tools  # two independent DKIM verifiers
   python3-nacl  # python3-dkim verifies Ed25519 (RFC 8463) only with it
   python3-spf python3-yaml libpsl-dev publicsuffix psl  # doctor: RFC 7208 suite and pyspf oracle; DMARC's

@@ -227,7 +227,8 @@ class ScriptedServer:
         if not os.path.exists(self.log_path):
             return []
         with open(self.log_path, encoding="utf-8") as f:
-            events = [json.loads(line) for line in f if line.strip()]
+            # A line without its newline is still being written (a large message's base64).
+            events = [json.loads(line) for line in f if line.endswith("\n") and line.strip()]
         return [e for e in events if (host is None or e["host"] == host) and (kind is None or e["event"] == kind)]
 
     def connections(self, host=None):

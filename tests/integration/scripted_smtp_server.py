@@ -16,6 +16,7 @@ import asyncio
 import base64
 import json
 import signal
+import socket
 import sys
 import time
 
@@ -29,7 +30,7 @@ DEFAULT_SCRIPT = {
     "ehlo_hello": "{host}",
     "replies": {},               # verb -> raw reply text ("\n" separates lines); RCPT may map address -> text
     "close_after_commands": None,  # close, without replying, when this many commands have arrived
-    "data_mode": "accept",       # accept | disconnect_mid_data | no_reply_after_dot
+    "data_mode": "accept",       # accept | disconnect_mid_data | no_reply_after_dot | stall_mid_data
     "end_of_data_reply": "250 2.0.0 Ok: queued as SCRIPTED",
     # Haraka 3.3.4 (connection.js respond()): every complete line received between the final dot
     # and the end-of-data reply is discarded unexecuted and answered with this text, one line per
@@ -47,6 +48,17 @@ DEFAULT_SCRIPT = {
     "drip_greeting": None,
     "drip_after_dot": None,
     "messages_per_connection": None,  # after this many messages, MAIL gets 421 and the end
+    # Crash tests (a client killed at each protocol step): on this verb (MAIL, RCPT, DATA) go
+    # silent, never replying, reading and discarding until the client is gone (bounded).
+    "silent_after": None,
+    # data_mode "stall_mid_data": after stall_after_bytes of message data stop reading for
+    # stall_seconds (the receive buffer is made small, so the client blocks in the middle of a
+    # large message), then read on: a client killed meanwhile leaves message_incomplete.
+    "stall_after_bytes": 65536,
+    "stall_seconds": 5.0,
+    # After the end-of-data reply, go silent (the client has its 250; whatever it does next is
+    # read and discarded).
+    "silent_after_dot_reply": False,
 }
 LINE_LIMIT = 1 << 20
 AFTER_DOT_LIMIT = 8192  # Haraka's MAX_POST_DATA_BYTES
@@ -145,6 +157,10 @@ class Connection:
         """Answers one command; returns False when the connection is to end."""
         verb, _, argument = line.partition(" ")
         verb = verb.upper()
+        if verb == self.script["silent_after"]:
+            self.log("silent", verb=verb)
+            await self.hold()
+            return False
         if verb == "EHLO":
             hello = self.script["ehlo_hello"].format(host=self.host, client=self.client)
             lines = [f"250-{hello}"] + [f"250-{c}" for c in self.script["capabilities"]]
@@ -189,6 +205,10 @@ class Connection:
             return not reply.startswith("421")
         mode = self.script["data_mode"]
         raw = bytearray()
+        stall_at = self.script["stall_after_bytes"] if mode == "stall_mid_data" else None
+        if stall_at is not None:
+            sock = self.writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
         early_at = self.script["early_reply_after_bytes"]
         while True:
             if early_at is not None and len(raw) >= early_at:
@@ -201,6 +221,11 @@ class Connection:
                 self.log("message_incomplete", data_b64=base64.b64encode(bytes(raw)).decode())
                 return False
             raw += line
+            if stall_at is not None and len(raw) >= stall_at:
+                stall_at = None
+                self.log("data_stalled", received=len(raw))
+                await asyncio.sleep(self.script["stall_seconds"])
+                self.log("data_resumed")
             if mode == "disconnect_mid_data":
                 self.log("disconnect_mid_data", data_b64=base64.b64encode(bytes(raw)).decode())
                 self.writer.transport.abort()
@@ -220,6 +245,10 @@ class Connection:
         if self.script["refuse_pipelined_after_dot"] is not None:
             return await self.refuse_pipelined_after_dot()
         await self.send(self.script["end_of_data_reply"])
+        if self.script["silent_after_dot_reply"]:
+            self.log("silent", verb="after_dot_reply")
+            await self.hold()
+            return False
         return True
 
     async def refuse_pipelined_after_dot(self):
