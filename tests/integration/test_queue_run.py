@@ -508,3 +508,23 @@ def test_several_messages_one_entry_each_over_one_connection(q, scripted, zone):
     for entry in ids:
         text = envelope_text(q, entry)
         assert "in_flight" not in text, text
+
+
+def test_a_queue_on_a_file_system_with_too_little_room_is_75(q, scripted, zone):
+    """SPEC.md "Queue": a run that cannot queue says so and exits 75, never 0. The queue is a
+    64 MiB tmpfs (in a mount namespace of the run's own), under the 100 MiB the spool leaves
+    free, so the entry is refused before anything is written or sent."""
+    unshare = shutil.which("unshare") or pytest.fail("unshare (util-linux) is needed")
+    server = scripted({HOST: {}})
+    mount_point = q.tmp / "small"
+    mount_point.mkdir()
+    script = 'mount -t tmpfs -o size=64M smtpsend-test "$0" && exec "$@"'
+    argv = [unshare, "--mount", "--propagation", "private", "sh", "-c", script, str(mount_point),
+            smtpsend_binary(), "-C", str(q.config), "-f", SENDER, "--queue", "deferred",
+            "--queue-dir", str(mount_point / "queue"), "bob@example.test"]
+    done = subprocess.run(argv, input=MESSAGE, capture_output=True, timeout=60, env=q.env())
+    assert done.returncode == 75, done
+    [line] = lines(done)
+    assert line.startswith("smtpsend: cannot queue: "), line
+    assert "free" in line, line
+    assert server.connections() == []
