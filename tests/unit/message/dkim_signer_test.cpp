@@ -64,8 +64,9 @@ std::string tag(const std::string& field, const std::string& name) {
 }
 
 TEST(DkimHeaderSelection, PresentFieldsOncePerInstancePlusOversignedNames) {
-  const std::vector<HeaderField> fields =
-      split_header_fields(kMessage.substr(0, kMessage.find("\r\n\r\n") + 2));
+  // The fields are views into the section: it must outlive them.
+  const std::string section = kMessage.substr(0, kMessage.find("\r\n\r\n") + 2);
+  const std::vector<HeaderField> fields = split_header_fields(section);
   ASSERT_EQ(fields.size(), 7u);
   EXPECT_EQ(fields[2].name, "To");
   EXPECT_EQ(fields[2].text,
