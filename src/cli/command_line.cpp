@@ -38,7 +38,9 @@ void build_app(CLI::App& app, RawOptions& raw) {
       "configuration file.\n"
       "Called through a link named sendmail, it takes sendmail's options (see smtpsend(1)); "
       "there --queue is deferred by default.\n"
-      "smtpsend queue list|run|delete: the queue (smtpsend queue --help).");
+      "smtpsend queue list|run|delete: the queue (smtpsend queue --help).\n"
+      "smtpsend doctor: may this host send mail direct? (smtpsend doctor --help)\n"
+      "smtpsend dkim keygen: make a DKIM key and print its DNS record (smtpsend dkim --help).");
   raw.register_with(app);
 }
 
