@@ -11,6 +11,7 @@
 #include "smtpsend/message/address.hpp"
 #include "smtpsend/queue/bounce.hpp"
 #include "smtpsend/report/failure_lines.hpp"
+#include "smtpsend/report/sanitize.hpp"
 #include "smtpsend/report/stderr_transcript.hpp"
 
 namespace smtpsend::app {
@@ -230,15 +231,25 @@ class EntryRun {
     outgoing.message = &message;
     outgoing.mail_from = work.envelope.sender;
     outgoing.parameters = work.envelope.parameters;
-    for (const queue::RecipientState& state : work.envelope.recipients) {
+    for (queue::RecipientState& state : work.envelope.recipients) {
       if (queue::is_done(state.status)) continue;
       message::EnvelopeAddress address;
       std::string detail;
       if (message::parse_envelope_address(state.address, "", address, detail)) {
         outgoing.recipients.push_back(std::move(address));
+        continue;
       }
+      // Never dropped silently: an address the entry holds but that does not parse (an envelope
+      // edited by hand) can never be sent, so it fails here, with its line.
+      state.status = queue::RecipientStatus::failed;
+      state.last_reply = {0, {}, "the queued address is not valid: " + detail};
+      err_ << "smtpsend: " << report::sanitize_server_text(state.address)
+           << ": failed: " << report::sanitize_server_text(state.last_reply.text) << '\n';
     }
-    if (outgoing.recipients.empty()) return ExitCode::ok;
+    if (outgoing.recipients.empty()) {
+      finish(work, any_given_up(work.envelope));
+      return ExitCode::ok;
+    }
     EntryRecorder recorder({&work});
     options.in_flight = &recorder;
     options.progress = &recorder;

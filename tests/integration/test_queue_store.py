@@ -312,3 +312,18 @@ def test_a_queue_that_cannot_be_created_is_73_and_one_that_cannot_be_written_75(
     assert result.returncode == 75
     assert b"cannot create queue directory" in result.stderr
     assert result.stdout == b""
+
+
+def test_a_queued_address_that_no_longer_parses_fails_with_a_line_and_is_not_kept(tmp_path):
+    """Never drop a recipient silently: an entry whose pending address is not an address (an
+    envelope edited by hand, or written by another version) is reported failed by `queue run`,
+    with one line naming it, and the entry, left with nothing to send, is removed. Nothing is
+    sent: there is no other recipient."""
+    queue_dir = tmp_path / "q"
+    write_entry(queue_dir, ID, [{"address": "not an address"}])
+    result = run("queue", "run", "--all", "--queue-dir", str(queue_dir))
+    assert result.returncode == 0, result
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("smtpsend: not an address: failed: "), lines
+    assert list((queue_dir / "entries").iterdir()) == []
