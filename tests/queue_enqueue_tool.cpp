@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   if (!queue::Spool::open(argv[1], spool, error) ||
       !spool.enqueue(envelope, queue::entry_content(msg), error)) {
     std::cerr << "queue_enqueue_tool: " << error.detail << '\n';
-    return error.exit_code();
+    return static_cast<int>(error.exit_code());
   }
   std::cout << envelope.id << '\n';
   return 0;

@@ -28,7 +28,7 @@ std::optional<Stop> open_spool(const std::string& queue_dir, queue::Spool& spool
   }
   queue::SpoolError error;
   if (queue::Spool::open(*dir, spool, error)) return std::nullopt;
-  return Stop{static_cast<ExitCode>(error.exit_code()), "cannot queue: " + error.detail};
+  return Stop{error.exit_code(), "cannot queue: " + error.detail};
 }
 
 queue::Envelope envelope_for(const cli::Request& request,

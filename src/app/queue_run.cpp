@@ -357,7 +357,7 @@ ExitCode run_queue(const QueueRunRequest& request, const cli::HostIdentity& host
   queue::SpoolError error;
   if (!queue::Spool::open_existing(*dir, spool, error)) {
     err << report::fatal_line(error.detail) << '\n';
-    return static_cast<ExitCode>(error.exit_code());
+    return error.exit_code();
   }
   if (!spool.exists()) return ExitCode::ok;  // nothing was ever queued
   (void)spool.cleanup_tmp();

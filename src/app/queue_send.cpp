@@ -146,7 +146,7 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
       if (i > 0)
         sentence += " (" + std::to_string(i) + " earlier message(s) of this run are queued)";
       err << report::fatal_line(sentence) << '\n';
-      return static_cast<ExitCode>(error.exit_code());
+      return error.exit_code();
     }
     ids.push_back(works[i].envelope.id);
   }

@@ -119,17 +119,17 @@ UniqueFd try_lock(const fs::path& path, bool& busy, std::error_code& error) {
 
 }  // namespace
 
-int SpoolError::exit_code() const noexcept {
+ExitCode SpoolError::exit_code() const noexcept {
   switch (failure) {
-    case SpoolFailure::cannot_create: return 73;
-    case SpoolFailure::cannot_write: return 75;
-    case SpoolFailure::no_space: return 75;
-    case SpoolFailure::unreadable: return 74;
-    case SpoolFailure::unknown_entry: return 64;
-    case SpoolFailure::busy: return 75;
-    case SpoolFailure::malformed: return 74;
+    case SpoolFailure::cannot_create: return ExitCode::cant_create;
+    case SpoolFailure::cannot_write: return ExitCode::temp_fail;
+    case SpoolFailure::no_space: return ExitCode::temp_fail;
+    case SpoolFailure::unreadable: return ExitCode::io_error;
+    case SpoolFailure::unknown_entry: return ExitCode::usage;
+    case SpoolFailure::busy: return ExitCode::temp_fail;
+    case SpoolFailure::malformed: return ExitCode::io_error;
   }
-  return 75;
+  return ExitCode::temp_fail;
 }
 
 std::uint64_t required_free_space(std::uint64_t message_size) noexcept {

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "smtpsend/core/outcome.hpp"
 #include "smtpsend/message/content.hpp"
 #include "smtpsend/message/message.hpp"
 #include "smtpsend/queue/envelope.hpp"
@@ -39,7 +40,7 @@ enum class SpoolFailure {
 struct SpoolError {
   SpoolFailure failure = SpoolFailure::cannot_write;
   std::string detail;  // one sentence naming the path
-  int exit_code() const noexcept;  // sysexits.h, as listed above
+  ExitCode exit_code() const noexcept;  // sysexits.h, as listed above
 };
 
 // Bytes the file system must keep free to take a message: max(100 MiB, 2 × its size) (SPEC.md

@@ -113,7 +113,7 @@ TEST(Spool, DirectoryThatCannotBeCreatedIs73) {
   SpoolError error;
   ASSERT_FALSE(Spool::open(dir.path() / "file/queue", spool, error));
   EXPECT_EQ(error.failure, SpoolFailure::cannot_create);
-  EXPECT_EQ(error.exit_code(), 73);
+  EXPECT_EQ(static_cast<int>(error.exit_code()), 73);
   EXPECT_EQ(error.detail, "cannot create queue directory " + (dir.path() / "file/queue").string() +
                               ": Not a directory");
 }
@@ -126,7 +126,7 @@ TEST(Spool, DirectoryThatCannotBeWrittenIs75) {
   SpoolError error;
   ASSERT_FALSE(Spool::open(dir.path() / "q", spool, error));
   EXPECT_EQ(error.failure, SpoolFailure::cannot_write);
-  EXPECT_EQ(error.exit_code(), 75);
+  EXPECT_EQ(static_cast<int>(error.exit_code()), 75);
 }
 
 TEST(Spool, EnqueueIntoADirectoryThatBecameUnwritableIs75AndLeavesNothing) {
@@ -138,7 +138,7 @@ TEST(Spool, EnqueueIntoADirectoryThatBecameUnwritableIs75AndLeavesNothing) {
   std::ofstream(dir.path() / "q/tmp") << "x";
   Envelope e = envelope_for("a@b.example");
   ASSERT_FALSE(spool.enqueue(e, EntryContent{kMessage, {}}, error));
-  EXPECT_EQ(error.exit_code(), 75);
+  EXPECT_EQ(static_cast<int>(error.exit_code()), 75);
   EXPECT_TRUE(names_in(dir.path() / "q/entries").empty());
 }
 
@@ -155,7 +155,7 @@ TEST(Spool, FreeSpaceBelowTheReserveIsRefusedWith75) {
   Envelope e = envelope_for("a@b.example");
   ASSERT_FALSE(spool.enqueue(e, EntryContent{kMessage, {}}, error));
   EXPECT_EQ(error.failure, SpoolFailure::no_space);
-  EXPECT_EQ(error.exit_code(), 75);
+  EXPECT_EQ(static_cast<int>(error.exit_code()), 75);
   EXPECT_NE(error.detail.find("has 100 MiB free; queuing this message needs 100 MiB"),
             std::string::npos) << error.detail;
   EXPECT_TRUE(names_in(dir.path() / "q/tmp").empty());
@@ -201,7 +201,7 @@ TEST(Spool, FreeSpaceThatCannotBeAskedIsRefused) {
   ASSERT_TRUE(Spool::open(dir.path() / "q", spool, error, options));
   Envelope e = envelope_for("a@b.example");
   ASSERT_FALSE(spool.enqueue(e, EntryContent{kMessage, {}}, error));
-  EXPECT_EQ(error.exit_code(), 75);
+  EXPECT_EQ(static_cast<int>(error.exit_code()), 75);
 }
 
 TEST(Spool, RequiredFreeSpace) {
