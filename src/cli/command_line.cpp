@@ -8,14 +8,11 @@
 #include <string_view>
 
 #include "compose_options.hpp"
+#include "config_file.hpp"
 #include "config_keys.hpp"
-#include "dsn_options.hpp"
 #include "option_registration.hpp"
 #include "option_table.hpp"
-#include "option_values.hpp"
-#include "queue_options.hpp"
 #include "relay_options.hpp"
-#include "smtpsend/cli/config_file.hpp"
 #include "smtpsend/cli/aliases_file.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
 #include "tls_options.hpp"
@@ -97,11 +94,6 @@ std::string one_line(std::string text) {
   return text;
 }
 
-// What errors quote: "--mx-port", "-4".
-std::string_view name(Option id) {
-  return command_line_name(option_spec(id));
-}
-
 bool uses_stdin_twice(const RawOptions& raw) {
   const std::vector<std::string>& messages = raw.texts(Option::message);
   const auto stdin_messages = std::count(messages.begin(), messages.end(), kStdinPath);
@@ -113,60 +105,8 @@ bool uses_stdin_twice(const RawOptions& raw) {
          (raw.text(Option::recipients_file) == kStdinPath && messages_from_stdin);
 }
 
-// A value option through its conversion, when it was given; `parse` quotes the option's name.
-template <typename T>
-bool convert(const RawOptions& raw, Option id,
-             bool (*parse)(std::string_view, std::string_view, T&, std::string&), T& out,
-             std::string& error) {
-  const std::optional<std::string>& text = raw.text(id);
-  return !text || parse(name(id), *text, out, error);
-}
-
-bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::string& error) {
-  const bool ipv4_only = raw.flag(Option::ipv4_only);
-  const bool ipv6_only = raw.flag(Option::ipv6_only);
-  if (ipv4_only && ipv6_only) {
-    error = "-4 and -6 cannot be used together";
-    return false;
-  }
-  out.family = ipv4_only   ? dns::AddressFamily::ipv4
-               : ipv6_only ? dns::AddressFamily::ipv6
-                           : dns::AddressFamily::any;
-  for (const auto& server : raw.texts(Option::dns_server)) {
-    if (!check_dns_server(name(Option::dns_server), server, error)) return false;
-  }
-  out.dns_servers = raw.texts(Option::dns_server);
-  if (!convert(raw, Option::mx_port, parse_port, out.mx_port, error)) return false;
-  if (const auto& helo = raw.text(Option::helo);
-      helo && !check_helo_name(name(Option::helo), *helo, error)) {
-    return false;
-  }
-  if (!convert(raw, Option::max_parallel, parse_parallel, out.max_parallel, error) ||
-      !convert(raw, Option::max_addresses, parse_address_limit, out.max_addresses, error)) {
-    return false;
-  }
-  std::chrono::seconds every_stage{};
-  if (!convert(raw, Option::timeout, parse_seconds, every_stage, error)) return false;
-  if (raw.text(Option::timeout)) out.timeouts.stages.every_stage = every_stage;
-  return convert(raw, Option::connect_timeout, parse_seconds, out.timeouts.connect, error) &&
-         convert(raw, Option::dns_timeout, parse_seconds, out.dns_timeout, error);
-}
-
-bool apply_dkim_options(const RawOptions& raw, Request& request, std::string& error) {
-  for (const std::string& text : raw.texts(Option::dkim)) {
-    DkimKeyFile key;
-    if (!parse_dkim_key(name(Option::dkim), text, key, error)) return false;
-    request.dkim.push_back(std::move(key));
-  }
-  const std::optional<std::string>& domain = raw.text(Option::dkim_domain);
-  if (domain && !check_dkim_domain(name(Option::dkim_domain), *domain, error)) return false;
-  request.dkim_domain = domain;
-  return true;
-}
-
-// Checks what CLI11 cannot and fills `request`; false with `error` on a usage error.
-bool build_request(const RawOptions& raw, const HostIdentity& host, Request& request,
-                   std::string& error) {
+// The rules over several options that come before any value is read.
+bool check_combinations(const RawOptions& raw, std::string& error) {
   if (raw.flag(Option::quiet) && raw.count(Option::verbose) > 0) {
     error = "-q and -v cannot be used together";
     return false;
@@ -175,35 +115,31 @@ bool build_request(const RawOptions& raw, const HostIdentity& host, Request& req
     error = "stdin ('-') can be read only once";
     return false;
   }
-  const std::optional<std::string>& qualify_domain = raw.text(Option::qualify_domain);
-  if (qualify_domain &&
-      !check_qualify_domain(name(Option::qualify_domain), *qualify_domain, error)) {
+  if (raw.flag(Option::ipv4_only) && raw.flag(Option::ipv6_only)) {
+    error = "-4 and -6 cannot be used together";
     return false;
   }
-  if (!apply_routing(raw, request.delivery, error)) return false;
-  if (!convert(raw, Option::max_size, parse_size, request.max_size, error)) return false;
-  if (!apply_tls_options(raw, request.delivery.tls, error)) return false;
-  if (!apply_dsn_options(raw, request.envelope_parameters.dsn, error)) return false;
-  if (!apply_dkim_options(raw, request, error)) return false;
-  if (!apply_queue_options(raw, request.queue, error)) return false;
-  const std::vector<std::string>& messages = raw.texts(Option::message);
-  if (!apply_compose_options(raw, !messages.empty(), request, error)) return false;
-  if (!messages.empty()) request.message_paths = messages;
-  request.recipients = raw.texts(Option::recipients);
-  request.from = raw.text(Option::from);
-  request.qualify_domain = qualify_domain.value_or(host.fqdn);
-  request.recipients_file = raw.text(Option::recipients_file).value_or("");
-  request.queue_dir = raw.text(Option::queue_dir).value_or("");
-  request.aliases_path = raw.text(Option::aliases).value_or("");
+  if (raw.text(Option::tls_key) && !raw.text(Option::tls_cert)) {
+    error = "--tls-key needs --tls-cert";
+    return false;
+  }
+  return true;
+}
+
+// The host's defaults, then each option given, through its row's conversion (option_table.cpp);
+// false with `error` on a usage error.
+bool build_request(const RawOptions& raw, const CLI::App& app, const HostIdentity& host,
+                   Request& request, std::string& error) {
+  if (!check_combinations(raw, error)) return false;
+  request.qualify_domain = host.fqdn;
   // Empty: no dotted name is known, so each session greets with its local address literal
   // (RFC 5321 §4.1.4) rather than a made-up name (delivery/helo_name.hpp).
-  request.delivery.helo_name = raw.text(Option::helo).value_or(host.qualified ? host.fqdn : "");
-  request.verbosity = raw.count(Option::verbose);
-  request.each = raw.flag(Option::each);
-  request.json = raw.flag(Option::json);
-  request.quiet = raw.flag(Option::quiet);
-  request.dry_run = raw.flag(Option::dry_run);
-  return true;
+  request.delivery.helo_name = host.qualified ? host.fqdn : "";
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.apply == nullptr || !given(app, spec.id)) continue;
+    if (!spec.apply(raw.input(spec.id), request, error)) return false;
+  }
+  return check_composition(request, !raw.texts(Option::message).empty(), error);
 }
 
 // A password in argv is visible to every local user (/proc/PID/cmdline). It is looked for before
@@ -245,8 +181,10 @@ bool apply_config_file(const RawOptions& raw, const CLI::App& app,
     error = load.error;
     return false;
   }
-  apply_config(
-      load.settings, [&app](Option id) { return given(app, id); }, request);
+  if (!apply_config(
+          load.settings, load.path, [&app](Option id) { return given(app, id); }, request, error)) {
+    return false;
+  }
   settings = std::move(load.settings);
   path = std::move(load.path);
   return true;
@@ -284,7 +222,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 
   Request request;
   std::string error;
-  if (!build_request(raw, host, request, error)) return usage_error(std::move(error));
+  if (!build_request(raw, app, host, request, error)) return usage_error(std::move(error));
   ConfigSettings file;
   std::string file_path;
   if (!apply_config_file(raw, app, default_config_paths, request, file, file_path, error)) {

@@ -15,13 +15,11 @@ namespace {
 constexpr std::array<std::string_view, 3> kComposerOwnedFields{"MIME-Version", "Content-Type",
                                                                "Content-Transfer-Encoding"};
 
-bool has_line_break(std::string_view text) {
-  return text.find_first_of("\r\n") != std::string_view::npos;
-}
+}  // namespace
 
 // RFC 5322 §3.6.8: field-name = 1*ftext (printable ASCII but ':'), then ':'.
 bool check_header_option(std::string_view text, std::string& error) {
-  if (has_line_break(text)) {
+  if (text.find_first_of("\r\n") != std::string_view::npos) {
     error = "-H: a header value must not contain CR or LF";
     return false;
   }
@@ -44,47 +42,17 @@ bool check_header_option(std::string_view text, std::string& error) {
   return true;
 }
 
-bool check_no_line_break(std::string_view option, const std::optional<std::string>& value,
-                         std::string& error) {
-  if (!value || !has_line_break(*value)) return true;
-  error = fmt::format("{}: the value must not contain CR or LF", option);
-  return false;
-}
-
-}  // namespace
-
-bool apply_compose_options(const RawOptions& raw, bool messages_given, Request& request,
-                           std::string& error) {
-  const std::vector<std::string>& headers = raw.texts(Option::header);
-  const std::vector<std::string>& attachments = raw.texts(Option::attach);
-  const bool read_recipients = raw.flag(Option::read_recipients);
-  if (!check_no_line_break("-s", raw.text(Option::subject), error)) return false;
-  if (!check_no_line_break("-F", raw.text(Option::from_name), error)) return false;
-  for (const std::string& header : headers) {
-    if (!check_header_option(header, error)) return false;
-  }
-  for (const std::string& header : headers) {
+bool check_composition(const Request& request, bool messages_given, std::string& error) {
+  for (const std::string& header : request.compose.headers) {
     const std::string_view name = std::string_view(header).substr(0, header.find(':'));
     // Without -t nobody would receive the blind copy and every recipient would read the field.
-    if (!read_recipients &&
+    if (!request.read_recipients &&
         (message::same_field_name(name, "Bcc") || message::same_field_name(name, "Resent-Bcc"))) {
       error = fmt::format("-H {}: needs -t, which sends to those addresses and removes the field",
                           name);
       return false;
     }
   }
-  for (const std::string& attachment : attachments) {
-    if (attachment == kStdinPath) {
-      error = "-a needs a file: stdin ('-') cannot be an attachment";
-      return false;
-    }
-  }
-  request.read_recipients = read_recipients;
-  request.from_name = raw.text(Option::from_name);
-  request.compose.subject = raw.text(Option::subject);
-  request.compose.headers = headers;
-  request.compose.body_path = raw.text(Option::body);
-  request.compose.attachments = attachments;
   if (request.compose.active() && messages_given) {
     error =
         "-m cannot be used with -s, -H, --body or -a: a composed message takes its body "

@@ -1,4 +1,4 @@
-#include "smtpsend/cli/config_file.hpp"
+#include "config_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -109,12 +109,13 @@ struct Tables {
 
 bool read_table(const toml::node& node, std::string_view name, const std::string& path,
                 const std::string& directory, ConfigSettings& out, std::string& error) {
+  out.directory = directory;
   const toml::table* table = node.as_table();
   if (table == nullptr) {
     error = fmt::format("{}:{}: '{}' must be a table", path, node.source().begin.line, name);
     return false;
   }
-  return read_settings(*table, path, directory, out, error);
+  return read_settings(*table, path, out, error);
 }
 
 // Every account is checked, not only the chosen one: a mistake should surface when the file is
@@ -142,6 +143,7 @@ bool read_accounts(const toml::node& node, const std::string& path, const std::s
 bool read_tables(const toml::table& root, const std::string& path,
                  const std::optional<std::string>& account, Tables& tables, std::string& error) {
   const std::string directory = std::filesystem::path(path).parent_path().string();
+  tables.defaults.directory = directory;  // also when the file has no [defaults] table
   for (const auto& [key, node] : root) {
     bool ok = false;
     if (key.str() == "defaults") {
@@ -166,7 +168,7 @@ ConfigLoad settle(const std::string& path, unsigned mode, const std::optional<st
   if (tables.holds_password && (mode & 077) != 0) {
     const char* const how = (mode & 044) != 0   ? "readable"
                             : (mode & 022) != 0 ? "writable"
-                                                 : "executable";
+                                                : "executable";
     return refuse(path, fmt::format("{}: holds a password but is {} by group or others "
                                     "(chmod 600 {})",
                                     path, how, path));

@@ -37,7 +37,20 @@ void RawOptions::register_with(CLI::App& app) {
   }
 }
 
+OptionInput RawOptions::input(Option id) const {
+  const Slot& given = slot(id);
+  OptionInput in;
+  in.name = command_line_name(option_spec(id));
+  in.texts = given.text ? std::span<const std::string>(&*given.text, 1)
+                        : std::span<const std::string>(given.texts);
+  in.flag = given.flag;
+  in.count = given.count;
+  return in;
+}
+
 bool given(const CLI::App& app, Option id) {
+  // A configuration key with no option: never on the command line, and unknown to CLI11.
+  if (option_spec(id).shape == Shape::key_only) return false;
   return app.count(std::string(command_line_name(option_spec(id)))) > 0;
 }
 

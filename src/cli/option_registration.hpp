@@ -25,6 +25,9 @@ class RawOptions {
   const std::vector<std::string>& texts(Option id) const { return slot(id).texts; }
   bool flag(Option id) const { return slot(id).flag; }
   int count(Option id) const { return slot(id).count; }
+  // The value as its conversion (option_table.hpp) reads it, named as the command line spells
+  // it ("--mx-port").
+  OptionInput input(Option id) const;
 
   // Registers every option of the table, in its order (which is --help's).
   void register_with(CLI::App& app);

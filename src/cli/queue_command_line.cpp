@@ -3,10 +3,9 @@
 #include "smtpsend/cli/queue_command_line.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 
-#include "smtpsend/cli/config_file.hpp"
+#include "config_file.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -36,8 +35,7 @@ void add_shared_options(CLI::App& app, Parsed& p) {
       ->type_name("DIR");
   app.add_option("-C,--config", p.config, "configuration file (its queue-dir key)")
       ->type_name("FILE");
-  app.add_option("-A,--account", p.account, "account of the configuration file")
-      ->type_name("NAME");
+  app.add_option("-A,--account", p.account, "account of the configuration file")->type_name("NAME");
 }
 
 }  // namespace
@@ -52,7 +50,8 @@ QueueCommandLine parse_queue_command_line(std::span<const std::string> args,
   Parsed p;
   add_shared_options(app, p);
   app.require_subcommand(1, 1);
-  CLI::App* list = app.add_subcommand("list", "list the queued entries and their recipients' state");
+  CLI::App* list =
+      app.add_subcommand("list", "list the queued entries and their recipients' state");
   list->add_flag("--json", p.command.json, "one JSON document instead of text");
   CLI::App* run = app.add_subcommand("run", "try the due entries now (or the named ones)");
   run->add_flag("--all", p.command.all, "also entries whose next try has not come yet");
@@ -72,10 +71,10 @@ QueueCommandLine parse_queue_command_line(std::span<const std::string> args,
   } catch (const CLI::ParseError& e) {
     if (!list->parsed() && !run->parsed() && !remove->parsed()) {
       const std::vector<std::string> extras = app.remaining();
-      return stop(ExitCode::usage,
-                  extras.empty() ? "queue: a subcommand is required: list, run or delete"
-                                 : "queue: unknown subcommand '" + extras.front() +
-                                       "'; use list, run or delete");
+      return stop(ExitCode::usage, extras.empty()
+                                       ? "queue: a subcommand is required: list, run or delete"
+                                       : "queue: unknown subcommand '" + extras.front() +
+                                             "'; use list, run or delete");
     }
     return stop(ExitCode::usage, "queue: " + one_line(e.what()));
   }
@@ -88,7 +87,9 @@ QueueCommandLine parse_queue_command_line(std::span<const std::string> args,
   } else {
     ConfigLoad load = load_config(p.config, default_config_paths, p.account);
     if (!load.error.empty()) return stop(ExitCode::config, std::move(load.error));
-    if (load.settings.queue_dir) p.command.queue_dir = load.settings.queue_dir->value;
+    if (std::optional<std::string> directory = load.settings.path(Option::queue_dir)) {
+      p.command.queue_dir = std::move(*directory);
+    }
   }
   QueueCommandLine result;
   result.command = std::move(p.command);

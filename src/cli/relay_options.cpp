@@ -2,21 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "option_table.hpp"
 #include "option_values.hpp"
 #include "smtpsend/cli/relay_target.hpp"
 
 namespace smtpsend::cli {
 namespace {
 
-template <typename T>
-std::optional<T> either(const std::optional<T>& command_line, const MaybeSetting<T>& file) {
-  if (command_line) return command_line;
-  if (file) return file->value;
-  return std::nullopt;
-}
-
-bool file_flag(const MaybeSetting<bool>& setting) {
-  return setting && setting->value;
+std::optional<std::string> either(const std::optional<std::string>& command_line,
+                                  const std::optional<std::string>& file) {
+  return command_line ? command_line : file;
 }
 
 // Where an error sentence goes: 64 for what the command line said, 78 with "FILE:LINE:" for
@@ -30,9 +25,9 @@ class Refusal {
     code_ = ExitCode::usage;
     return false;
   }
-  template <typename T>
-  bool in_file(const MaybeSetting<T>& setting, std::string_view key, std::string_view sentence) {
-    error_ = fmt::format("{}:{}: '{}' {}", file_.path, setting ? setting->line : 0, key, sentence);
+  bool in_file(Option key, std::string_view sentence) {
+    error_ = fmt::format("{}:{}: '{}' {}", file_.path, file().line(key),
+                         config_key(option_spec(key)), sentence);
     code_ = ExitCode::config;
     return false;
   }
@@ -46,13 +41,13 @@ class Refusal {
 
 bool apply_relay(const RawOptions& raw, Refusal& refuse, Request& request) {
   const ConfigSettings& file = refuse.file();
-  const std::optional<std::string> text = either(raw.text(Option::relay), file.relay);
-  const bool smtps = raw.flag(Option::smtps) || file_flag(file.smtps);
+  const std::optional<std::string> text = either(raw.text(Option::relay), file.text(Option::relay));
+  const bool smtps = raw.flag(Option::smtps) || file.flag(Option::smtps);
   if (!text) {
     if (raw.flag(Option::smtps))
       return refuse.usage("--smtps needs --relay (implicit TLS is for submission servers)");
     if (smtps)
-      return refuse.in_file(file.smtps, "smtps",
+      return refuse.in_file(Option::smtps,
                             "needs 'relay' (implicit TLS is for submission servers)");
     return true;
   }
@@ -71,11 +66,10 @@ bool apply_relay_tls(bool tls_on_command_line, Refusal& refuse, Request& request
   const std::optional<delivery::RelayRoute>& relay = request.delivery.relay;
   if (!relay || !relay->implicit_tls) return true;
   if (request.delivery.tls.policy != smtp::TlsPolicy::none) return true;
-  const MaybeSetting<std::string>& file_tls = refuse.file().tls;
   if (tls_on_command_line) {
     return refuse.usage("--tls none cannot be used with implicit TLS (--smtps or smtps://)");
   }
-  return refuse.in_file(file_tls, "tls",
+  return refuse.in_file(Option::tls,
                         "= \"none\" cannot be used with implicit TLS (smtps or smtps://)");
 }
 
@@ -91,8 +85,8 @@ std::string first_auth_option(const RawOptions& raw) {
 }
 
 bool apply_mechanism(const RawOptions& raw, Refusal& refuse, AuthRequest& auth) {
-  const MaybeSetting<std::string>& file_auth = refuse.file().auth;
-  const std::optional<std::string> name = either(raw.text(Option::auth), file_auth);
+  const std::optional<std::string> name =
+      either(raw.text(Option::auth), refuse.file().text(Option::auth));
   if (name && *name != "auto") {
     auth.preference.requested = smtp::parse_sasl_mechanism(*name);
     if (!auth.preference.requested) {
@@ -104,14 +98,14 @@ bool apply_mechanism(const RawOptions& raw, Refusal& refuse, AuthRequest& auth) 
   if (wants_token && !auth.oauth_token_cmd) {
     if (raw.text(Option::auth))
       return refuse.usage(fmt::format("--auth {} needs --oauth-token-cmd", *name));
-    return refuse.in_file(file_auth, "auth", fmt::format("{} needs 'oauth-token-cmd'", *name));
+    return refuse.in_file(Option::auth, fmt::format("{} needs 'oauth-token-cmd'", *name));
   }
   if (auth.oauth_token_cmd && auth.preference.requested && !wants_token) {
     if (raw.text(Option::auth) || raw.text(Option::oauth_token_cmd)) {
       return refuse.usage(
           fmt::format("--oauth-token-cmd gives a token, which --auth {} cannot use", *name));
     }
-    return refuse.in_file(file_auth, "auth",
+    return refuse.in_file(Option::auth,
                           fmt::format("{} cannot use the token of 'oauth-token-cmd'", *name));
   }
   auth.preference.oauth_token = auth.oauth_token_cmd.has_value();
@@ -120,7 +114,7 @@ bool apply_mechanism(const RawOptions& raw, Refusal& refuse, AuthRequest& auth) 
 
 bool apply_auth(const RawOptions& raw, Refusal& refuse, Request& request) {
   const ConfigSettings& file = refuse.file();
-  const std::optional<std::string> user = either(raw.text(Option::user), file.user);
+  const std::optional<std::string> user = either(raw.text(Option::user), file.text(Option::user));
   const std::string asked = first_auth_option(raw);
   if (!user) return asked.empty() || refuse.usage(asked + " needs -u/--user");
   if (!request.delivery.relay) {
@@ -134,12 +128,13 @@ bool apply_auth(const RawOptions& raw, Refusal& refuse, Request& request) {
   auth.user = *user;
   auth.passwords.file = raw.text(Option::password_file);
   auth.passwords.command = raw.text(Option::password_cmd);
-  if (file.password_file) auth.passwords.config_file = file.password_file->value;
-  if (file.password_cmd) auth.passwords.config_command = file.password_cmd->value;
-  if (file.password) auth.passwords.config_password = file.password->value;
-  auth.oauth_token_cmd = either(raw.text(Option::oauth_token_cmd), file.oauth_token_cmd);
+  auth.passwords.config_file = file.path(Option::password_file);
+  auth.passwords.config_command = file.text(Option::password_cmd);
+  auth.passwords.config_password = file.password;
+  auth.oauth_token_cmd =
+      either(raw.text(Option::oauth_token_cmd), file.text(Option::oauth_token_cmd));
   auth.allow_plaintext =
-      raw.flag(Option::allow_plaintext_auth) || file_flag(file.allow_plaintext_auth);
+      raw.flag(Option::allow_plaintext_auth) || file.flag(Option::allow_plaintext_auth);
   if (!apply_mechanism(raw, refuse, auth)) return false;
   request.auth = std::move(auth);
   return true;

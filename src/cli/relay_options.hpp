@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "config_file.hpp"
 #include "option_registration.hpp"
 #include "smtpsend/cli/command_line.hpp"
-#include "smtpsend/cli/config_file.hpp"
 
 namespace smtpsend::cli {
 

@@ -1,4 +1,4 @@
-#include "smtpsend/cli/config_file.hpp"
+#include "config_file.hpp"
 #include "smtpsend/cli/sendmail.hpp"
 
 namespace smtpsend::cli {

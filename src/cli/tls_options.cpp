@@ -32,26 +32,6 @@ bool check_file(std::string_view option, const std::string& path, std::string& e
 
 }  // namespace
 
-bool apply_tls_options(const RawOptions& raw, transport::TlsSettings& out, std::string& error) {
-  if (const std::optional<std::string>& name = raw.text(Option::tls)) {
-    const std::optional<smtp::TlsPolicy> policy = smtp::tls_policy_from_string(*name);
-    if (!policy) {
-      error = fmt::format("--tls must be {}, not '{}'", or_list(smtp::kTlsPolicyNames), *name);
-      return false;
-    }
-    out.policy = *policy;
-  }
-  if (raw.text(Option::tls_key) && !raw.text(Option::tls_cert)) {
-    error = "--tls-key needs --tls-cert";
-    return false;
-  }
-  out.ca_file = raw.text(Option::ca_file).value_or(out.ca_file);
-  out.ca_path = raw.text(Option::ca_path).value_or(out.ca_path);
-  out.cert_file = raw.text(Option::tls_cert).value_or(out.cert_file);
-  out.key_file = raw.text(Option::tls_key).value_or(out.key_file);
-  return true;
-}
-
 bool check_tls_files(const transport::TlsSettings& settings, std::string& error) {
   if (!check_file("--ca-file", settings.ca_file, error) ||
       !check_file("--tls-cert", settings.cert_file, error) ||

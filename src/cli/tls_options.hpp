@@ -1,16 +1,12 @@
-// The TLS options (SPEC.md "TLS"): checking them and the files they name.
-// Private to src/cli; command_line.cpp wires them in.
+// The TLS options (SPEC.md "TLS"): the files they name, checked once every source has spoken
+// (their values are converted by option_table.cpp). Private to src/cli.
 #pragma once
 
 #include <string>
 
-#include "option_registration.hpp"
 #include "smtpsend/transport/settings.hpp"
 
 namespace smtpsend::cli {
-
-// Usage errors (64): an unknown policy, --tls-key without --tls-cert.
-bool apply_tls_options(const RawOptions& raw, transport::TlsSettings& out, std::string& error);
 
 // Input errors (66): a named file or directory that cannot be read, or a file OpenSSL cannot use
 // ("cannot load --ca-file F: it holds no PEM certificate ..."; transport::check_pem_files).

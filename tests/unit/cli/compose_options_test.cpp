@@ -69,11 +69,13 @@ TEST(ComposeOptions, AnyComposingOptionSwitchesToComposing) {
 
 TEST(ComposeOptions, LineBreakInSubjectHeaderOrNameIsUsageError) {
   expect_usage_error({"-s", "hi\r\nBcc: victim@x.org", "b@x.org"},
-                     "-s: the value must not contain CR or LF");
-  expect_usage_error({"-s", "hi\nthere", "b@x.org"}, "-s: the value must not contain CR or LF");
+                     "--subject: the value must not contain CR or LF");
+  expect_usage_error({"-s", "hi\nthere", "b@x.org"},
+                     "--subject: the value must not contain CR or LF");
   expect_usage_error({"-H", "X-A: 1\rX-B: 2", "b@x.org"},
                      "-H: a header value must not contain CR or LF");
-  expect_usage_error({"-F", "Eve\n", "b@x.org"}, "-F: the value must not contain CR or LF");
+  expect_usage_error({"-F", "Eve\n", "b@x.org"},
+                     "--from-name: the value must not contain CR or LF");
 }
 
 TEST(ComposeOptions, HeaderMustBeNameColonValue) {

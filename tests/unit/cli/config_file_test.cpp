@@ -1,4 +1,4 @@
-#include "smtpsend/cli/config_file.hpp"
+#include "config_file.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config_keys.hpp"
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/delivery/host_tls.hpp"
 
@@ -28,6 +29,21 @@ ConfigSettings settings(const std::string& text) {
   return load.settings;
 }
 
+// The settings through their options' conversions, as when no option was given on the command
+// line: what each key puts in the Request.
+Request applied(const ConfigSettings& settings) {
+  Request request;
+  std::string error;
+  EXPECT_TRUE(apply_config(
+      settings, kPath, [](Option) { return false; }, request, error))
+      << error;
+  return request;
+}
+
+Request applied(const std::string& text) {
+  return applied(settings(text));
+}
+
 void expect_error(const std::string& text, const std::string& error) {
   const ConfigLoad load = parse(text);
   EXPECT_EQ(load.error, error);
@@ -40,58 +56,57 @@ TEST(ConfigKeys, StringKeys) {
       "from = \"cron@example.org\"\n"
       "qualify-domain = \"example.org\"\n"
       "helo = \"client.example.org\"\n");
-  ASSERT_TRUE(s.from && s.qualify_domain && s.helo);
-  EXPECT_EQ(s.from->value, "cron@example.org");
-  EXPECT_EQ(s.from->line, 2);
-  EXPECT_EQ(s.qualify_domain->value, "example.org");
-  EXPECT_EQ(s.helo->value, "client.example.org");
-  EXPECT_EQ(s.helo->line, 4);
+  ASSERT_TRUE(s.has(Option::from) && s.has(Option::qualify_domain) && s.has(Option::helo));
+  EXPECT_EQ(s.line(Option::from), 2);
+  EXPECT_EQ(s.line(Option::helo), 4);
+  const Request r = applied(s);
+  EXPECT_EQ(r.from, "cron@example.org");
+  EXPECT_EQ(r.qualify_domain, "example.org");
+  EXPECT_EQ(r.delivery.helo_name, "client.example.org");
 }
 
 TEST(ConfigKeys, EmptyFromIsTheNullSender) {
-  const ConfigSettings s = settings("[defaults]\nfrom = \"\"\n");
-  ASSERT_TRUE(s.from);
-  EXPECT_EQ(s.from->value, "");
+  EXPECT_EQ(applied("[defaults]\nfrom = \"\"\n").from, "");
 }
 
 TEST(ConfigKeys, IntegerKeys) {
-  const ConfigSettings s = settings(
+  const Request r = applied(
       "[defaults]\nmx-port = 2525\nmax-parallel = 3\ntimeout = 120\nconnect-timeout = 7\n"
       "dns-timeout = 9\n");
-  ASSERT_TRUE(s.mx_port && s.max_parallel && s.timeout && s.connect_timeout && s.dns_timeout);
-  EXPECT_EQ(s.mx_port->value, 2525);
-  EXPECT_EQ(s.max_parallel->value, 3u);
-  EXPECT_EQ(s.timeout->value, std::chrono::seconds(120));
-  EXPECT_EQ(s.connect_timeout->value, std::chrono::seconds(7));
-  EXPECT_EQ(s.dns_timeout->value, std::chrono::seconds(9));
+  EXPECT_EQ(r.delivery.mx_port, 2525);
+  EXPECT_EQ(r.delivery.max_parallel, 3u);
+  EXPECT_EQ(r.delivery.timeouts.stages.every_stage, std::chrono::seconds(120));
+  EXPECT_EQ(r.delivery.timeouts.connect, std::chrono::seconds(7));
+  EXPECT_EQ(r.delivery.dns_timeout, std::chrono::seconds(9));
 }
 
 TEST(ConfigKeys, DnsServerAsStringOrArray) {
-  const ConfigSettings one = settings("[defaults]\ndns-server = \"127.0.0.1:5353\"\n");
-  ASSERT_TRUE(one.dns_servers);
-  EXPECT_EQ(one.dns_servers->value, std::vector<std::string>{"127.0.0.1:5353"});
-  const ConfigSettings two =
-      settings("[defaults]\ndns-server = [\"192.0.2.1\", \"[2001:db8::1]:53\"]\n");
-  ASSERT_TRUE(two.dns_servers);
-  EXPECT_EQ(two.dns_servers->value, (std::vector<std::string>{"192.0.2.1", "[2001:db8::1]:53"}));
+  EXPECT_EQ(applied("[defaults]\ndns-server = \"127.0.0.1:5353\"\n").delivery.dns_servers,
+            std::vector<std::string>{"127.0.0.1:5353"});
+  EXPECT_EQ(applied("[defaults]\ndns-server = [\"192.0.2.1\", \"[2001:db8::1]:53\"]\n")
+                .delivery.dns_servers,
+            (std::vector<std::string>{"192.0.2.1", "[2001:db8::1]:53"}));
   const ConfigSettings none = settings("[defaults]\ndns-server = []\n");
-  ASSERT_TRUE(none.dns_servers);
-  EXPECT_TRUE(none.dns_servers->value.empty());
+  ASSERT_TRUE(none.has(Option::dns_server));
+  EXPECT_TRUE(applied(none).delivery.dns_servers.empty());
 }
 
 TEST(ConfigKeys, Family) {
-  EXPECT_EQ(settings("[defaults]\nfamily = \"ipv4\"\n").family->value, dns::AddressFamily::ipv4);
-  EXPECT_EQ(settings("[defaults]\nfamily = \"ipv6\"\n").family->value, dns::AddressFamily::ipv6);
-  EXPECT_EQ(settings("[defaults]\nfamily = \"any\"\n").family->value, dns::AddressFamily::any);
+  EXPECT_EQ(applied("[defaults]\nfamily = \"ipv4\"\n").delivery.family, dns::AddressFamily::ipv4);
+  EXPECT_EQ(applied("[defaults]\nfamily = \"ipv6\"\n").delivery.family, dns::AddressFamily::ipv6);
+  // "any" is also the built-in value: an account's "any" must undo the defaults' "ipv6".
+  const ConfigLoad any =
+      parse("[defaults]\nfamily = \"ipv6\"\n[account.a]\nfamily = \"any\"\n", "a");
+  ASSERT_EQ(any.error, "");
+  EXPECT_EQ(applied(any.settings).delivery.family, dns::AddressFamily::any);
   expect_error("[defaults]\nfamily = \"4\"\n",
                kPath + ":2: 'family' must be \"ipv4\", \"ipv6\" or \"any\", not '4'");
 }
 
 TEST(ConfigKeys, RecipientsFileIsResolvedAgainstTheFilesDirectory) {
-  EXPECT_EQ(settings("[defaults]\nrecipients-file = \"list.txt\"\n").recipients_file->value,
+  EXPECT_EQ(applied("[defaults]\nrecipients-file = \"list.txt\"\n").recipients_file,
             "/home/alice/.config/smtpsend/list.txt");
-  EXPECT_EQ(settings("[defaults]\nrecipients-file = \"/srv/list\"\n").recipients_file->value,
-            "/srv/list");
+  EXPECT_EQ(applied("[defaults]\nrecipients-file = \"/srv/list\"\n").recipients_file, "/srv/list");
   expect_error("[defaults]\nrecipients-file = \"-\"\n",
                kPath + ":2: 'recipients-file' cannot be '-' (stdin) in a configuration file");
 }
@@ -108,31 +123,37 @@ const std::string kWorkAccount =
 TEST(ConfigKeys, RelayTlsAndAuthKeysOfAnAccountNotChosenAreCheckedButNotApplied) {
   const ConfigLoad unused = parse(kWorkAccount);
   ASSERT_EQ(unused.error, "");
-  EXPECT_FALSE(unused.settings.relay.has_value());
-  EXPECT_FALSE(unused.settings.user.has_value());
-  EXPECT_FALSE(unused.settings.password_cmd.has_value());
-  EXPECT_FALSE(unused.settings.tls.has_value());
-  EXPECT_FALSE(unused.settings.ca_file.has_value());
+  for (const Option key :
+       {Option::relay, Option::user, Option::password_cmd, Option::tls, Option::ca_file}) {
+    EXPECT_FALSE(unused.settings.has(key)) << config_key(option_spec(key));
+  }
 
   const ConfigLoad work = parse(kWorkAccount, "work");
   ASSERT_EQ(work.error, "");
   const ConfigSettings& s = work.settings;
-  ASSERT_TRUE(s.relay && s.user && s.password_cmd && s.tls && s.smtps && s.ca_file && s.ca_path &&
-              s.tls_cert && s.tls_key && s.auth && s.oauth_token_cmd && s.allow_plaintext_auth);
-  EXPECT_EQ(s.relay->value, "smtps://mail.example.com");
-  EXPECT_EQ(s.relay->line, 2);
-  EXPECT_EQ(s.password_cmd->value, "pass show mail");
-  EXPECT_TRUE(s.smtps->value);
-  EXPECT_EQ(s.ca_path->value, "/etc/ssl/certs");
-  EXPECT_EQ(s.tls_cert->value, "/home/alice/.config/smtpsend/c.pem");
-  EXPECT_EQ(s.tls_key->value, "/home/alice/.config/smtpsend/k.pem");
-  EXPECT_EQ(s.auth->value, "scram-sha-256");
-  EXPECT_FALSE(s.allow_plaintext_auth->value);
+  for (const Option key :
+       {Option::relay, Option::user, Option::password_cmd, Option::tls, Option::smtps,
+        Option::ca_file, Option::ca_path, Option::tls_cert, Option::tls_key, Option::auth,
+        Option::oauth_token_cmd, Option::allow_plaintext_auth}) {
+    EXPECT_TRUE(s.has(key)) << config_key(option_spec(key));
+  }
+  EXPECT_EQ(s.text(Option::relay), "smtps://mail.example.com");
+  EXPECT_EQ(s.line(Option::relay), 2);
+  EXPECT_EQ(s.text(Option::password_cmd), "pass show mail");
+  EXPECT_TRUE(s.flag(Option::smtps));
+  EXPECT_EQ(s.text(Option::auth), "scram-sha-256");
+  EXPECT_FALSE(s.flag(Option::allow_plaintext_auth));
+  const Request r = applied(s);
+  EXPECT_EQ(r.delivery.tls.policy, smtp::TlsPolicy::verify);
+  EXPECT_EQ(r.delivery.tls.ca_file, "/etc/ca.pem");
+  EXPECT_EQ(r.delivery.tls.ca_path, "/etc/ssl/certs");
+  EXPECT_EQ(r.delivery.tls.cert_file, "/home/alice/.config/smtpsend/c.pem");
+  EXPECT_EQ(r.delivery.tls.key_file, "/home/alice/.config/smtpsend/k.pem");
 
   // A bad value in the account not chosen is still an error naming its line.
   const ConfigLoad bad = parse(kWorkAccount + "[account.home]\ntls = \"sometimes\"\n");
   EXPECT_EQ(bad.error, kPath +
-                           ":15: 'tls' must be one of none, opportunistic, required, verify, not "
+                           ":15: 'tls' must be none, opportunistic, required or verify, not "
                            "'sometimes'");
 }
 
@@ -142,20 +163,21 @@ TEST(ConfigKeys, FromNameAndDsnKeys) {
   const ConfigSettings s = settings(
       "[defaults]\nfrom-name = \"Cron Daemon\"\ndsn-notify = \"failure, delay\"\n"
       "dsn-return = \"hdrs\"\ndsn-envid = \"QQ314159\"\n");
-  ASSERT_TRUE(s.from_name && s.dsn_notify && s.dsn_return && s.dsn_envid);
-  EXPECT_EQ(s.from_name->value, "Cron Daemon");
-  EXPECT_EQ(s.from_name->line, 2);
-  EXPECT_EQ(s.dsn_notify->value, "FAILURE,DELAY") << "normalised as -N is";
-  EXPECT_EQ(s.dsn_return->value, smtp::DsnReturn::headers);
-  EXPECT_EQ(s.dsn_envid->value, "QQ314159");
-  EXPECT_EQ(settings("[defaults]\ndsn-notify = \"never\"\n").dsn_notify->value, "NEVER");
-  EXPECT_EQ(settings("[defaults]\ndsn-return = \"FULL\"\n").dsn_return->value,
+  EXPECT_EQ(s.line(Option::from_name), 2);
+  const Request r = applied(s);
+  EXPECT_EQ(r.from_name, "Cron Daemon");
+  EXPECT_EQ(r.envelope_parameters.dsn.notify, "FAILURE,DELAY") << "normalised as -N is";
+  EXPECT_EQ(r.envelope_parameters.dsn.ret, smtp::DsnReturn::headers);
+  EXPECT_EQ(r.envelope_parameters.dsn.envid, "QQ314159");
+  EXPECT_EQ(applied("[defaults]\ndsn-notify = \"never\"\n").envelope_parameters.dsn.notify,
+            "NEVER");
+  EXPECT_EQ(applied("[defaults]\ndsn-return = \"FULL\"\n").envelope_parameters.dsn.ret,
             smtp::DsnReturn::full);
 }
 
 TEST(ConfigKeys, FromNameAndDsnKeysAreCheckedLikeTheOptions) {
   expect_error("[defaults]\nfrom-name = \"Evil\\nBcc: x@y.z\"\n",
-               kPath + ":2: 'from-name' must not contain CR or LF");
+               kPath + ":2: 'from-name': the value must not contain CR or LF");
   expect_error("[defaults]\nfrom-name = 7\n",
                kPath + ":2: 'from-name' must be a string, not an integer");
   expect_error("[defaults]\ndsn-notify = \"never,success\"\n",
@@ -182,10 +204,11 @@ TEST(ConfigKeys, AccountFromNameAndDsnOverrideDefaults) {
       "[account.a]\nfrom-name = \"Account\"\ndsn-return = \"full\"\n",
       "a");
   ASSERT_EQ(load.error, "");
-  EXPECT_EQ(load.settings.from_name->value, "Account");
-  EXPECT_EQ(load.settings.dsn_notify->value, "NEVER");
-  EXPECT_EQ(load.settings.dsn_return->value, smtp::DsnReturn::full);
-  EXPECT_FALSE(load.settings.dsn_envid.has_value());
+  const Request r = applied(load.settings);
+  EXPECT_EQ(r.from_name, "Account");
+  EXPECT_EQ(r.envelope_parameters.dsn.notify, "NEVER");
+  EXPECT_EQ(r.envelope_parameters.dsn.ret, smtp::DsnReturn::full);
+  EXPECT_FALSE(load.settings.has(Option::dsn_envid));
 }
 
 TEST(ConfigKeys, RelayTlsAndAuthKeysAreRead) {
@@ -195,13 +218,15 @@ TEST(ConfigKeys, RelayTlsAndAuthKeysAreRead) {
       "allow-plaintext-auth = true\n",
       "work");
   ASSERT_EQ(load.error, "");
-  EXPECT_EQ(load.settings.relay->value, "smtps://smtp.example.com");
-  EXPECT_EQ(load.settings.tls->value, "required");
-  EXPECT_EQ(load.settings.user->value, "me");
-  EXPECT_EQ(load.settings.auth->value, "plain");
-  EXPECT_TRUE(load.settings.allow_plaintext_auth->value);
+  EXPECT_EQ(load.settings.text(Option::relay), "smtps://smtp.example.com");
+  EXPECT_EQ(load.settings.text(Option::tls), "required");
+  EXPECT_EQ(load.settings.text(Option::user), "me");
+  EXPECT_EQ(load.settings.text(Option::auth), "plain");
+  EXPECT_TRUE(load.settings.flag(Option::allow_plaintext_auth));
+  const Request r = applied(load.settings);
+  EXPECT_EQ(r.delivery.tls.policy, smtp::TlsPolicy::required);
   // A relative file name is taken from the configuration file's directory.
-  EXPECT_EQ(load.settings.ca_file->value, "/home/alice/.config/smtpsend/ca.pem");
+  EXPECT_EQ(r.delivery.tls.ca_file, "/home/alice/.config/smtpsend/ca.pem");
 }
 
 TEST(ConfigKeys, RelayIsCheckedLikeTheOption) {
@@ -212,15 +237,14 @@ TEST(ConfigKeys, RelayIsCheckedLikeTheOption) {
 }
 
 TEST(ConfigKeys, LaterIssueKeysAreTypeChecked) {
-  expect_error(
-      "[defaults]\ntls = \"maybe\"\n",
-      kPath + ":2: 'tls' must be one of none, opportunistic, required, verify, not 'maybe'");
+  expect_error("[defaults]\ntls = \"maybe\"\n",
+               kPath + ":2: 'tls' must be none, opportunistic, required or verify, not 'maybe'");
   expect_error("[defaults]\nsmtps = \"yes\"\n",
                kPath + ":2: 'smtps' must be true or false, not a string");
   expect_error("[defaults]\nauth = \"md5\"\n",
                kPath +
-                   ":2: 'auth' must be one of auto, plain, login, cram-md5, scram-sha-1, "
-                   "scram-sha-256, xoauth2, oauthbearer, not 'md5'");
+                   ":2: 'auth' must be auto, plain, login, cram-md5, scram-sha-1, "
+                   "scram-sha-256, xoauth2 or oauthbearer, not 'md5'");
   expect_error("[defaults]\nrelay = \"\"\n", kPath + ":2: 'relay' must not be empty");
 }
 
@@ -307,12 +331,13 @@ TEST(ConfigAccounts, AccountOverridesDefaults) {
       "[account.work]\nmx-port = 587\n";
   const ConfigLoad plain = parse(text);
   ASSERT_EQ(plain.error, "");
-  EXPECT_EQ(plain.settings.mx_port->value, 2525);
+  EXPECT_EQ(applied(plain.settings).delivery.mx_port, 2525);
   const ConfigLoad work = parse(text, "work");
   ASSERT_EQ(work.error, "");
-  EXPECT_EQ(work.settings.mx_port->value, 587);
-  EXPECT_EQ(work.settings.mx_port->line, 5);
-  EXPECT_EQ(work.settings.helo->value, "d.example");
+  EXPECT_EQ(work.settings.line(Option::mx_port), 5);
+  const Request r = applied(work.settings);
+  EXPECT_EQ(r.delivery.mx_port, 587);
+  EXPECT_EQ(r.delivery.helo_name, "d.example");
 }
 
 TEST(ConfigAccounts, UnknownAccountNamesTheFile) {
@@ -325,8 +350,8 @@ TEST(ConfigAccounts, AccountPasswordSourceReplacesAllOfDefaults) {
       "[defaults]\npassword-cmd = \"pass show a\"\n[account.b]\npassword-file = \"/run/pw\"\n",
       "b");
   ASSERT_EQ(load.error, "");
-  EXPECT_FALSE(load.settings.password_cmd.has_value()) << "replaced by the account's source";
-  EXPECT_EQ(load.settings.password_file->value, "/run/pw");
+  EXPECT_FALSE(load.settings.has(Option::password_cmd)) << "replaced by the account's source";
+  EXPECT_EQ(load.settings.path(Option::password_file), "/run/pw");
 }
 
 TEST(ConfigPermissions, PasswordInAGroupReadableFileIsRefused) {
@@ -386,7 +411,7 @@ TEST_F(ConfigFiles, ExplicitFileIsRead) {
   const ConfigLoad load = load_config(path, {}, std::nullopt);
   ASSERT_EQ(load.error, "");
   EXPECT_EQ(load.path, path);
-  EXPECT_EQ(load.settings.mx_port->value, 2525);
+  EXPECT_EQ(applied(load.settings).delivery.mx_port, 2525);
 }
 
 TEST_F(ConfigFiles, MissingExplicitFileIsAnError) {
@@ -400,7 +425,7 @@ TEST_F(ConfigFiles, MissingDefaultFilesAreFine) {
   const ConfigLoad load = load_config(std::nullopt, defaults, std::nullopt);
   EXPECT_EQ(load.error, "");
   EXPECT_EQ(load.path, "");
-  EXPECT_FALSE(load.settings.mx_port.has_value());
+  EXPECT_FALSE(load.settings.has(Option::mx_port));
 }
 
 TEST_F(ConfigFiles, FirstExistingDefaultWins) {
@@ -409,7 +434,7 @@ TEST_F(ConfigFiles, FirstExistingDefaultWins) {
   const ConfigLoad load = load_config(std::nullopt, defaults, std::nullopt);
   ASSERT_EQ(load.error, "");
   EXPECT_EQ(load.path, second);
-  EXPECT_EQ(load.settings.mx_port->value, 2);
+  EXPECT_EQ(applied(load.settings).delivery.mx_port, 2);
 }
 
 TEST_F(ConfigFiles, AccountWithoutAnyFileIsAnError) {
@@ -429,7 +454,7 @@ TEST_F(ConfigFiles, PermissionCheckedOnTheRealFile) {
   const ConfigLoad load = load_config(closed, {}, std::nullopt);
   EXPECT_EQ(load.error, "");
   ASSERT_TRUE(load.settings.password.has_value());
-  EXPECT_EQ(load.settings.password->value.reveal(), "s3cret");
+  EXPECT_EQ(load.settings.password->reveal(), "s3cret");
 }
 
 TEST_F(ConfigFiles, XdgConfigHomeIsTheFirstDefault) {

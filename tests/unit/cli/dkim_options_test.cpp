@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "config_file.hpp"
+#include "config_keys.hpp"
 #include "smtpsend/cli/command_line.hpp"
-#include "smtpsend/cli/config_file.hpp"
 #include "smtpsend/cli/dkim_command_line.hpp"
 
 namespace smtpsend::cli {
@@ -15,6 +16,16 @@ namespace {
 const HostIdentity kHost{"host.example.org", "alice"};
 const std::vector<std::string> kNoConfigFiles;
 const std::string kPath = "/home/alice/.config/smtpsend/config.toml";
+
+// The file's settings through their options' conversions, no option given on the command line.
+Request applied(const ConfigSettings& settings) {
+  Request request;
+  std::string error;
+  EXPECT_TRUE(apply_config(
+      settings, kPath, [](Option) { return false; }, request, error))
+      << error;
+  return request;
+}
 
 CommandLine parse(std::vector<std::string> args) {
   return parse_command_line(args, kHost, kNoConfigFiles);
@@ -59,14 +70,14 @@ TEST(DkimConfigKeys, StringOrArrayRelativeToTheFile) {
       "[defaults]\ndkim = [\"rsa:rsa.pem\", \"ed:/etc/ed.pem\"]\ndkim-domain = \"example.org\"\n",
       0600, std::nullopt);
   ASSERT_EQ(load.error, "");
-  ASSERT_TRUE(load.settings.dkim);
-  EXPECT_EQ(load.settings.dkim->value,
-            (std::vector<DkimKeyFile>{{"rsa", "/home/alice/.config/smtpsend/rsa.pem"},
-                                      {"ed", "/etc/ed.pem"}}));
-  EXPECT_EQ(load.settings.dkim_domain->value, "example.org");
+  const Request r = applied(load.settings);
+  EXPECT_EQ(r.dkim, (std::vector<DkimKeyFile>{{"rsa", "/home/alice/.config/smtpsend/rsa.pem"},
+                                              {"ed", "/etc/ed.pem"}}));
+  EXPECT_EQ(r.dkim_domain, "example.org");
   load = parse_config(kPath, "[defaults]\ndkim = \"s:k.pem\"\n", 0600, std::nullopt);
   ASSERT_EQ(load.error, "");
-  EXPECT_EQ(load.settings.dkim->value.size(), 1u);
+  EXPECT_EQ(applied(load.settings).dkim,
+            (std::vector<DkimKeyFile>{{"s", "/home/alice/.config/smtpsend/k.pem"}}));
 }
 
 TEST(DkimConfigKeys, BadValuesNameTheLine) {

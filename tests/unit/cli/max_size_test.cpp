@@ -10,15 +10,26 @@
 #include <string>
 #include <vector>
 
+#include "config_file.hpp"
+#include "config_keys.hpp"
 #include "option_values.hpp"
 #include "smtpsend/cli/command_line.hpp"
-#include "smtpsend/cli/config_file.hpp"
 
 namespace smtpsend::cli {
 namespace {
 
 constexpr std::uint64_t kKiB = 1024;
 const HostIdentity kHost{"host.example.org", "alice"};
+
+// The file's settings through their options' conversions, no option given on the command line.
+Request applied(const ConfigSettings& settings) {
+  Request request;
+  std::string error;
+  EXPECT_TRUE(apply_config(
+      settings, "/c.toml", [](Option) { return false; }, request, error))
+      << error;
+  return request;
+}
 const std::vector<std::string> kNoConfigFiles;
 
 std::optional<std::uint64_t> size_of(std::string_view text) {
@@ -120,11 +131,10 @@ class MaxSizeConfig : public ::testing::Test {
 TEST_F(MaxSizeConfig, AStringOrAnIntegerOfBytes) {
   ConfigLoad load = parse_config("/c.toml", "[defaults]\nmax-size = \"500M\"\n", 0600, {});
   ASSERT_EQ(load.error, "");
-  ASSERT_TRUE(load.settings.max_size.has_value());
-  EXPECT_EQ(load.settings.max_size->value, 500 * kKiB * kKiB);
+  EXPECT_EQ(applied(load.settings).max_size, 500 * kKiB * kKiB);
   load = parse_config("/c.toml", "[defaults]\nmax-size = 1048576\n", 0600, {});
   ASSERT_EQ(load.error, "");
-  EXPECT_EQ(load.settings.max_size->value, 1048576u);
+  EXPECT_EQ(applied(load.settings).max_size, 1048576u);
 }
 
 TEST_F(MaxSizeConfig, BadValuesNameFileAndLine) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "smtpsend/cli/config_file.hpp"
+#include "config_file.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -59,7 +59,8 @@ TEST(QueueCommandLine, UsageErrorsAre64WithOneLine) {
     EXPECT_EQ(line.error.find('\n'), std::string::npos);
     EXPECT_FALSE(line.error.empty());
   }
-  EXPECT_EQ(parse({"frobnicate"}).error, "queue: unknown subcommand 'frobnicate'; use list, run or delete");
+  EXPECT_EQ(parse({"frobnicate"}).error,
+            "queue: unknown subcommand 'frobnicate'; use list, run or delete");
 }
 
 TEST(QueueCommandLine, HelpIsPrinted) {

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "config_file.hpp"
+#include "config_keys.hpp"
 #include "option_values.hpp"
 #include "smtpsend/cli/command_line.hpp"
-#include "smtpsend/cli/config_file.hpp"
 #include "smtpsend/cli/sendmail.hpp"
 
 namespace smtpsend::cli {
@@ -100,18 +101,23 @@ TEST(QueueKeys, ReadFromTheFile) {
                                        "queue-dir = \"spool\"\nbounce-to = \"admin@example.com\"\n",
                                        0600, std::nullopt);
   ASSERT_EQ(load.error, "");
-  EXPECT_EQ(load.settings.queue->value, QueueMode::deferred);
-  EXPECT_EQ(load.settings.retry_min->value, std::chrono::seconds(30));
-  EXPECT_EQ(load.settings.retry_max->value, std::chrono::seconds(600));
-  EXPECT_EQ(load.settings.queue_lifetime->value, std::chrono::seconds(86400));
-  EXPECT_EQ(load.settings.queue_dir->value, "/etc/spool");
-  EXPECT_EQ(load.settings.bounce_to->value, "admin@example.com");
+  Request r;
+  std::string error;
+  ASSERT_TRUE(apply_config(
+      load.settings, load.path, [](Option) { return false; }, r, error))
+      << error;
+  EXPECT_EQ(r.queue.mode, QueueMode::deferred);
+  EXPECT_EQ(r.queue.retry_min, std::chrono::seconds(30));
+  EXPECT_EQ(r.queue.retry_max, std::chrono::seconds(600));
+  EXPECT_EQ(r.queue.lifetime, std::chrono::seconds(86400));
+  EXPECT_EQ(r.queue_dir, "/etc/spool");
+  EXPECT_EQ(r.queue.bounce_to, "admin@example.com");
 }
 
 TEST(QueueKeys, BadValuesNameFileAndLine) {
   EXPECT_EQ(parse_config("/etc/smtpsend.toml", "[defaults]\nqueue = \"soon\"\n", 0600, std::nullopt)
                 .error,
-            "/etc/smtpsend.toml:2: 'queue' must be one of never, deferred, always, not 'soon'");
+            "/etc/smtpsend.toml:2: 'queue' must be never, deferred or always, not 'soon'");
   EXPECT_EQ(
       parse_config("/etc/smtpsend.toml", "[defaults]\n\nretry-max = \"5x\"\n", 0600, std::nullopt)
           .error,
