@@ -128,15 +128,15 @@ bool check_combinations(const RawOptions& raw, std::string& error) {
 
 // The host's defaults, then each option given, through its row's conversion (option_table.cpp);
 // false with `error` on a usage error.
-bool build_request(const RawOptions& raw, const CLI::App& app, const HostIdentity& host,
-                   Request& request, std::string& error) {
+bool build_request(const RawOptions& raw, const HostIdentity& host, Request& request,
+                   std::string& error) {
   if (!check_combinations(raw, error)) return false;
   request.qualify_domain = host.fqdn;
   // Empty: no dotted name is known, so each session greets with its local address literal
   // (RFC 5321 §4.1.4) rather than a made-up name (delivery/helo_name.hpp).
   request.delivery.helo_name = host.qualified ? host.fqdn : "";
   for (const OptionSpec& spec : option_table()) {
-    if (spec.apply == nullptr || !given(app, spec.id)) continue;
+    if (spec.apply == nullptr || !raw.given(spec.id)) continue;
     if (!spec.apply(raw.input(spec.id), request, error)) return false;
   }
   return check_composition(request, !raw.texts(Option::message).empty(), error);
@@ -172,9 +172,9 @@ std::string unexpected_arguments(const CLI::App& app) {
 
 // The file's settings go under the command line's: apply_config skips every option given.
 // `settings` keeps the file's values for the relay/AUTH step that follows.
-bool apply_config_file(const RawOptions& raw, const CLI::App& app,
-                       std::span<const std::string> default_config_paths, Request& request,
-                       ConfigSettings& settings, std::string& path, std::string& error) {
+bool apply_config_file(const RawOptions& raw, std::span<const std::string> default_config_paths,
+                       Request& request, ConfigSettings& settings, std::string& path,
+                       std::string& error) {
   ConfigLoad load =
       load_config(raw.text(Option::config), default_config_paths, raw.text(Option::account));
   if (!load.error.empty()) {
@@ -182,7 +182,7 @@ bool apply_config_file(const RawOptions& raw, const CLI::App& app,
     return false;
   }
   if (!apply_config(
-          load.settings, load.path, [&app](Option id) { return given(app, id); }, request, error)) {
+          load.settings, load.path, [&raw](Option id) { return raw.given(id); }, request, error)) {
     return false;
   }
   settings = std::move(load.settings);
@@ -222,16 +222,16 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
 
   Request request;
   std::string error;
-  if (!build_request(raw, app, host, request, error)) return usage_error(std::move(error));
+  if (!build_request(raw, host, request, error)) return usage_error(std::move(error));
   ConfigSettings file;
   std::string file_path;
-  if (!apply_config_file(raw, app, default_config_paths, request, file, file_path, error)) {
+  if (!apply_config_file(raw, default_config_paths, request, file, file_path, error)) {
     return stop(ExitCode::config, std::move(error));
   }
   request.account = raw.text(Option::account).value_or("");
   request.config_path = file_path;
   ExitCode code = ExitCode::usage;
-  if (!apply_relay_and_auth(raw, FileSettings{file, file_path}, given(app, Option::tls), request,
+  if (!apply_relay_and_auth(raw, FileSettings{file, file_path}, raw.given(Option::tls), request,
                             error, code)) {
     return stop(code, std::move(error));
   }

@@ -10,26 +10,27 @@ void RawOptions::register_with(CLI::App& app) {
     const std::string value_name(spec.value_name);
     switch (spec.shape) {
       case Shape::help_flag:
-        app.set_help_flag(names, help);
+        slot.registered = app.set_help_flag(names, help);
         break;
       case Shape::flag:
-        app.add_flag(names, slot.flag, help);
+        slot.registered = app.add_flag(names, slot.flag, help);
         break;
       case Shape::counted:
-        app.add_flag(names, slot.count, help);
+        slot.registered = app.add_flag(names, slot.count, help);
         break;
       case Shape::value:
         // Given twice, the last value counts, as with most Unix tools.
-        app.add_option(names, slot.text, help)
-            ->type_name(value_name)
-            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        slot.registered = app.add_option(names, slot.text, help)
+                              ->type_name(value_name)
+                              ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         break;
       case Shape::values:
         // One value per occurrence, so "-m a.eml bob@example.com" keeps bob as a recipient.
-        app.add_option(names, slot.texts, help)->type_name(value_name)->allow_extra_args(false);
+        slot.registered =
+            app.add_option(names, slot.texts, help)->type_name(value_name)->allow_extra_args(false);
         break;
       case Shape::positional:
-        app.add_option(names, slot.texts, help)->type_name(value_name);
+        slot.registered = app.add_option(names, slot.texts, help)->type_name(value_name);
         break;
       case Shape::key_only:
         break;
@@ -48,10 +49,9 @@ OptionInput RawOptions::input(Option id) const {
   return in;
 }
 
-bool given(const CLI::App& app, Option id) {
-  // A configuration key with no option: never on the command line, and unknown to CLI11.
-  if (option_spec(id).shape == Shape::key_only) return false;
-  return app.count(std::string(command_line_name(option_spec(id)))) > 0;
+bool RawOptions::given(Option id) const {
+  const CLI::Option* registered = slot(id).registered;
+  return registered != nullptr && registered->count() > 0;
 }
 
 }  // namespace smtpsend::cli

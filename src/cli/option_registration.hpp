@@ -31,20 +31,22 @@ class RawOptions {
 
   // Registers every option of the table, in its order (which is --help's).
   void register_with(CLI::App& app);
+  // Whether `id` appeared on the command line (after register_with and CLI11's parse). Asked
+  // once per option and per key on every run, so it reads the CLI11 option kept at registration
+  // rather than looking it up by name.
+  bool given(Option id) const;
 
  private:
   struct Slot {
-    std::optional<std::string> text;  // Shape::value
-    std::vector<std::string> texts;   // Shape::values, Shape::positional
-    bool flag = false;                // Shape::flag
-    int count = 0;                    // Shape::counted
+    std::optional<std::string> text;          // Shape::value
+    std::vector<std::string> texts;           // Shape::values, Shape::positional
+    bool flag = false;                        // Shape::flag
+    int count = 0;                            // Shape::counted
+    const CLI::Option* registered = nullptr;  // null: a configuration key with no option
   };
   const Slot& slot(Option id) const { return slots_[static_cast<std::size_t>(id)]; }
 
   std::array<Slot, kOptionCount> slots_{};
 };
-
-// Whether `id` appeared on the command line of `app` (after register_with).
-bool given(const CLI::App& app, Option id);
 
 }  // namespace smtpsend::cli

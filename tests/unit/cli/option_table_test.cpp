@@ -339,9 +339,9 @@ TEST(OptionTable, RegisteredOptionsTakeTheirShapes) {
   EXPECT_FALSE(raw.flag(Option::ipv6_only));
   EXPECT_EQ(raw.texts(Option::message), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(raw.texts(Option::recipients), (std::vector<std::string>{"rcpt@example.test"}));
-  EXPECT_TRUE(given(app, Option::mx_port));
-  EXPECT_TRUE(given(app, Option::ipv4_only));
-  EXPECT_FALSE(given(app, Option::tls));
+  EXPECT_TRUE(raw.given(Option::mx_port));
+  EXPECT_TRUE(raw.given(Option::ipv4_only));
+  EXPECT_FALSE(raw.given(Option::tls));
 }
 
 }  // namespace
