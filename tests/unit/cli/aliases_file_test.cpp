@@ -38,8 +38,8 @@ class AliasesFile : public ::testing::Test {
 
 TEST_F(AliasesFile, TheOptionReadsTheTable) {
   const std::string path = write("aliases", "root: admin@example.com\n");
-  const CommandLine result =
-      parse_command_line(std::vector<std::string>{"--aliases", path, "root"}, kHost, kNoConfigFiles);
+  const CommandLine result = parse_command_line(std::vector<std::string>{"--aliases", path, "root"},
+                                                kHost, kNoConfigFiles);
   ASSERT_TRUE(result.request) << result.error;
   EXPECT_EQ(result.request->aliases_path, path);
   ASSERT_NE(result.request->aliases.find("root"), nullptr);
@@ -75,8 +75,8 @@ TEST_F(AliasesFile, NoOptionNoTable) {
 
 TEST_F(AliasesFile, AMalformedFileIs78NamingFileAndLine) {
   const std::string path = write("aliases", "root: admin@example.com\nnonsense\n");
-  const CommandLine result =
-      parse_command_line(std::vector<std::string>{"--aliases", path, "root"}, kHost, kNoConfigFiles);
+  const CommandLine result = parse_command_line(std::vector<std::string>{"--aliases", path, "root"},
+                                                kHost, kNoConfigFiles);
   EXPECT_FALSE(result.request);
   EXPECT_EQ(result.exit_code, ExitCode::config);
   EXPECT_EQ(result.error, path + ":2: expected 'name: address, address'");
@@ -84,8 +84,8 @@ TEST_F(AliasesFile, AMalformedFileIs78NamingFileAndLine) {
 
 TEST_F(AliasesFile, AMissingFileIs78) {
   const std::string path = (dir_ / "missing").string();
-  const CommandLine result =
-      parse_command_line(std::vector<std::string>{"--aliases", path, "root"}, kHost, kNoConfigFiles);
+  const CommandLine result = parse_command_line(std::vector<std::string>{"--aliases", path, "root"},
+                                                kHost, kNoConfigFiles);
   EXPECT_EQ(result.exit_code, ExitCode::config);
   EXPECT_EQ(result.error, "cannot read aliases file " + path + ": No such file or directory");
 }

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "config_keys.hpp"
+#include "applied_settings.hpp"
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/delivery/host_tls.hpp"
 
 namespace smtpsend::cli {
 namespace {
+
+using testing::applied;
 
 constexpr unsigned kPrivate = 0600;
 const std::string kPath = "/home/alice/.config/smtpsend/config.toml";
@@ -27,17 +29,6 @@ ConfigSettings settings(const std::string& text) {
   ConfigLoad load = parse(text);
   EXPECT_EQ(load.error, "");
   return load.settings;
-}
-
-// The settings through their options' conversions, as when no option was given on the command
-// line: what each key puts in the Request.
-Request applied(const ConfigSettings& settings) {
-  Request request;
-  std::string error;
-  EXPECT_TRUE(apply_config(
-      settings, kPath, [](Option) { return false; }, request, error))
-      << error;
-  return request;
 }
 
 Request applied(const std::string& text) {

@@ -5,27 +5,19 @@
 #include <string>
 #include <vector>
 
+#include "applied_settings.hpp"
 #include "config_file.hpp"
-#include "config_keys.hpp"
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/dkim_command_line.hpp"
 
 namespace smtpsend::cli {
 namespace {
 
+using testing::applied;
+
 const HostIdentity kHost{"host.example.org", "alice"};
 const std::vector<std::string> kNoConfigFiles;
 const std::string kPath = "/home/alice/.config/smtpsend/config.toml";
-
-// The file's settings through their options' conversions, no option given on the command line.
-Request applied(const ConfigSettings& settings) {
-  Request request;
-  std::string error;
-  EXPECT_TRUE(apply_config(
-      settings, kPath, [](Option) { return false; }, request, error))
-      << error;
-  return request;
-}
 
 CommandLine parse(std::vector<std::string> args) {
   return parse_command_line(args, kHost, kNoConfigFiles);

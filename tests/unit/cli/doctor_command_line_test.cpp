@@ -27,11 +27,32 @@ TEST(DoctorCommandLine, DefaultsAreWhatSendingWouldUse) {
 }
 
 TEST(DoctorCommandLine, EveryOption) {
-  const auto result =
-      parse({"--from", "Bob@Example.COM", "--helo", "mail.example.com", "--public-ip", "192.0.2.7",
-             "--to", "a.example", "b.example", "--to", "user@A.example", "--json", "--dns-server",
-             "127.0.0.1:5353", "--mx-port", "2525", "--ca-path", "/", "--dkim",
-             "s1:/k.pem", "--timeout", "7", "--connect-timeout", "3", "--dns-timeout", "4"});
+  const auto result = parse({"--from",
+                             "Bob@Example.COM",
+                             "--helo",
+                             "mail.example.com",
+                             "--public-ip",
+                             "192.0.2.7",
+                             "--to",
+                             "a.example",
+                             "b.example",
+                             "--to",
+                             "user@A.example",
+                             "--json",
+                             "--dns-server",
+                             "127.0.0.1:5353",
+                             "--mx-port",
+                             "2525",
+                             "--ca-path",
+                             "/",
+                             "--dkim",
+                             "s1:/k.pem",
+                             "--timeout",
+                             "7",
+                             "--connect-timeout",
+                             "3",
+                             "--dns-timeout",
+                             "4"});
   ASSERT_TRUE(result.request) << result.error;
   const DoctorRequest& r = *result.request;
   EXPECT_EQ(r.sender, "Bob@Example.COM");

@@ -10,26 +10,19 @@
 #include <string>
 #include <vector>
 
+#include "applied_settings.hpp"
 #include "config_file.hpp"
-#include "config_keys.hpp"
 #include "option_values.hpp"
 #include "smtpsend/cli/command_line.hpp"
 
 namespace smtpsend::cli {
 namespace {
 
+using testing::applied;
+
 constexpr std::uint64_t kKiB = 1024;
 const HostIdentity kHost{"host.example.org", "alice"};
 
-// The file's settings through their options' conversions, no option given on the command line.
-Request applied(const ConfigSettings& settings) {
-  Request request;
-  std::string error;
-  EXPECT_TRUE(apply_config(
-      settings, "/c.toml", [](Option) { return false; }, request, error))
-      << error;
-  return request;
-}
 const std::vector<std::string> kNoConfigFiles;
 
 std::optional<std::uint64_t> size_of(std::string_view text) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "applied_settings.hpp"
 #include "config_file.hpp"
-#include "config_keys.hpp"
 #include "option_values.hpp"
 #include "smtpsend/cli/command_line.hpp"
 #include "smtpsend/cli/sendmail.hpp"
@@ -101,11 +101,7 @@ TEST(QueueKeys, ReadFromTheFile) {
                                        "queue-dir = \"spool\"\nbounce-to = \"admin@example.com\"\n",
                                        0600, std::nullopt);
   ASSERT_EQ(load.error, "");
-  Request r;
-  std::string error;
-  ASSERT_TRUE(apply_config(
-      load.settings, load.path, [](Option) { return false; }, r, error))
-      << error;
+  const Request r = testing::applied(load.settings);
   EXPECT_EQ(r.queue.mode, QueueMode::deferred);
   EXPECT_EQ(r.queue.retry_min, std::chrono::seconds(30));
   EXPECT_EQ(r.queue.retry_max, std::chrono::seconds(600));
