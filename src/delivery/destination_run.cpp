@@ -124,12 +124,12 @@ class Runner {
     config.helo_name =
         helo_name_for(options_.helo_name, local_error ? "" : local.address().to_string());
     config.peer = step.peer;
-    config.max_write = kMaxWrite;
-    config.timeouts = options_.timeouts.stages;
+    config.settings.max_write = kMaxWrite;
+    config.settings.timeouts = options_.timeouts.stages;
     config.tls = tls.policy;
     config.implicit_tls = tls.implicit_tls;
-    config.auth = options_.auth;
-    config.progress = options_.progress;
+    config.settings.auth = options_.auth;
+    config.settings.progress = options_.progress;
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
