@@ -51,7 +51,7 @@ std::optional<Stop> prepare_auth(const cli::Request& request, delivery::Delivery
     settings->credentials.oauth_host = options.relay->host;  // RFC 7628 §3.1 host and port
     settings->credentials.oauth_port = options.relay->port;
   }
-  options.auth = std::move(settings);
+  options.session.auth = std::move(settings);
   return std::nullopt;
 }
 

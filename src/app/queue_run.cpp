@@ -252,7 +252,7 @@ class EntryRun {
     }
     EntryRecorder recorder({&work});
     options.in_flight = &recorder;
-    options.progress = &recorder;
+    options.session.progress = &recorder;
     report::StderrTranscript transcript(err_, request_.verbosity);
     if (request_.verbosity > 0) options.transcript = &transcript;
     delivery::DeliveryReport report = delivery::deliver({outgoing}, options);

@@ -147,8 +147,8 @@ bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::s
   }
   std::chrono::seconds every_stage{};
   if (!convert(raw, Option::timeout, parse_seconds, every_stage, error)) return false;
-  if (raw.text(Option::timeout)) out.timeouts.stages.every_stage = every_stage;
-  return convert(raw, Option::connect_timeout, parse_seconds, out.timeouts.connect, error) &&
+  if (raw.text(Option::timeout)) out.session.timeouts.every_stage = every_stage;
+  return convert(raw, Option::connect_timeout, parse_seconds, out.connect_timeout, error) &&
          convert(raw, Option::dns_timeout, parse_seconds, out.dns_timeout, error);
 }
 

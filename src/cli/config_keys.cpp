@@ -392,9 +392,9 @@ constexpr std::array kKeys{
         Option::max_parallel, number<std::size_t, &S::max_parallel, parse_parallel>),
     key<&S::max_addresses, [](Request& r) -> auto& { return r.delivery.max_addresses; }>(
         Option::max_addresses, number<std::size_t, &S::max_addresses, parse_address_limit>),
-    key<&S::timeout, [](Request& r) -> auto& { return r.delivery.timeouts.stages.every_stage; }>(
+    key<&S::timeout, [](Request& r) -> auto& { return r.delivery.session.timeouts.every_stage; }>(
         Option::timeout, number<std::chrono::seconds, &S::timeout, parse_seconds>),
-    key<&S::connect_timeout, [](Request& r) -> auto& { return r.delivery.timeouts.connect; }>(
+    key<&S::connect_timeout, [](Request& r) -> auto& { return r.delivery.connect_timeout; }>(
         Option::connect_timeout, number<std::chrono::seconds, &S::connect_timeout, parse_seconds>),
     key<&S::dns_timeout, [](Request& r) -> auto& { return r.delivery.dns_timeout; }>(
         Option::dns_timeout, number<std::chrono::seconds, &S::dns_timeout, parse_seconds>),

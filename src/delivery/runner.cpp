@@ -177,8 +177,8 @@ std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinatio
                      if (--clock.workers_left == 0) clock.timer.cancel();
                    });
   }
-  if (options.progress != nullptr && !resolve_only && workers > 0) {
-    asio::co_spawn(io, tick_progress(clock, *options.progress), [](std::exception_ptr) {});
+  if (options.session.progress != nullptr && !resolve_only && workers > 0) {
+    asio::co_spawn(io, tick_progress(clock, *options.session.progress), [](std::exception_ptr) {});
   }
   try {
     io.run();

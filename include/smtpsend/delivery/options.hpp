@@ -44,12 +44,14 @@ struct DeliveryOptions {
   // (RLIMIT_NOFILE) could not hold that many connections (descriptor_budget.hpp).
   std::size_t max_parallel = 8;
   std::size_t max_addresses = kDefaultMaxAddresses;     // --max-addresses, per destination
-  transport::Timeouts timeouts;
+  std::chrono::seconds connect_timeout{30};              // --connect-timeout, per address
   transport::TlsSettings tls;                            // --tls, --ca-file, ... (policy: host_tls.hpp)
   std::optional<RelayRoute> relay;                       // --relay: one server takes everything
-  std::shared_ptr<const smtp::AuthSettings> auth;        // -u: AUTH (relay only)
+  // What every session of the run is told, carried to each as this one value: --timeout (the
+  // stage timeouts, also what the transport arms), -u's AUTH (relay only, filled by app), the
+  // progress line (may be null; also told of recipients settled without a session).
+  smtp::SessionSettings session;
   TranscriptSink* transcript = nullptr;                  // -v / -vv (may be null)
-  ProgressSink* progress = nullptr;                      // the progress line (may be null)
   InFlightSink* in_flight = nullptr;                     // the queue's in-flight record (may be null)
 };
 

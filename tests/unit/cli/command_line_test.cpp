@@ -47,8 +47,8 @@ TEST(CommandLine, DefaultsWithOneRecipient) {
   EXPECT_EQ(request.delivery.dns_timeout, std::chrono::seconds(60));
   EXPECT_EQ(request.delivery.max_parallel, 8u);
   EXPECT_EQ(request.delivery.max_addresses, 5u);
-  EXPECT_EQ(request.delivery.timeouts.connect, std::chrono::seconds(30));
-  EXPECT_FALSE(request.delivery.timeouts.stages.every_stage.has_value());
+  EXPECT_EQ(request.delivery.connect_timeout, std::chrono::seconds(30));
+  EXPECT_FALSE(request.delivery.session.timeouts.every_stage.has_value());
   EXPECT_EQ(request.verbosity, 0);
   EXPECT_FALSE(request.json);
   EXPECT_FALSE(request.quiet);
@@ -255,8 +255,8 @@ TEST(CommandLine, MaxAddresses) {
 TEST(CommandLine, Timeouts) {
   const Request request =
       parsed({"--timeout", "42", "--connect-timeout", "7", "--dns-timeout", "9", "r@x.org"});
-  EXPECT_EQ(request.delivery.timeouts.stages.every_stage, std::chrono::seconds(42));
-  EXPECT_EQ(request.delivery.timeouts.connect, std::chrono::seconds(7));
+  EXPECT_EQ(request.delivery.session.timeouts.every_stage, std::chrono::seconds(42));
+  EXPECT_EQ(request.delivery.connect_timeout, std::chrono::seconds(7));
   EXPECT_EQ(request.delivery.dns_timeout, std::chrono::seconds(9));
 }
 

@@ -484,7 +484,7 @@ TEST_F(ConfigFiles, CommandLineOverridesAccountOverridesDefaults) {
   EXPECT_EQ(request.delivery.dns_servers, std::vector<std::string>{"127.0.0.1:53"});  // account
   EXPECT_EQ(request.from, std::optional<std::string>("work@example.org"));            // account
   EXPECT_EQ(request.delivery.helo_name, "d.example");                                 // defaults
-  EXPECT_EQ(request.delivery.timeouts.stages.every_stage, std::chrono::seconds(50));  // defaults
+  EXPECT_EQ(request.delivery.session.timeouts.every_stage, std::chrono::seconds(50));  // defaults
   EXPECT_EQ(request.qualify_domain, "host.example.org");                              // built-in
 }
 
@@ -499,7 +499,7 @@ TEST_F(ConfigFiles, DefaultsApplyWithoutAccount) {
   ASSERT_TRUE(result.request.has_value()) << result.error;
   EXPECT_EQ(result.request->delivery.max_addresses, 7u);
   EXPECT_EQ(result.request->delivery.mx_port, 2525);
-  EXPECT_EQ(result.request->delivery.timeouts.connect, std::chrono::seconds(3));
+  EXPECT_EQ(result.request->delivery.connect_timeout, std::chrono::seconds(3));
   EXPECT_EQ(result.request->delivery.dns_timeout, std::chrono::seconds(4));
   EXPECT_EQ(result.request->delivery.max_parallel, 2u);
   EXPECT_EQ(result.request->qualify_domain, "q.example");

@@ -105,7 +105,7 @@ TEST(OptionTable, StatedDefaultsAreTheOnesInForce) {
   EXPECT_EQ(a.mx_port, b.mx_port);
   EXPECT_EQ(a.max_parallel, b.max_parallel);
   EXPECT_EQ(a.max_addresses, b.max_addresses);
-  EXPECT_EQ(a.timeouts.connect, b.timeouts.connect);
+  EXPECT_EQ(a.connect_timeout, b.connect_timeout);
   EXPECT_EQ(a.dns_timeout, b.dns_timeout);
   EXPECT_EQ(stated.request->max_size, built_in.request->max_size);
   EXPECT_EQ(with_defaults.size(), 1u + 2 * 6) << "a new stated default: compare its field above";
@@ -196,8 +196,8 @@ TEST(OptionTable, EveryAppliedKeyReachesTheRequestUnlessTheOptionIsGiven) {
   EXPECT_EQ(f.delivery.family, dns::AddressFamily::ipv6);
   EXPECT_EQ(f.delivery.max_parallel, 2u);
   EXPECT_EQ(f.delivery.max_addresses, 2u);
-  EXPECT_EQ(f.delivery.timeouts.stages.every_stage, std::chrono::seconds(2));
-  EXPECT_EQ(f.delivery.timeouts.connect, std::chrono::seconds(2));
+  EXPECT_EQ(f.delivery.session.timeouts.every_stage, std::chrono::seconds(2));
+  EXPECT_EQ(f.delivery.connect_timeout, std::chrono::seconds(2));
   EXPECT_EQ(f.delivery.dns_timeout, std::chrono::seconds(2));
   EXPECT_EQ(f.max_size, 2u << 20);
   EXPECT_EQ(f.from_name, "File");
@@ -257,8 +257,8 @@ TEST(OptionTable, EveryAppliedKeyReachesTheRequestUnlessTheOptionIsGiven) {
   EXPECT_EQ(c.delivery.family, dns::AddressFamily::ipv4);
   EXPECT_EQ(c.delivery.max_parallel, 3u);
   EXPECT_EQ(c.delivery.max_addresses, 3u);
-  EXPECT_EQ(c.delivery.timeouts.stages.every_stage, std::chrono::seconds(3));
-  EXPECT_EQ(c.delivery.timeouts.connect, std::chrono::seconds(3));
+  EXPECT_EQ(c.delivery.session.timeouts.every_stage, std::chrono::seconds(3));
+  EXPECT_EQ(c.delivery.connect_timeout, std::chrono::seconds(3));
   EXPECT_EQ(c.delivery.dns_timeout, std::chrono::seconds(3));
   EXPECT_EQ(c.max_size, 3u << 20);
   EXPECT_EQ(c.from_name, "Cli");
