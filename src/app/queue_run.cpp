@@ -52,7 +52,7 @@ std::optional<Stop> route_request(const queue::Envelope& envelope, const cli::Ho
   out = std::move(*parsed.request);
   if (!envelope.route.relay) {
     // Queued for direct delivery: a relay the file names now is not this entry's route.
-    out.delivery.relay.reset();
+    out.delivery.route.relay.reset();
     out.auth.reset();
   }
   return std::nullopt;

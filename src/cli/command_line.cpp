@@ -129,20 +129,20 @@ bool apply_routing(const RawOptions& raw, delivery::DeliveryOptions& out, std::s
     error = "-4 and -6 cannot be used together";
     return false;
   }
-  out.family = ipv4_only   ? dns::AddressFamily::ipv4
-               : ipv6_only ? dns::AddressFamily::ipv6
-                           : dns::AddressFamily::any;
+  out.route.family = ipv4_only   ? dns::AddressFamily::ipv4
+                     : ipv6_only ? dns::AddressFamily::ipv6
+                                 : dns::AddressFamily::any;
   for (const auto& server : raw.texts(Option::dns_server)) {
     if (!check_dns_server(name(Option::dns_server), server, error)) return false;
   }
   out.dns_servers = raw.texts(Option::dns_server);
-  if (!convert(raw, Option::mx_port, parse_port, out.mx_port, error)) return false;
+  if (!convert(raw, Option::mx_port, parse_port, out.route.mx_port, error)) return false;
   if (const auto& helo = raw.text(Option::helo);
       helo && !check_helo_name(name(Option::helo), *helo, error)) {
     return false;
   }
   if (!convert(raw, Option::max_parallel, parse_parallel, out.max_parallel, error) ||
-      !convert(raw, Option::max_addresses, parse_address_limit, out.max_addresses, error)) {
+      !convert(raw, Option::max_addresses, parse_address_limit, out.route.max_addresses, error)) {
     return false;
   }
   std::chrono::seconds every_stage{};

@@ -382,15 +382,15 @@ constexpr std::array kKeys{
         Option::aliases, path_text<&S::aliases>),
     key<&S::dns_servers, [](Request& r) -> auto& { return r.delivery.dns_servers; }>(
         Option::dns_server, dns_servers),
-    key<&S::mx_port, [](Request& r) -> auto& { return r.delivery.mx_port; }>(
+    key<&S::mx_port, [](Request& r) -> auto& { return r.delivery.route.mx_port; }>(
         Option::mx_port, number<std::uint16_t, &S::mx_port, parse_port>),
     key<&S::helo, [](Request& r) -> auto& { return r.delivery.helo_name; }>(
         Option::helo, checked_text<&S::helo, check_helo_name>),
-    key<&S::family, [](Request& r) -> auto& { return r.delivery.family; }>(
+    key<&S::family, [](Request& r) -> auto& { return r.delivery.route.family; }>(
         Option::family, family),
     key<&S::max_parallel, [](Request& r) -> auto& { return r.delivery.max_parallel; }>(
         Option::max_parallel, number<std::size_t, &S::max_parallel, parse_parallel>),
-    key<&S::max_addresses, [](Request& r) -> auto& { return r.delivery.max_addresses; }>(
+    key<&S::max_addresses, [](Request& r) -> auto& { return r.delivery.route.max_addresses; }>(
         Option::max_addresses, number<std::size_t, &S::max_addresses, parse_address_limit>),
     key<&S::timeout, [](Request& r) -> auto& { return r.delivery.session.timeouts.every_stage; }>(
         Option::timeout, number<std::chrono::seconds, &S::timeout, parse_seconds>),

@@ -46,13 +46,6 @@ void note(const DeliveryOptions& options, std::string_view peer, const std::stri
   if (options.transcript != nullptr) options.transcript->line(peer, TranscriptKind::info, text, 1);
 }
 
-FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random, bool resolve_only) {
-  FsmOptions fsm{destination_port(options), options.family, std::move(random), resolve_only,
-                 options.relay};
-  fsm.max_addresses = options.max_addresses;
-  return fsm;
-}
-
 class Runner {
   using tcp_socket = asio::ip::tcp::socket;
 
@@ -60,7 +53,7 @@ class Runner {
   Runner(RunContext& context, const Destination& destination, bool resolve_only)
       : context_(context),
         options_(context.options),
-        fsm_(destination, fsm_options(options_, random_index(context.random), resolve_only)),
+        fsm_(destination, FsmOptions{options_.route, random_index(context.random), resolve_only}),
         budget_(options_.dns_timeout) {}
 
   asio::awaitable<DestinationRun> run() {
@@ -88,8 +81,8 @@ class Runner {
 
   asio::awaitable<void> perform(ResolveAddrs& step) {
     const auto deadline = budget_.start();
-    dns::AddressAnswer answer =
-        co_await context_.resolver.query_addresses(std::move(step.host), options_.family, deadline);
+    dns::AddressAnswer answer = co_await context_.resolver.query_addresses(
+        std::move(step.host), options_.route.family, deadline);
     budget_.stop();
     fsm_.on_addresses(answer);
   }

@@ -479,8 +479,8 @@ TEST_F(ConfigFiles, CommandLineOverridesAccountOverridesDefaults) {
       run_parse({"-C", path, "-A", "work", "--mx-port", "26", "-4", "r@x.example"});
   ASSERT_TRUE(result.request.has_value()) << result.error;
   const Request& request = *result.request;
-  EXPECT_EQ(request.delivery.mx_port, 26);                       // command line
-  EXPECT_EQ(request.delivery.family, dns::AddressFamily::ipv4);  // command line
+  EXPECT_EQ(request.delivery.route.mx_port, 26);                       // command line
+  EXPECT_EQ(request.delivery.route.family, dns::AddressFamily::ipv4);  // command line
   EXPECT_EQ(request.delivery.dns_servers, std::vector<std::string>{"127.0.0.1:53"});  // account
   EXPECT_EQ(request.from, std::optional<std::string>("work@example.org"));            // account
   EXPECT_EQ(request.delivery.helo_name, "d.example");                                 // defaults
@@ -497,8 +497,8 @@ TEST_F(ConfigFiles, DefaultsApplyWithoutAccount) {
             "[account.work]\nmx-port = 587\n");
   const CommandLine result = run_parse({"--config", path, "r@x.example"});
   ASSERT_TRUE(result.request.has_value()) << result.error;
-  EXPECT_EQ(result.request->delivery.max_addresses, 7u);
-  EXPECT_EQ(result.request->delivery.mx_port, 2525);
+  EXPECT_EQ(result.request->delivery.route.max_addresses, 7u);
+  EXPECT_EQ(result.request->delivery.route.mx_port, 2525);
   EXPECT_EQ(result.request->delivery.connect_timeout, std::chrono::seconds(3));
   EXPECT_EQ(result.request->delivery.dns_timeout, std::chrono::seconds(4));
   EXPECT_EQ(result.request->delivery.max_parallel, 2u);
@@ -574,10 +574,10 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   const CommandLine result = run_parse({"-C", path, "-A", "work", "r@x.example"});
   ASSERT_EQ(result.error, "");
   const Request& request = *result.request;
-  ASSERT_TRUE(request.delivery.relay.has_value());
-  EXPECT_EQ(request.delivery.relay->host, "mail.example.com");
-  EXPECT_EQ(request.delivery.relay->port, 465);
-  EXPECT_TRUE(request.delivery.relay->implicit_tls);
+  ASSERT_TRUE(request.delivery.route.relay.has_value());
+  EXPECT_EQ(request.delivery.route.relay->host, "mail.example.com");
+  EXPECT_EQ(request.delivery.route.relay->port, 465);
+  EXPECT_TRUE(request.delivery.route.relay->implicit_tls);
   EXPECT_EQ(delivery::tls_for_host(request.delivery),
             (delivery::HostTls{smtp::TlsPolicy::verify, true}))
       << "a relay is verified";
@@ -588,8 +588,8 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   const CommandLine overridden = run_parse({"-C", path, "-A", "work", "--relay", "other.example",
                                             "--tls", "required", "-u", "you", "r@x.example"});
   ASSERT_EQ(overridden.error, "");
-  EXPECT_EQ(overridden.request->delivery.relay->host, "other.example");
-  EXPECT_EQ(overridden.request->delivery.relay->port, 587);
+  EXPECT_EQ(overridden.request->delivery.route.relay->host, "other.example");
+  EXPECT_EQ(overridden.request->delivery.route.relay->port, 587);
   EXPECT_EQ(delivery::tls_for_host(overridden.request->delivery).policy, smtp::TlsPolicy::required);
   EXPECT_EQ(overridden.request->auth->user, "you");
 }
@@ -600,7 +600,7 @@ TEST_F(ConfigFiles, FileTlsKeyOverridesTheRelayDefault) {
       "relay-tls.toml", "[defaults]\nrelay = \"mail.example.com\"\ntls = \"opportunistic\"\n");
   const CommandLine result = run_parse({"-C", path, "r@x.example"});
   ASSERT_EQ(result.error, "");
-  ASSERT_TRUE(result.request->delivery.relay.has_value());
+  ASSERT_TRUE(result.request->delivery.route.relay.has_value());
   EXPECT_EQ(delivery::tls_for_host(result.request->delivery).policy,
             smtp::TlsPolicy::opportunistic);
 }
@@ -636,7 +636,7 @@ TEST_F(ConfigFiles, DefaultsUserWithoutARelayIsNotUsed) {
   const CommandLine direct = run_parse({"-C", path, "r@x.example"});
   ASSERT_EQ(direct.error, "");
   EXPECT_FALSE(direct.request->auth.has_value());
-  EXPECT_FALSE(direct.request->delivery.relay.has_value());
+  EXPECT_FALSE(direct.request->delivery.route.relay.has_value());
   const CommandLine work = run_parse({"-C", path, "-A", "work", "r@x.example"});
   ASSERT_EQ(work.error, "");
   EXPECT_EQ(work.request->auth->user, "me");
