@@ -47,11 +47,11 @@ std::optional<Stop> prepare_auth(const cli::Request& request, delivery::Delivery
   settings->preference = auth.preference;
   settings->allow_plaintext = auth.allow_plaintext;
   settings->crypto = &crypto;
-  if (options.relay && settings->preference.oauth_token) {
-    settings->credentials.oauth_host = options.relay->host;  // RFC 7628 §3.1 host and port
-    settings->credentials.oauth_port = options.relay->port;
+  if (options.route.relay && settings->preference.oauth_token) {
+    settings->credentials.oauth_host = options.route.relay->host;  // RFC 7628 §3.1 host and port
+    settings->credentials.oauth_port = options.route.relay->port;
   }
-  options.auth = std::move(settings);
+  options.session.auth = std::move(settings);
   return std::nullopt;
 }
 

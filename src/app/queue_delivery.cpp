@@ -38,7 +38,7 @@ queue::Envelope envelope_for(const cli::Request& request,
   envelope.sender = message.mail_from;
   envelope.parameters = message.parameters;
   queue::Route& route = envelope.route;
-  if (const std::optional<delivery::RelayRoute>& relay = request.delivery.relay) {
+  if (const std::optional<delivery::RelayRoute>& relay = request.delivery.route.relay) {
     route.relay = true;
     route.relay_host = relay->host;
     route.relay_port = relay->port;

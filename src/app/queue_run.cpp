@@ -52,7 +52,7 @@ std::optional<Stop> route_request(const queue::Envelope& envelope, const cli::Ho
   out = std::move(*parsed.request);
   if (!envelope.route.relay) {
     // Queued for direct delivery: a relay the file names now is not this entry's route.
-    out.delivery.relay.reset();
+    out.delivery.route.relay.reset();
     out.auth.reset();
   }
   return std::nullopt;
@@ -252,7 +252,7 @@ class EntryRun {
     }
     EntryRecorder recorder({&work});
     options.in_flight = &recorder;
-    options.progress = &recorder;
+    options.session.progress = &recorder;
     report::StderrTranscript transcript(err_, request_.verbosity);
     if (request_.verbosity > 0) options.transcript = &transcript;
     delivery::DeliveryReport report = delivery::deliver({outgoing}, options);

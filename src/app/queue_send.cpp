@@ -182,7 +182,7 @@ ExitCode queue_and_send(const cli::Request& request, const std::vector<message::
   if (shows_progress(request)) progress.emplace(err, count);
   EntryRecorder recorder(std::move(by_index), progress ? &*progress : nullptr);
   options.in_flight = &recorder;
-  options.progress = &recorder;
+  options.session.progress = &recorder;
 
   std::vector<RecipientResult> not_ours;
   const std::vector<delivery::OutgoingMessage> sending = to_deliver(outgoing, works, not_ours);

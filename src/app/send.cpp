@@ -62,7 +62,7 @@ ExitCode send_and_report(const cli::Request& request, const std::vector<message:
   if (request.verbosity > 0) options.transcript = &transcript;
   std::optional<report::ProgressLine> progress;
   if (shows_progress(request)) {
-    options.progress = &progress.emplace(err, recipient_count(outgoing));
+    options.session.progress = &progress.emplace(err, recipient_count(outgoing));
   }
 
   // Every recipient refused by an alias: nothing to connect for.

@@ -82,7 +82,7 @@ bool apply_dns_servers(const In& in, Request& r, Error& e) {
 bool apply_every_stage_timeout(const In& in, Request& r, Error& e) {
   std::chrono::seconds seconds{};
   if (!parsed(in, parse_seconds, seconds, e)) return false;
-  r.delivery.timeouts.stages.every_stage = seconds;
+  r.delivery.session.timeouts.every_stage = seconds;
   return true;
 }
 
@@ -94,7 +94,7 @@ bool apply_family(const In& in, Request& r, Error& e) {
   }};
   for (const auto& [spelling, chosen] : kFamilies) {
     if (in.text() != spelling) continue;
-    r.delivery.family = chosen;
+    r.delivery.route.family = chosen;
     return true;
   }
   e = fmt::format("{} must be \"ipv4\", \"ipv6\" or \"any\", not '{}'", in.label(), in.text());
@@ -281,7 +281,7 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      "DNS servers to use instead of the system's (repeatable)", text_list, apply_dns_servers},
     {mx_port, "--mx-port", value, "PORT", "port for MX hosts (default 25)", integer,
      [](const In& in, Request& r, Error& e) {
-       return parsed(in, parse_port, r.delivery.mx_port, e);
+       return parsed(in, parse_port, r.delivery.route.mx_port, e);
      },
      "25"},
     {helo, "--helo", value, "NAME",
@@ -291,12 +291,12 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      }},
     {ipv4_only, "-4", flag, "", "IPv4 only", no_key,
      [](const In&, Request& r, Error&) {
-       r.delivery.family = dns::AddressFamily::ipv4;
+       r.delivery.route.family = dns::AddressFamily::ipv4;
        return true;
      }},
     {ipv6_only, "-6", flag, "", "IPv6 only", no_key,
      [](const In&, Request& r, Error&) {
-       r.delivery.family = dns::AddressFamily::ipv6;
+       r.delivery.route.family = dns::AddressFamily::ipv6;
        return true;
      }},
     {max_parallel, "--max-parallel", value, "N",
@@ -309,7 +309,7 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      "addresses tried per destination, over all its MX hosts in order (default 5, as Postfix)",
      integer,
      [](const In& in, Request& r, Error& e) {
-       return parsed(in, parse_address_limit, r.delivery.max_addresses, e);
+       return parsed(in, parse_address_limit, r.delivery.route.max_addresses, e);
      },
      "5"},
     {timeout, "--timeout", value, "SECONDS",
@@ -317,7 +317,7 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
      apply_every_stage_timeout},
     {connect_timeout, "--connect-timeout", value, "SECONDS", "per address (default 30)", integer,
      [](const In& in, Request& r, Error& e) {
-       return parsed(in, parse_seconds, r.delivery.timeouts.connect, e);
+       return parsed(in, parse_seconds, r.delivery.connect_timeout, e);
      },
      "30"},
     {dns_timeout, "--dns-timeout", value, "SECONDS",

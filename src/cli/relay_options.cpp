@@ -56,14 +56,14 @@ bool apply_relay(const RawOptions& raw, Refusal& refuse, Request& request) {
   if (!parse_relay_target(*text, route, problem)) return refuse.usage("--relay: " + problem);
   route.implicit_tls = route.implicit_tls || smtps;
   if (route.port == 0) route.port = default_relay_port(route.implicit_tls);
-  request.delivery.relay = std::move(route);
+  request.delivery.route.relay = std::move(route);
   return true;
 }
 
 // Implicit TLS (RFC 8314) cannot be turned off by --tls none. The relay's default policy is not
 // set here: delivery::tls_for_host() applies it (SPEC.md "TLS").
 bool apply_relay_tls(bool tls_on_command_line, Refusal& refuse, Request& request) {
-  const std::optional<delivery::RelayRoute>& relay = request.delivery.relay;
+  const std::optional<delivery::RelayRoute>& relay = request.delivery.route.relay;
   if (!relay || !relay->implicit_tls) return true;
   if (request.delivery.tls.policy != smtp::TlsPolicy::none) return true;
   if (tls_on_command_line) {
@@ -117,7 +117,7 @@ bool apply_auth(const RawOptions& raw, Refusal& refuse, Request& request) {
   const std::optional<std::string> user = either(raw.text(Option::user), file.text(Option::user));
   const std::string asked = first_auth_option(raw);
   if (!user) return asked.empty() || refuse.usage(asked + " needs -u/--user");
-  if (!request.delivery.relay) {
+  if (!request.delivery.route.relay) {
     if (raw.text(Option::user))
       return refuse.usage("-u/--user needs --relay: AUTH is for submission servers, not MX hosts");
     if (!asked.empty())

@@ -67,7 +67,7 @@ struct DestinationFsm::State {
   std::string last_connect_detail;
   std::size_t sessions_run = 0;
   bool retry_in_clear = false;  // the next Connect/RunSession repeats this address without TLS
-  std::size_t addresses_tried = 0;  // counted against options.max_addresses
+  std::size_t addresses_tried = 0;  // counted against options.route.max_addresses
   bool gave_up = false;             // stopped by max_addresses with addresses left untried
 
   State(Destination d, FsmOptions o) : destination(std::move(d)), options(std::move(o)) {
@@ -89,7 +89,7 @@ struct DestinationFsm::State {
   // ---- planning ----
 
   void start() {
-    if (options.relay) return start_relay(*options.relay);
+    if (options.route.relay) return start_relay(*options.route.relay);
     if (destination.domain.starts_with('[')) {
       if (!dns::plan_from_literal(destination.domain, plan)) {
         finish_all(detail::invalid_literal(destination.domain));
@@ -127,7 +127,7 @@ struct DestinationFsm::State {
     advance();
   }
 
-  bool relaying() const { return options.relay.has_value(); }
+  bool relaying() const { return options.route.relay.has_value(); }
 
   void take_mx(const dns::MxAnswer& answer) {
     plan = dns::plan_from_mx(ascii_domain, answer, options.random);
@@ -153,7 +153,8 @@ struct DestinationFsm::State {
   }
 
   void keep_wanted(std::vector<std::string>& addresses) const {
-    std::erase_if(addresses, [&](const std::string& a) { return !wanted(a, options.family); });
+    std::erase_if(addresses,
+                  [&](const std::string& a) { return !wanted(a, options.route.family); });
   }
 
   void take_addresses(const dns::AddressAnswer& answer) {
@@ -173,8 +174,8 @@ struct DestinationFsm::State {
 
   // Moves to the next thing to do: resolve a host, connect to an address, or finish.
   // RFC 5321 §5.1: hosts in plan order, and every address of a host before the next host; at
-  // most options.max_addresses addresses over all of them (Postfix's smtp_mx_address_limit), so
-  // that a domain publishing many dead addresses costs a bounded time.
+  // most options.route.max_addresses addresses over all of them (Postfix's smtp_mx_address_limit),
+  // so that a domain publishing many dead addresses costs a bounded time.
   void advance() {
     if (unsettled() == 0 && !options.resolve_only) return finish_settled();
     for (; host < plan.hosts.size(); ++host, address = 0) {
@@ -197,7 +198,7 @@ struct DestinationFsm::State {
 
   // --dry-run shows the whole plan: the limit is about connecting.
   bool address_limit_reached() const {
-    return !options.resolve_only && addresses_tried >= options.max_addresses;
+    return !options.resolve_only && addresses_tried >= options.route.max_addresses;
   }
 
   void give_up() {
@@ -346,7 +347,7 @@ struct DestinationFsm::State {
   detail::Attempts attempts() const {
     return detail::Attempts{.domain = domain(),
                             .relaying = relaying(),
-                            .family = options.family,
+                            .family = options.route.family,
                             .plan = plan,
                             .skipped = skipped,
                             .connect_failures = connect_failures,
@@ -366,7 +367,7 @@ struct DestinationFsm::State {
         return ResolveAddrs{plan.hosts[host].name};
       case Phase::connect: {
         const dns::PlannedHost& h = plan.hosts[host];
-        return Connect{h.name, h.addresses[address], options.port};
+        return Connect{h.name, h.addresses[address], destination_port(options.route)};
       }
       case Phase::run_session:
         return run_session();

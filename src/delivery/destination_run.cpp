@@ -19,9 +19,6 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-// SessionConfig::max_write: small enough that a pipelined write cannot deadlock (RFC 2920 §3.1).
-inline constexpr std::size_t kMaxWrite = 64 * 1024;
-
 // --dns-timeout bounds the time spent resolving one destination, not the wall clock: host 2's
 // addresses are looked up only after host 1 failed, possibly minutes of SMTP later.
 class DnsBudget {
@@ -49,13 +46,6 @@ void note(const DeliveryOptions& options, std::string_view peer, const std::stri
   if (options.transcript != nullptr) options.transcript->line(peer, TranscriptKind::info, text, 1);
 }
 
-FsmOptions fsm_options(const DeliveryOptions& options, dns::RandomIndex random, bool resolve_only) {
-  FsmOptions fsm{destination_port(options), options.family, std::move(random), resolve_only,
-                 options.relay};
-  fsm.max_addresses = options.max_addresses;
-  return fsm;
-}
-
 class Runner {
   using tcp_socket = asio::ip::tcp::socket;
 
@@ -63,7 +53,7 @@ class Runner {
   Runner(RunContext& context, const Destination& destination, bool resolve_only)
       : context_(context),
         options_(context.options),
-        fsm_(destination, fsm_options(options_, random_index(context.random), resolve_only)),
+        fsm_(destination, FsmOptions{options_.route, random_index(context.random), resolve_only}),
         budget_(options_.dns_timeout) {}
 
   asio::awaitable<DestinationRun> run() {
@@ -91,8 +81,8 @@ class Runner {
 
   asio::awaitable<void> perform(ResolveAddrs& step) {
     const auto deadline = budget_.start();
-    dns::AddressAnswer answer =
-        co_await context_.resolver.query_addresses(std::move(step.host), options_.family, deadline);
+    dns::AddressAnswer answer = co_await context_.resolver.query_addresses(
+        std::move(step.host), options_.route.family, deadline);
     budget_.stop();
     fsm_.on_addresses(answer);
   }
@@ -101,7 +91,7 @@ class Runner {
     note(options_, step.host,
          "connecting to " + step.host + "[" + step.ip + "]:" + std::to_string(step.port));
     transport::ConnectResult connected = co_await transport::connect_tcp(
-        co_await asio::this_coro::executor, step.ip, step.port, options_.timeouts.connect);
+        co_await asio::this_coro::executor, step.ip, step.port, options_.connect_timeout);
     if (connected.error || !connected.socket) {
       note(options_, step.host, "connect failed: " + connected.detail);
       fsm_.on_connect_failed(connected.error ? connected.error : make_error_code(Errc::internal),
@@ -118,26 +108,25 @@ class Runner {
       co_return;
     }
     const HostTls tls = tls_for_host(options_, step.without_tls);
+    // The run-wide part as it is; only what belongs to this connection is added here.
     smtp::SessionConfig config;
+    config.settings = options_.session;
     boost::system::error_code local_error;
     const auto local = socket_->local_endpoint(local_error);
     config.helo_name =
         helo_name_for(options_.helo_name, local_error ? "" : local.address().to_string());
     config.peer = step.peer;
-    config.max_write = kMaxWrite;
-    config.timeouts = options_.timeouts.stages;
     config.tls = tls.policy;
     config.implicit_tls = tls.implicit_tls;
-    config.auth = options_.auth;
-    config.progress = options_.progress;
     smtp::Session session(std::move(config), std::move(step.transactions), options_.transcript);
     tcp_socket socket = std::move(*socket_);
     socket_.reset();
     const transport::TlsUpgrade upgrade{&context_.tls, tls.policy, step.peer.host,
                                         options_.transcript};
-    smtp::SessionOutcome outcome =
-        co_await transport::drive_session(std::move(socket), session, options_.timeouts, upgrade,
-                                          options_.in_flight);
+    // The transport's value, made from the one place each timeout is kept.
+    const transport::Timeouts timeouts{options_.connect_timeout, options_.session.timeouts};
+    smtp::SessionOutcome outcome = co_await transport::drive_session(
+        std::move(socket), session, timeouts, upgrade, options_.in_flight);
     // The retry itself is the DestinationFsm's decision (destination_fsm.cpp); -v says so.
     if (!outcome.tls_failure.empty()) {
       note(options_, step.peer.host,
@@ -150,9 +139,9 @@ class Runner {
 
   // Recipients settled without a session (DNS, connection failures) show up only here.
   void report_progress(const std::vector<RecipientResult>& results) const {
-    if (options_.progress == nullptr) return;
+    if (options_.session.progress == nullptr) return;
     for (const RecipientResult& r : results) {
-      options_.progress->settled(r.message_index, r.address, r.status);
+      options_.session.progress->settled(r.message_index, r.address, r.status);
     }
   }
 

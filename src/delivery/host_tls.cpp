@@ -7,14 +7,14 @@ namespace {
 // --tls says otherwise; an MX host is found through DNS and keeps opportunistic STARTTLS
 // (RFC 7435), as no name to verify against was chosen by the user.
 smtp::TlsPolicy default_for(const DeliveryOptions& options) {
-  return options.relay ? smtp::TlsPolicy::verify : smtp::TlsPolicy::opportunistic;
+  return options.route.relay ? smtp::TlsPolicy::verify : smtp::TlsPolicy::opportunistic;
 }
 
 }  // namespace
 
 HostTls tls_for_host(const DeliveryOptions& options, bool retry_in_clear) {
   HostTls tls;
-  tls.implicit_tls = options.relay && options.relay->implicit_tls;
+  tls.implicit_tls = options.route.relay && options.route.relay->implicit_tls;
   // RFC 7435 §3: opportunistic security may fall back to clear text; the FSM asks for the retry
   // only under opportunistic (destination_fsm.cpp), so a mandatory policy is never dropped here.
   tls.policy =

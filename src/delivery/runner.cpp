@@ -177,8 +177,8 @@ std::vector<detail::DestinationRun> run_all(std::vector<Destination>& destinatio
                      if (--clock.workers_left == 0) clock.timer.cancel();
                    });
   }
-  if (options.progress != nullptr && !resolve_only && workers > 0) {
-    asio::co_spawn(io, tick_progress(clock, *options.progress), [](std::exception_ptr) {});
+  if (options.session.progress != nullptr && !resolve_only && workers > 0) {
+    asio::co_spawn(io, tick_progress(clock, *options.session.progress), [](std::exception_ptr) {});
   }
   try {
     io.run();
@@ -210,8 +210,8 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
     }
   }
   planned.plan = run.plan;
-  planned.port = destination_port(options);
-  planned.relay = options.relay.has_value();
+  planned.port = destination_port(options.route);
+  planned.relay = options.route.relay.has_value();
   const HostTls tls = tls_for_host(options);
   planned.implicit_tls = tls.implicit_tls;
   planned.tls_policy = std::string(smtp::to_string(tls.policy));
@@ -222,7 +222,7 @@ PlannedDestination planned(const Destination& destination, const detail::Destina
 // Direct delivery groups by recipient domain; a relay takes everything in one destination.
 std::vector<Destination> destinations_for(const std::vector<OutgoingMessage>& messages,
                                           const DeliveryOptions& options) {
-  if (options.relay) return {relay_destination(messages, *options.relay)};
+  if (options.route.relay) return {relay_destination(messages, *options.route.relay)};
   return group_by_domain(messages);
 }
 
@@ -234,7 +234,7 @@ DeliveryReport deliver(const std::vector<OutgoingMessage>& messages,
   try {
     std::vector<Destination> destinations = destinations_for(messages, options);
     // One destination has nobody to share its MX hosts with.
-    const bool share_mx = !options.relay && destinations.size() > 1;
+    const bool share_mx = !options.route.relay && destinations.size() > 1;
     std::vector<detail::DestinationRun> runs = run_all(destinations, options, /*resolve_only=*/false,
                                                        share_mx, report.fatal, report.fatal_detail);
     if (report.fatal) return report;

@@ -66,17 +66,12 @@ struct Finish {
 using DestinationAction = std::variant<ResolveMx, ResolveAddrs, Connect, RunSession, Finish>;
 std::ostream& operator<<(std::ostream& os, const DestinationAction& action);
 
+// The route is DeliveryOptions::route as it is (options.hpp), so a route setting has one place
+// and reaches the FSM without a copy made field by field; the rest is the FSM's own.
 struct FsmOptions {
-  std::uint16_t port = 25;                  // --mx-port
-  dns::AddressFamily family = dns::AddressFamily::any;  // -4 / -6 filter on known addresses
-  dns::RandomIndex random;                  // equal-preference shuffle
-  bool resolve_only = false;                // --dry-run: Finish after planning, no Connect
-  // --relay: the destination's one host is the relay (its address records, no MX lookup);
-  // `port` is then the relay's port.
-  std::optional<RelayRoute> relay;
-  // --max-addresses: addresses tried (connected to or failed) per destination, over all its
-  // hosts; a repeat of the same address in clear after a failed TLS handshake is not counted.
-  std::size_t max_addresses = kDefaultMaxAddresses;
+  Route route;                // --mx-port, -4/-6, --relay, --max-addresses
+  dns::RandomIndex random;    // equal-preference shuffle
+  bool resolve_only = false;  // --dry-run: Finish after planning, no Connect
 };
 
 class DestinationFsm {

@@ -91,9 +91,10 @@ struct AuthSettings {
   const SaslCrypto* crypto = nullptr;  // never null; outlives the session
 };
 
-struct SessionConfig {
-  std::string helo_name;
-  Peer peer;
+// What is the same for every session of a run: chosen once (cli, completed by app) and carried
+// as this one value, through delivery::DeliveryOptions, to each session. A new run-wide session
+// setting is a member here and nowhere else.
+struct SessionSettings {
   bool use_pipelining = true;  // PIPELINING when the server offers it (RFC 2920)
   // A pipelined group is cut into writes of at most this many bytes, and message data is
   // written in blocks of at most this size, so a pipelined write can never deadlock against a
@@ -102,19 +103,29 @@ struct SessionConfig {
   // CHUNKING (RFC 3030) when the server offers it: "BDAT <size> LAST" and the message as it is,
   // no dot-stuffing and no 354 to wait for.
   bool use_chunking = true;
-  StageTimeouts timeouts;  // only to quote the right number in "no reply within N s"
-  // none keeps the session in clear whatever the server offers; the caller picks the policy
-  // (MX delivery: opportunistic by default, SPEC.md "TLS").
-  TlsPolicy tls = TlsPolicy::none;
-  // The transport started TLS before the greeting (RFC 8314); STARTTLS is then never sent.
-  // The first action is StartTls, and the greeting is read over TLS; a failed handshake is
-  // a policy failure (77): there is no clear-text fallback on a TLS port.
-  bool implicit_tls = false;
+  // --timeout (RFC 5321 §4.5.3.2), kept here once: the transport arms its deadlines from this
+  // value (delivery passes it on in transport::Timeouts), the session only quotes the number in
+  // "no reply within N s".
+  StageTimeouts timeouts;
   // Set: AUTH after EHLO (and after STARTTLS), before the first MAIL FROM. Shared, not copied,
   // so the secret exists once.
   std::shared_ptr<const AuthSettings> auth;
   // Told of each recipient whose result is final, as it happens (may be null).
   ProgressSink* progress = nullptr;
+};
+
+// One session: the run-wide settings as they are, plus what belongs to this connection alone.
+struct SessionConfig {
+  SessionSettings settings;
+  std::string helo_name;  // from the connection's local address (delivery/helo_name)
+  Peer peer;
+  // Decided per host by delivery::tls_for_host(). none keeps the session in clear whatever the
+  // server offers (MX delivery: opportunistic by default, SPEC.md "TLS").
+  TlsPolicy tls = TlsPolicy::none;
+  // The transport started TLS before the greeting (RFC 8314); STARTTLS is then never sent.
+  // The first action is StartTls, and the greeting is read over TLS; a failed handshake is
+  // a policy failure (77): there is no clear-text fallback on a TLS port.
+  bool implicit_tls = false;
 };
 
 struct RecipientOutcome {

@@ -13,6 +13,9 @@
 
 namespace smtpsend::transport {
 
+// What the transport arms its deadlines from. Not stored by delivery: made where a connection
+// is driven from the one place each is kept (DeliveryOptions::connect_timeout and
+// smtp::SessionSettings::timeouts), so --timeout exists once however many readers it has.
 struct Timeouts {
   std::chrono::seconds connect{30};  // --connect-timeout, per address
   smtp::StageTimeouts stages;        // --timeout overrides every SMTP stage

@@ -32,13 +32,13 @@ std::string plaintext_refusal(const std::string& where, bool offers_starttls) {
 }  // namespace
 
 bool Session::Impl::wants_auth() const noexcept {
-  return config_.auth != nullptr && !handshake_.authenticated;
+  return config_.settings.auth != nullptr && !handshake_.authenticated;
 }
 
 // SPEC.md "Authentication": credentials never cross a connection without TLS unless the user
 // said so; "auto" takes the strongest mechanism both sides have (sasl.hpp choose_mechanism).
 void Session::Impl::start_auth() {
-  const AuthSettings& auth = *config_.auth;
+  const AuthSettings& auth = *config_.settings.auth;
   if (!handshake_.tls_active && !auth.allow_plaintext) {
     fail_auth(Errc::auth_without_tls, plaintext_refusal(where(), handshake_.caps.starttls));
     return;
@@ -84,7 +84,7 @@ void Session::Impl::on_auth(const Reply& reply) {
 }
 
 void Session::Impl::answer_challenge(const Reply& reply) {
-  const SaslCrypto& crypto = *config_.auth->crypto;
+  const SaslCrypto& crypto = *config_.settings.auth->crypto;
   if (handshake_.pending_initial_response) {
     // The initial response did not fit on the AUTH line and answers this first, empty 334.
     const SaslLine line = std::move(*handshake_.pending_initial_response);

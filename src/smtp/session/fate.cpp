@@ -48,9 +48,9 @@ Settlement Session::Impl::settlement(const Fate& fate, Diagnostics diag, Stage s
   diag.error = fate.error != Errc::ok ? make_error_code(fate.error) : ec;
   const std::string peer = where();
   const std::string error = ec ? ec.message() : std::string();
-  diag.detail = fill_sentence(
-      fate.sentence, {peer, stage_info(stage).sentence, config_.timeouts.for_stage(stage), error,
-                      to_string(config_.tls), detail});
+  const std::chrono::seconds limit = config_.settings.timeouts.for_stage(stage);
+  diag.detail = fill_sentence(fate.sentence, {peer, stage_info(stage).sentence, limit, error,
+                                              to_string(config_.tls), detail});
   return Settlement{fate, std::move(diag)};
 }
 

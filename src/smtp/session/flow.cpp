@@ -26,7 +26,7 @@ bool plausible(Awaited what, const Reply& reply) {
 }  // namespace
 
 bool Session::Impl::pipelining() const noexcept {
-  return handshake_.caps.pipelining && config_.use_pipelining;
+  return handshake_.caps.pipelining && config_.settings.use_pipelining;
 }
 
 void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply) {
@@ -355,7 +355,8 @@ void Session::Impl::add_trailer(DataStream& data) {
   } else if (!next) {
     compose(data.trailer, "QUIT", "QUIT", Stage::quit, std::nullopt);
     pipeline_.quit_sent = true;
-  } else if (config_.use_chunking && handshake_.caps.chunking && chunk_with_envelope(*next)) {
+  } else if (config_.settings.use_chunking && handshake_.caps.chunking &&
+             chunk_with_envelope(*next)) {
     mail_.queue.push_front(std::move(*next));
   } else {
     ride(std::move(*next), data);
@@ -369,7 +370,7 @@ void Session::Impl::add_trailer(DataStream& data) {
 void Session::Impl::ride(TxRun next, DataStream& data) {
   mail_.riding = std::move(next);
   mail_.riding->rode = true;
-  mail_.riding->chunked = config_.use_chunking && handshake_.caps.chunking;
+  mail_.riding->chunked = config_.settings.use_chunking && handshake_.caps.chunking;
   send_envelope(*mail_.riding, data.trailer);
 }
 
@@ -377,7 +378,7 @@ void Session::Impl::ride(TxRun next, DataStream& data) {
 // last, as it may change state); replies are then read in order.
 void Session::Impl::start_transaction(TxRun run) {
   mail_.tx = std::move(run);
-  mail_.tx->chunked = config_.use_chunking && handshake_.caps.chunking;
+  mail_.tx->chunked = config_.settings.use_chunking && handshake_.caps.chunking;
   if (!pipelining()) {
     if (mail_.need_rset) {
       send_command("RSET", Stage::rset, Expectation{Awaited::rset});
@@ -405,7 +406,7 @@ void Session::Impl::send_envelope(TxRun& run, CommandBuffer& out) {
 // within what every server must accept (RFC 5321 §4.5.3.1.8: 100), so a 452 split is unlikely.
 bool Session::Impl::chunk_with_envelope(const TxRun& run) const {
   constexpr std::size_t kRecipientsEveryServerTakes = 100;
-  return content_on_wire(transaction(run)).size() <= config_.max_write &&
+  return content_on_wire(transaction(run)).size() <= config_.settings.max_write &&
          run.slots.size() <= kRecipientsEveryServerTakes;
 }
 

@@ -76,8 +76,8 @@ Session::Impl::Impl(SessionConfig config, std::vector<Transaction> transactions,
     : config_(std::move(config)),
       transactions_(std::move(transactions)),
       sink_(sink),
-      recipients_(config_.progress) {
-  config_.max_write = std::max<std::size_t>(config_.max_write, 1);
+      recipients_(config_.settings.progress) {
+  config_.settings.max_write = std::max<std::size_t>(config_.settings.max_write, 1);
   for (std::size_t t = 0; t < transactions_.size(); ++t) {
     TxRun run;
     run.source = t;
@@ -113,7 +113,7 @@ Action Session::Impl::next_action() {
   if (pipeline_.in_flight) return *pipeline_.in_flight;
   assert(!(handshake_.start_tls_due && handshake_.tls_active));
   assert(!mail_.riding || mail_.tx);
-  const std::size_t block = config_.max_write;
+  const std::size_t block = config_.settings.max_write;
   if (!pipeline_.outgoing.empty() || (pipeline_.data && pipeline_.data->block_ready(block))) {
     const bool dot_was_out = pipeline_.final_dot_handed_out;
     pipeline_.in_flight = pipeline_.take_write(block);

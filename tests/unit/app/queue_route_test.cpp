@@ -55,9 +55,9 @@ TEST(QueueRoute, TheParserTakesThem) {
   const cli::CommandLine parsed =
       cli::parse_command_line(args, cli::HostIdentity{"host.example.org", "alice"}, no_files);
   ASSERT_TRUE(parsed.request) << parsed.error;
-  ASSERT_TRUE(parsed.request->delivery.relay);
-  EXPECT_EQ(parsed.request->delivery.relay->host, "192.0.2.25");
-  EXPECT_EQ(parsed.request->delivery.relay->port, 2525);
+  ASSERT_TRUE(parsed.request->delivery.route.relay);
+  EXPECT_EQ(parsed.request->delivery.route.relay->host, "192.0.2.25");
+  EXPECT_EQ(parsed.request->delivery.route.relay->port, 2525);
   EXPECT_EQ(parsed.request->delivery.tls.policy, smtp::TlsPolicy::none);
 }
 

@@ -41,14 +41,14 @@ TEST(CommandLine, DefaultsWithOneRecipient) {
   EXPECT_FALSE(request.from.has_value());
   EXPECT_EQ(request.qualify_domain, "host.example.org");
   EXPECT_EQ(request.delivery.helo_name, "host.example.org");
-  EXPECT_EQ(request.delivery.mx_port, 25);
-  EXPECT_EQ(request.delivery.family, dns::AddressFamily::any);
+  EXPECT_EQ(request.delivery.route.mx_port, 25);
+  EXPECT_EQ(request.delivery.route.family, dns::AddressFamily::any);
   EXPECT_TRUE(request.delivery.dns_servers.empty());
   EXPECT_EQ(request.delivery.dns_timeout, std::chrono::seconds(60));
   EXPECT_EQ(request.delivery.max_parallel, 8u);
-  EXPECT_EQ(request.delivery.max_addresses, 5u);
-  EXPECT_EQ(request.delivery.timeouts.connect, std::chrono::seconds(30));
-  EXPECT_FALSE(request.delivery.timeouts.stages.every_stage.has_value());
+  EXPECT_EQ(request.delivery.route.max_addresses, 5u);
+  EXPECT_EQ(request.delivery.connect_timeout, std::chrono::seconds(30));
+  EXPECT_FALSE(request.delivery.session.timeouts.every_stage.has_value());
   EXPECT_EQ(request.verbosity, 0);
   EXPECT_FALSE(request.json);
   EXPECT_FALSE(request.quiet);
@@ -114,7 +114,7 @@ TEST(CommandLine, ValueLikeAnOptionAfterAnOptionIsItsValue) {
 
 TEST(CommandLine, SingleValuedOptionGivenTwiceLastWins) {
   EXPECT_EQ(parsed({"-f", "a@x.org", "-f", "b@x.org", "r@x.org"}).from, "b@x.org");
-  EXPECT_EQ(parsed({"--mx-port", "2525", "--mx-port", "26", "r@x.org"}).delivery.mx_port, 26);
+  EXPECT_EQ(parsed({"--mx-port", "2525", "--mx-port", "26", "r@x.org"}).delivery.route.mx_port, 26);
 }
 
 TEST(CommandLine, QualifyDomainAndHelo) {
@@ -208,9 +208,9 @@ TEST(CommandLine, BadDnsServersAreUsageErrors) {
 }
 
 TEST(CommandLine, MxPort) {
-  EXPECT_EQ(parsed({"--mx-port", "2525", "r@x.org"}).delivery.mx_port, 2525);
-  EXPECT_EQ(parsed({"--mx-port", "1", "r@x.org"}).delivery.mx_port, 1);
-  EXPECT_EQ(parsed({"--mx-port", "65535", "r@x.org"}).delivery.mx_port, 65535);
+  EXPECT_EQ(parsed({"--mx-port", "2525", "r@x.org"}).delivery.route.mx_port, 2525);
+  EXPECT_EQ(parsed({"--mx-port", "1", "r@x.org"}).delivery.route.mx_port, 1);
+  EXPECT_EQ(parsed({"--mx-port", "65535", "r@x.org"}).delivery.route.mx_port, 65535);
 }
 
 TEST(CommandLine, BadPortsAreUsageErrors) {
@@ -223,8 +223,8 @@ TEST(CommandLine, BadPortsAreUsageErrors) {
 }
 
 TEST(CommandLine, AddressFamilies) {
-  EXPECT_EQ(parsed({"-4", "r@x.org"}).delivery.family, dns::AddressFamily::ipv4);
-  EXPECT_EQ(parsed({"-6", "r@x.org"}).delivery.family, dns::AddressFamily::ipv6);
+  EXPECT_EQ(parsed({"-4", "r@x.org"}).delivery.route.family, dns::AddressFamily::ipv4);
+  EXPECT_EQ(parsed({"-6", "r@x.org"}).delivery.route.family, dns::AddressFamily::ipv6);
 }
 
 TEST(CommandLine, FourWithSixIsUsageError) {
@@ -242,8 +242,8 @@ TEST(CommandLine, MaxParallel) {
 }
 
 TEST(CommandLine, MaxAddresses) {
-  EXPECT_EQ(parsed({"--max-addresses", "1", "r@x.org"}).delivery.max_addresses, 1u);
-  EXPECT_EQ(parsed({"--max-addresses", "20", "r@x.org"}).delivery.max_addresses, 20u);
+  EXPECT_EQ(parsed({"--max-addresses", "1", "r@x.org"}).delivery.route.max_addresses, 1u);
+  EXPECT_EQ(parsed({"--max-addresses", "20", "r@x.org"}).delivery.route.max_addresses, 20u);
   expect_usage_error({"--max-addresses", "0", "r@x.org"},
                      "--max-addresses must be a number from 1 to 1000, not '0'");
   expect_usage_error({"--max-addresses", "5x", "r@x.org"},
@@ -255,8 +255,8 @@ TEST(CommandLine, MaxAddresses) {
 TEST(CommandLine, Timeouts) {
   const Request request =
       parsed({"--timeout", "42", "--connect-timeout", "7", "--dns-timeout", "9", "r@x.org"});
-  EXPECT_EQ(request.delivery.timeouts.stages.every_stage, std::chrono::seconds(42));
-  EXPECT_EQ(request.delivery.timeouts.connect, std::chrono::seconds(7));
+  EXPECT_EQ(request.delivery.session.timeouts.every_stage, std::chrono::seconds(42));
+  EXPECT_EQ(request.delivery.connect_timeout, std::chrono::seconds(7));
   EXPECT_EQ(request.delivery.dns_timeout, std::chrono::seconds(9));
 }
 
@@ -307,7 +307,7 @@ TEST(CommandLine, RepeatedFlagsAreHarmless) {
   const Request request = parsed({"--json", "--json", "-q", "-q", "-4", "-4", "r@x.org"});
   EXPECT_TRUE(request.json);
   EXPECT_TRUE(request.quiet);
-  EXPECT_EQ(request.delivery.family, dns::AddressFamily::ipv4);
+  EXPECT_EQ(request.delivery.route.family, dns::AddressFamily::ipv4);
 }
 
 TEST(CommandLine, DashOiAsAValueOrAfterDoubleDashIsKept) {

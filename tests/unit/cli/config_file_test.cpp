@@ -64,10 +64,10 @@ TEST(ConfigKeys, IntegerKeys) {
   const Request r = applied(
       "[defaults]\nmx-port = 2525\nmax-parallel = 3\ntimeout = 120\nconnect-timeout = 7\n"
       "dns-timeout = 9\n");
-  EXPECT_EQ(r.delivery.mx_port, 2525);
+  EXPECT_EQ(r.delivery.route.mx_port, 2525);
   EXPECT_EQ(r.delivery.max_parallel, 3u);
-  EXPECT_EQ(r.delivery.timeouts.stages.every_stage, std::chrono::seconds(120));
-  EXPECT_EQ(r.delivery.timeouts.connect, std::chrono::seconds(7));
+  EXPECT_EQ(r.delivery.session.timeouts.every_stage, std::chrono::seconds(120));
+  EXPECT_EQ(r.delivery.connect_timeout, std::chrono::seconds(7));
   EXPECT_EQ(r.delivery.dns_timeout, std::chrono::seconds(9));
 }
 
@@ -83,13 +83,15 @@ TEST(ConfigKeys, DnsServerAsStringOrArray) {
 }
 
 TEST(ConfigKeys, Family) {
-  EXPECT_EQ(applied("[defaults]\nfamily = \"ipv4\"\n").delivery.family, dns::AddressFamily::ipv4);
-  EXPECT_EQ(applied("[defaults]\nfamily = \"ipv6\"\n").delivery.family, dns::AddressFamily::ipv6);
+  EXPECT_EQ(applied("[defaults]\nfamily = \"ipv4\"\n").delivery.route.family,
+            dns::AddressFamily::ipv4);
+  EXPECT_EQ(applied("[defaults]\nfamily = \"ipv6\"\n").delivery.route.family,
+            dns::AddressFamily::ipv6);
   // "any" is also the built-in value: an account's "any" must undo the defaults' "ipv6".
   const ConfigLoad any =
       parse("[defaults]\nfamily = \"ipv6\"\n[account.a]\nfamily = \"any\"\n", "a");
   ASSERT_EQ(any.error, "");
-  EXPECT_EQ(applied(any.settings).delivery.family, dns::AddressFamily::any);
+  EXPECT_EQ(applied(any.settings).delivery.route.family, dns::AddressFamily::any);
   expect_error("[defaults]\nfamily = \"4\"\n",
                kPath + ":2: 'family' must be \"ipv4\", \"ipv6\" or \"any\", not '4'");
 }
@@ -322,12 +324,12 @@ TEST(ConfigAccounts, AccountOverridesDefaults) {
       "[account.work]\nmx-port = 587\n";
   const ConfigLoad plain = parse(text);
   ASSERT_EQ(plain.error, "");
-  EXPECT_EQ(applied(plain.settings).delivery.mx_port, 2525);
+  EXPECT_EQ(applied(plain.settings).delivery.route.mx_port, 2525);
   const ConfigLoad work = parse(text, "work");
   ASSERT_EQ(work.error, "");
   EXPECT_EQ(work.settings.line(Option::mx_port), 5);
   const Request r = applied(work.settings);
-  EXPECT_EQ(r.delivery.mx_port, 587);
+  EXPECT_EQ(r.delivery.route.mx_port, 587);
   EXPECT_EQ(r.delivery.helo_name, "d.example");
 }
 
@@ -402,7 +404,7 @@ TEST_F(ConfigFiles, ExplicitFileIsRead) {
   const ConfigLoad load = load_config(path, {}, std::nullopt);
   ASSERT_EQ(load.error, "");
   EXPECT_EQ(load.path, path);
-  EXPECT_EQ(applied(load.settings).delivery.mx_port, 2525);
+  EXPECT_EQ(applied(load.settings).delivery.route.mx_port, 2525);
 }
 
 TEST_F(ConfigFiles, MissingExplicitFileIsAnError) {
@@ -425,7 +427,7 @@ TEST_F(ConfigFiles, FirstExistingDefaultWins) {
   const ConfigLoad load = load_config(std::nullopt, defaults, std::nullopt);
   ASSERT_EQ(load.error, "");
   EXPECT_EQ(load.path, second);
-  EXPECT_EQ(applied(load.settings).delivery.mx_port, 2);
+  EXPECT_EQ(applied(load.settings).delivery.route.mx_port, 2);
 }
 
 TEST_F(ConfigFiles, AccountWithoutAnyFileIsAnError) {
@@ -495,13 +497,13 @@ TEST_F(ConfigFiles, CommandLineOverridesAccountOverridesDefaults) {
       run_parse({"-C", path, "-A", "work", "--mx-port", "26", "-4", "r@x.example"});
   ASSERT_TRUE(result.request.has_value()) << result.error;
   const Request& request = *result.request;
-  EXPECT_EQ(request.delivery.mx_port, 26);                       // command line
-  EXPECT_EQ(request.delivery.family, dns::AddressFamily::ipv4);  // command line
-  EXPECT_EQ(request.delivery.dns_servers, std::vector<std::string>{"127.0.0.1:53"});  // account
-  EXPECT_EQ(request.from, std::optional<std::string>("work@example.org"));            // account
-  EXPECT_EQ(request.delivery.helo_name, "d.example");                                 // defaults
-  EXPECT_EQ(request.delivery.timeouts.stages.every_stage, std::chrono::seconds(50));  // defaults
-  EXPECT_EQ(request.qualify_domain, "host.example.org");                              // built-in
+  EXPECT_EQ(request.delivery.route.mx_port, 26);                       // command line
+  EXPECT_EQ(request.delivery.route.family, dns::AddressFamily::ipv4);  // command line
+  EXPECT_EQ(request.delivery.dns_servers, std::vector<std::string>{"127.0.0.1:53"});   // account
+  EXPECT_EQ(request.from, std::optional<std::string>("work@example.org"));             // account
+  EXPECT_EQ(request.delivery.helo_name, "d.example");                                  // defaults
+  EXPECT_EQ(request.delivery.session.timeouts.every_stage, std::chrono::seconds(50));  // defaults
+  EXPECT_EQ(request.qualify_domain, "host.example.org");                               // built-in
 }
 
 TEST_F(ConfigFiles, DefaultsApplyWithoutAccount) {
@@ -513,9 +515,9 @@ TEST_F(ConfigFiles, DefaultsApplyWithoutAccount) {
             "[account.work]\nmx-port = 587\n");
   const CommandLine result = run_parse({"--config", path, "r@x.example"});
   ASSERT_TRUE(result.request.has_value()) << result.error;
-  EXPECT_EQ(result.request->delivery.max_addresses, 7u);
-  EXPECT_EQ(result.request->delivery.mx_port, 2525);
-  EXPECT_EQ(result.request->delivery.timeouts.connect, std::chrono::seconds(3));
+  EXPECT_EQ(result.request->delivery.route.max_addresses, 7u);
+  EXPECT_EQ(result.request->delivery.route.mx_port, 2525);
+  EXPECT_EQ(result.request->delivery.connect_timeout, std::chrono::seconds(3));
   EXPECT_EQ(result.request->delivery.dns_timeout, std::chrono::seconds(4));
   EXPECT_EQ(result.request->delivery.max_parallel, 2u);
   EXPECT_EQ(result.request->qualify_domain, "q.example");
@@ -590,10 +592,10 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   const CommandLine result = run_parse({"-C", path, "-A", "work", "r@x.example"});
   ASSERT_EQ(result.error, "");
   const Request& request = *result.request;
-  ASSERT_TRUE(request.delivery.relay.has_value());
-  EXPECT_EQ(request.delivery.relay->host, "mail.example.com");
-  EXPECT_EQ(request.delivery.relay->port, 465);
-  EXPECT_TRUE(request.delivery.relay->implicit_tls);
+  ASSERT_TRUE(request.delivery.route.relay.has_value());
+  EXPECT_EQ(request.delivery.route.relay->host, "mail.example.com");
+  EXPECT_EQ(request.delivery.route.relay->port, 465);
+  EXPECT_TRUE(request.delivery.route.relay->implicit_tls);
   EXPECT_EQ(delivery::tls_for_host(request.delivery),
             (delivery::HostTls{smtp::TlsPolicy::verify, true}))
       << "a relay is verified";
@@ -604,8 +606,8 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   const CommandLine overridden = run_parse({"-C", path, "-A", "work", "--relay", "other.example",
                                             "--tls", "required", "-u", "you", "r@x.example"});
   ASSERT_EQ(overridden.error, "");
-  EXPECT_EQ(overridden.request->delivery.relay->host, "other.example");
-  EXPECT_EQ(overridden.request->delivery.relay->port, 587);
+  EXPECT_EQ(overridden.request->delivery.route.relay->host, "other.example");
+  EXPECT_EQ(overridden.request->delivery.route.relay->port, 587);
   EXPECT_EQ(delivery::tls_for_host(overridden.request->delivery).policy, smtp::TlsPolicy::required);
   EXPECT_EQ(overridden.request->auth->user, "you");
 }
@@ -616,7 +618,7 @@ TEST_F(ConfigFiles, FileTlsKeyOverridesTheRelayDefault) {
       "relay-tls.toml", "[defaults]\nrelay = \"mail.example.com\"\ntls = \"opportunistic\"\n");
   const CommandLine result = run_parse({"-C", path, "r@x.example"});
   ASSERT_EQ(result.error, "");
-  ASSERT_TRUE(result.request->delivery.relay.has_value());
+  ASSERT_TRUE(result.request->delivery.route.relay.has_value());
   EXPECT_EQ(delivery::tls_for_host(result.request->delivery).policy,
             smtp::TlsPolicy::opportunistic);
 }
@@ -652,7 +654,7 @@ TEST_F(ConfigFiles, DefaultsUserWithoutARelayIsNotUsed) {
   const CommandLine direct = run_parse({"-C", path, "r@x.example"});
   ASSERT_EQ(direct.error, "");
   EXPECT_FALSE(direct.request->auth.has_value());
-  EXPECT_FALSE(direct.request->delivery.relay.has_value());
+  EXPECT_FALSE(direct.request->delivery.route.relay.has_value());
   const CommandLine work = run_parse({"-C", path, "-A", "work", "r@x.example"});
   ASSERT_EQ(work.error, "");
   EXPECT_EQ(work.request->auth->user, "me");

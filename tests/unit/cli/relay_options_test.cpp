@@ -99,18 +99,18 @@ Request parsed(std::vector<std::string> args) {
 
 TEST(RelayOptions, DefaultPortsAndVerifyForARelay) {
   const Request plain = parsed({"--relay", "mail.example.com"});
-  ASSERT_TRUE(plain.delivery.relay);
-  EXPECT_EQ(plain.delivery.relay->port, 587);
-  EXPECT_FALSE(plain.delivery.relay->implicit_tls);
+  ASSERT_TRUE(plain.delivery.route.relay);
+  EXPECT_EQ(plain.delivery.route.relay->port, 587);
+  EXPECT_FALSE(plain.delivery.route.relay->implicit_tls);
   EXPECT_EQ(plain.delivery.tls.policy, std::nullopt) << "no --tls: the route decides";
   EXPECT_EQ(delivery::tls_for_host(plain.delivery).policy, smtp::TlsPolicy::verify);
 
   const Request smtps = parsed({"-r", "mail.example.com", "--smtps"});
-  EXPECT_EQ(smtps.delivery.relay->port, 465);
-  EXPECT_TRUE(smtps.delivery.relay->implicit_tls);
+  EXPECT_EQ(smtps.delivery.route.relay->port, 465);
+  EXPECT_TRUE(smtps.delivery.route.relay->implicit_tls);
 
   const Request url = parsed({"--relay", "smtps://mail.example.com"});
-  EXPECT_EQ(url.delivery.relay->port, 465);
+  EXPECT_EQ(url.delivery.route.relay->port, 465);
 
   const Request chosen = parsed({"--relay", "mail.example.com", "--tls", "required"});
   EXPECT_EQ(chosen.delivery.tls.policy, smtp::TlsPolicy::required);
@@ -119,7 +119,7 @@ TEST(RelayOptions, DefaultPortsAndVerifyForARelay) {
   EXPECT_EQ(delivery::tls_for_host(opportunistic.delivery).policy, smtp::TlsPolicy::opportunistic);
 
   const Request direct = parsed({});
-  EXPECT_FALSE(direct.delivery.relay);
+  EXPECT_FALSE(direct.delivery.route.relay);
   EXPECT_EQ(delivery::tls_for_host(direct.delivery).policy, smtp::TlsPolicy::opportunistic)
       << "MX default";
   EXPECT_FALSE(direct.auth);

@@ -264,7 +264,7 @@ TEST(SendmailCommandLine, SmtpsendLongOptionsStillWork) {
                                     "--helo=client.test", "b@example.org"});
   ASSERT_TRUE(result.request.has_value()) << result.error;
   EXPECT_EQ(result.request->delivery.dns_servers, Args{"127.0.0.1:5353"});
-  EXPECT_EQ(result.request->delivery.mx_port, 2525);
+  EXPECT_EQ(result.request->delivery.route.mx_port, 2525);
   EXPECT_EQ(result.request->delivery.helo_name, "client.test");
 }
 

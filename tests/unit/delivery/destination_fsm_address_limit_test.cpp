@@ -29,7 +29,7 @@ Destination example() {
 FsmOptions options(std::size_t max_addresses = kDefaultMaxAddresses) {
   FsmOptions o;
   o.random = [](std::size_t) -> std::size_t { return 0; };
-  o.max_addresses = max_addresses;
+  o.route.max_addresses = max_addresses;
   return o;
 }
 
@@ -167,8 +167,7 @@ TEST(DestinationFsmAddressLimit, ImplicitMxCountsTheDomainsAddresses) {
 
 TEST(DestinationFsmAddressLimit, TheRelaysAddressesCountToo) {
   FsmOptions o = options(2);
-  o.port = 587;
-  o.relay = RelayRoute{"smtp.here.test", 587, false, false};
+  o.route.relay = RelayRoute{"smtp.here.test", 587, false, false};
   DestinationFsm fsm(Destination{"smtp.here.test", "smtp.here.test", {bob_transaction()}}, o);
   EXPECT_EQ(fsm.next_action(), DestinationAction{ResolveAddrs{"smtp.here.test"}});
   fsm.on_addresses(dns::AddressAnswer{dns::LookupStatus::ok, {"192.0.2.7", "192.0.2.8", "192.0.2.9"}});

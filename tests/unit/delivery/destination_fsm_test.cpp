@@ -135,7 +135,7 @@ TEST(DestinationFsm, FirstMxRefusesSecondDelivers) {
 
 TEST(DestinationFsm, AdditionalSectionAddressesNeedNoLookupAndPortIsConfigurable) {
   FsmOptions o = options();
-  o.port = 2525;
+  o.route.mx_port = 2525;
   DestinationFsm fsm(example({"bob@example.com"}), o);
   expect_next(fsm, ResolveMx{"example.com"});
   fsm.on_mx(dns::MxAnswer{
@@ -424,7 +424,7 @@ TEST(DestinationFsm, MxHostLookupFailureMakesItTemporary) {
 
 TEST(DestinationFsm, AddressFamilyFiltersLookedUpAndAdditionalAddresses) {
   FsmOptions o = options();
-  o.family = dns::AddressFamily::ipv6;
+  o.route.family = dns::AddressFamily::ipv6;
   DestinationFsm fsm(example({"a@example.com"}), o);
   fsm.on_mx(dns::MxAnswer{dns::LookupStatus::ok,
                           {{10, "v4only.example.com"}, {20, "mx2.example.com"}},
@@ -436,7 +436,7 @@ TEST(DestinationFsm, AddressFamilyFiltersLookedUpAndAdditionalAddresses) {
 
 TEST(DestinationFsm, Ipv4OnlyAgainstAnIpv6LiteralFailsWithoutConnecting) {
   FsmOptions o = options();
-  o.family = dns::AddressFamily::ipv4;
+  o.route.family = dns::AddressFamily::ipv4;
   DestinationFsm fsm(destination("[IPv6:2001:db8::7]", {transaction(0, {"a@[IPv6:2001:db8::7]"})}),
                      o);
   expect_next(fsm, Finish{{sentence("a@[IPv6:2001:db8::7]", RecipientStatus::failed,
@@ -516,7 +516,7 @@ TEST(DestinationFsm, A421AfterDeliveriesReconnectsToTheSameAddress) {
 
 TEST(DestinationFsm, ReconnectsAfterA421CountAgainstTheAddressLimit) {
   FsmOptions limited = options();
-  limited.max_addresses = 2;
+  limited.route.max_addresses = 2;
   DestinationFsm fsm(
       destination("example.com", {transaction(0, {"a@example.com"}), transaction(1, {"a@example.com"}),
                                   transaction(2, {"a@example.com"})}),

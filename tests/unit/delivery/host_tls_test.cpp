@@ -23,13 +23,13 @@ DeliveryOptions with_policy(TlsPolicy policy) {
 
 DeliveryOptions relay(TlsPolicy policy, bool implicit_tls) {
   DeliveryOptions options = with_policy(policy);
-  options.relay = RelayRoute{"smtp.example.net", 465, implicit_tls, false};
+  options.route.relay = RelayRoute{"smtp.example.net", 465, implicit_tls, false};
   return options;
 }
 
 DeliveryOptions relay_without_choice(bool implicit_tls) {
   DeliveryOptions options;
-  options.relay = RelayRoute{"smtp.example.net", 465, implicit_tls, false};
+  options.route.relay = RelayRoute{"smtp.example.net", 465, implicit_tls, false};
   return options;
 }
 

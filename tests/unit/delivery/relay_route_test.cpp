@@ -44,8 +44,7 @@ Destination two_recipients(const std::string& host) {
 
 FsmOptions relay_options(RelayRoute route) {
   FsmOptions o;
-  o.port = route.port;
-  o.relay = std::move(route);
+  o.route.relay = std::move(route);
   o.random = [](std::size_t) -> std::size_t { return 0; };
   return o;
 }

@@ -22,7 +22,7 @@ Session at_message_data(SessionConfig config, std::string_view content) {
 
 TEST(SessionBody, AsksForTheContentAStuffedBlockAtATime) {
   SessionConfig config = test_config();
-  config.max_write = 16;
+  config.settings.max_write = 16;
   const std::string content = "Subject: hi\r\n\r\n.dot line\r\n";
   Session session = at_message_data(config, content);
   const Action first = session.next_action();
@@ -47,7 +47,7 @@ TEST(SessionBody, SendsWhatTheTransportHandsInNotWhatItKnowsOfTheContent) {
 
 TEST(SessionBody, AnUnreadableSliceDefersTheRecipientsAndEndsWithoutTheFinalDot) {
   SessionConfig config = test_config();
-  config.max_write = 8;
+  config.settings.max_write = 8;
   Session session = at_message_data(config, "Subject: hi\r\n\r\nHello\r\n");
   session.on_body("Subject:");
   ASSERT_EQ(session.next_action(), Action(Write{"Subject:", Stage::data_block, true}));

@@ -47,7 +47,7 @@ TEST(SessionChunking, WithoutPipeliningEachCommandWaitsButNo354) {
 
 TEST(SessionChunking, LargeMessageWaitsForTheRecipientReplies) {
   SessionConfig config = test_config();
-  config.max_write = 16;  // the body no longer fits one write
+  config.settings.max_write = 16;  // the body no longer fits one write
   SessionScript script(config, {transaction({"bob@example.net"}, kDotBody)});
   script.reply(kGreeting).expect_write(kEhlo).reply(kEhloChunking);
   script.expect_write(std::string(kMailFrom) + kRcptBob)
@@ -61,7 +61,7 @@ TEST(SessionChunking, LargeMessageWaitsForTheRecipientReplies) {
 
 TEST(SessionChunking, LargeMessageToNobodyIsNeverSent) {
   SessionConfig config = test_config();
-  config.max_write = 16;
+  config.settings.max_write = 16;
   SessionScript script(config, {transaction({"bob@example.net"}, kDotBody)});
   script.reply(kGreeting).expect_write(kEhlo).reply(kEhloChunking);
   script.expect_write(std::string(kMailFrom) + kRcptBob)
@@ -123,7 +123,7 @@ TEST(SessionChunking, SecondMessageFollowsTheFirstChunksReply) {
 
 TEST(SessionChunking, OffWhenDisabledOrNotOffered) {
   SessionConfig config = test_config();
-  config.use_chunking = false;
+  config.settings.use_chunking = false;
   SessionScript script(config, {transaction({"bob@example.net"})});
   script.reply(kGreeting).expect_write(kEhlo).reply(kEhloChunking);
   script.expect_write(std::string(kMailFrom) + kRcptBob + kData)

@@ -49,7 +49,7 @@ TEST(SessionFailure, TimeoutAfterEndOfDataMayDuplicate) {
 
 TEST(SessionFailure, TimeoutAfterEndOfDataQuotesTheConfiguredTimeout) {
   SessionConfig config = test_config();
-  config.timeouts.every_stage = std::chrono::seconds{30};
+  config.settings.timeouts.every_stage = std::chrono::seconds{30};
   SessionScript script = after_final_dot(config);
   script.timeout().expect_close().expect_done(one_recipient(
       Status::deferred, Cause::temporary, true, true, make_error_code(Errc::stage_timeout),
@@ -121,7 +121,7 @@ TEST(SessionFailure, TimeoutWaitingForTheGreeting) {
 
 TEST(SessionFailure, WriteTimeoutWhileSendingTheMessageIsNotYetADuplicate) {
   SessionConfig config = test_config();
-  config.max_write = 8;
+  config.settings.max_write = 8;
   Session session(config, {transaction({"bob@example.net"})});
   message::ContentSlices body;
   session.on_bytes(kGreeting);

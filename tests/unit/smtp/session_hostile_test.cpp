@@ -19,7 +19,7 @@ constexpr char kEhloChunking[] = "250-mx.example.net hello\r\n250-PIPELINING\r\n
 
 SessionConfig small_writes() {
   SessionConfig config = test_config();
-  config.max_write = 16;
+  config.settings.max_write = 16;
   return config;
 }
 

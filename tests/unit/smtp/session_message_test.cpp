@@ -58,7 +58,7 @@ TEST(SessionMessage, LargeMessageGoesInBoundedBlocks) {
   for (int i = 0; i < 400; ++i)
     body += (i % 3 == 0 ? ".dotted line " : "plain line ") + std::to_string(i) + "\r\n";
   SessionConfig config = test_config();
-  config.max_write = 97;  // the harness checks every Write against it
+  config.settings.max_write = 97;  // the harness checks every Write against it
   SessionScript script =
       after_ehlo({transaction({"bob@example.net"}, body)}, kEhloPipelining, config);
   script.expect_write(std::string(kMailFrom) + rcpt("bob@example.net") + kData)
@@ -75,7 +75,7 @@ TEST(SessionMessage, DataBlocksNeverExceedMaxWriteWhenStuffingDoublesTheSize) {
   std::string lines;
   for (int i = 0; i < 1000; ++i) lines += ".\n";
   SessionConfig config = test_config();
-  config.max_write = 64;
+  config.settings.max_write = 64;
   Session session(config, {transaction({"bob@example.net"}, lines)});
   message::ContentSlices body;
   auto drain_writes = [&session, &config, &body](Stage expected_stage) {
@@ -84,7 +84,7 @@ TEST(SessionMessage, DataBlocksNeverExceedMaxWriteWhenStuffingDoublesTheSize) {
          std::holds_alternative<Write>(a) && std::get<Write>(a).stage == expected_stage;
          a = next_answering_body(session, body)) {
       const Write& write = std::get<Write>(a);
-      EXPECT_LE(write.bytes.size(), config.max_write);
+      EXPECT_LE(write.bytes.size(), config.settings.max_write);
       bytes += write.bytes;
       session.on_written();
     }

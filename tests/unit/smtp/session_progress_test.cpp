@@ -19,7 +19,7 @@ struct RecordingProgress final : ProgressSink {
 TEST(SessionProgress, FinalResultsAreReportedAsTheyHappen) {
   RecordingProgress progress;
   SessionConfig config = test_config();
-  config.progress = &progress;
+  config.settings.progress = &progress;
   SessionScript script = after_ehlo({transaction({"bob@example.net", "eve@example.net"}),
                                      transaction({"amy@example.net"}, kBody, 1)},
                                     kEhloPipelining, config);
@@ -46,7 +46,7 @@ TEST(SessionProgress, FinalResultsAreReportedAsTheyHappen) {
 TEST(SessionProgress, RecipientsLeftForTheNextHostAreNotReported) {
   RecordingProgress progress;
   SessionConfig config = test_config();
-  config.progress = &progress;
+  config.settings.progress = &progress;
   SessionScript script(config, {transaction({"bob@example.net"})});
   script.reply("421 4.3.2 busy\r\n")
       .expect_write(kQuit)

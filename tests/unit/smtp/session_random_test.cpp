@@ -160,8 +160,8 @@ bool converse(unsigned seed, Coverage& coverage) {
                                                   "caf\xc3\xa9\r\n"};
   RandomServer server(seed);
   SessionConfig config = test_config();
-  config.max_write = server.pick<std::size_t>({5, 64, 65536});
-  config.use_pipelining = !server.chance(5);
+  config.settings.max_write = server.pick<std::size_t>({5, 64, 65536});
+  config.settings.use_pipelining = !server.chance(5);
   const std::vector<Transaction> transactions = server.transactions(bodies);
   Session session(config, transactions);
   message::ContentSlices body;
@@ -170,7 +170,7 @@ bool converse(unsigned seed, Coverage& coverage) {
   for (int step = 0; step < 2000; ++step) {
     const Action action = next_answering_body(session, body);
     if (const auto* write = std::get_if<Write>(&action)) {
-      EXPECT_LE(write->bytes.size(), config.max_write);
+      EXPECT_LE(write->bytes.size(), config.settings.max_write);
       ledger.observe(*write);
       if (server.hostile() && server.chance(40)) {
         server.fail(session);

@@ -47,7 +47,7 @@ Transaction spooled_transaction(const message::SpooledBody& tail) {
 TEST(SessionSpooled, DataCarriesTheHeadThenTheCanonicalStuffedTail) {
   const auto tail = spooled_body(kTailRaw);
   SessionConfig config = test_config();
-  config.max_write = 13;  // many blocks, each slice crossing head and tail somewhere
+  config.settings.max_write = 13;  // many blocks, each slice crossing head and tail somewhere
   SessionScript script = after_ehlo({spooled_transaction(*tail)}, kEhloSize, config);
   script
       .expect_write(
@@ -64,7 +64,7 @@ TEST(SessionSpooled, DataCarriesTheHeadThenTheCanonicalStuffedTail) {
 TEST(SessionSpooled, BdatAnnouncesTheCanonicalSizeAndSendsItUnstuffed) {
   const auto tail = spooled_body(kTailRaw);
   SessionConfig config = test_config();
-  config.max_write = 16;
+  config.settings.max_write = 16;
   SessionScript script = after_ehlo({spooled_transaction(*tail)}, kEhloSizeChunking, config);
   const std::string size = std::to_string(whole_canonical().size());
   script

@@ -65,7 +65,7 @@ TEST(Session, PipelinedRepliesMayArriveOneByOne) {
 
 TEST(Session, PipelinedGroupIsCutIntoBoundedWrites) {
   SessionConfig config = test_config();
-  config.max_write = 16;  // the harness checks every Write against it
+  config.settings.max_write = 16;  // the harness checks every Write against it
   SessionScript script =
       after_ehlo({transaction({"bob@example.net", "carol@example.net"})}, kEhloPipelining, config);
   script
@@ -81,7 +81,7 @@ TEST(Session, PipelinedGroupIsCutIntoBoundedWrites) {
 
 TEST(Session, PipeliningOfferedButDisabledByConfig) {
   SessionConfig config = test_config();
-  config.use_pipelining = false;
+  config.settings.use_pipelining = false;
   SessionScript script = after_ehlo({transaction({"bob@example.net"})}, kEhloPipelining, config);
   script.expect_write(kMailFrom)
       .reply("250 ok\r\n")

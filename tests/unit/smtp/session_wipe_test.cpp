@@ -95,7 +95,7 @@ TEST(SessionWipe, NoFreedBufferHoldsTheAuthPlainCredential) {
   auth->preference.requested = SaslMechanism::plain;
   auth->allow_plaintext = true;
   auth->crypto = &crypto;
-  config.auth = std::move(auth);
+  config.settings.auth = std::move(auth);
   std::string replies[] = {kGreeting,
                            "250-mx.example.net hello\r\n250 AUTH PLAIN\r\n",
                            "235 2.7.0 Authentication successful\r\n",

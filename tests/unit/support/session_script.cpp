@@ -259,7 +259,7 @@ bool play_write(const SessionScript& script, Run& run, const std::string& expect
       return false;
     }
     EXPECT_FALSE(write->bytes.empty()) << "empty Write";
-    EXPECT_LE(write->bytes.size(), script.config().max_write) << describe(action);
+    EXPECT_LE(write->bytes.size(), script.config().settings.max_write) << describe(action);
     run.ledger.observe(*write);
     got += write->bytes;
     run.session.on_written();

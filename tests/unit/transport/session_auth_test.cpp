@@ -53,7 +53,7 @@ SessionConfig auth_config(std::string user, std::string password,
   auth->preference.oauth_token = requested && uses_oauth_token(*requested);
   auth->allow_plaintext = allow_plaintext;
   auth->crypto = &sasl_crypto;
-  config.auth = std::move(auth);
+  config.settings.auth = std::move(auth);
   return config;
 }
 
@@ -61,10 +61,10 @@ SessionConfig auth_config(std::string user, std::string password,
 // the app does for a relay.
 SessionConfig oauth_config(SaslMechanism mechanism, std::string user, std::string token) {
   SessionConfig config = auth_config(std::move(user), std::move(token), mechanism);
-  auto auth = std::make_shared<AuthSettings>(*config.auth);
+  auto auth = std::make_shared<AuthSettings>(*config.settings.auth);
   auth->credentials.oauth_host = "server.example.com";
   auth->credentials.oauth_port = 143;
-  config.auth = std::move(auth);
+  config.settings.auth = std::move(auth);
   return config;
 }
 
