@@ -268,6 +268,69 @@ TEST(OptionTable, EveryAppliedKeyReachesTheRequestUnlessTheOptionIsGiven) {
   EXPECT_EQ(c.delivery.tls.policy, smtp::TlsPolicy::none);
 }
 
+// The DKIM and queue keys, as the test above does for the others.
+TEST(OptionTable, DkimAndQueueKeysReachTheRequestUnlessTheOptionIsGiven) {
+  const std::string config = smtpsend::testing::write_temp_file(
+      "option-table-queue.toml",
+      "[defaults]\ndkim = \"file:/etc/file.pem\"\ndkim-domain = \"file.test\"\n"
+      "queue = \"always\"\nqueue-dir = \"/var/file\"\nretry-min = \"2m\"\n"
+      "retry-max = \"2h\"\nqueue-lifetime = \"2d\"\nbounce-to = \"file@example.test\"\n");
+  const HostIdentity host{"host.example.org", "alice"};
+  const std::vector<std::string> no_defaults;
+  const CommandLine from_file = parse_command_line(
+      std::vector<std::string>{"-C", config, "bob@example.test"}, host, no_defaults);
+  ASSERT_TRUE(from_file.request) << from_file.error;
+  const Request& f = *from_file.request;
+  EXPECT_EQ(f.dkim, (std::vector<DkimKeyFile>{{"file", "/etc/file.pem"}}));
+  EXPECT_EQ(f.dkim_domain, "file.test");
+  EXPECT_EQ(f.queue.mode, QueueMode::always);
+  EXPECT_EQ(f.queue_dir, "/var/file");
+  EXPECT_EQ(f.queue.retry_min, std::chrono::minutes(2));
+  EXPECT_EQ(f.queue.retry_max, std::chrono::hours(2));
+  EXPECT_EQ(f.queue.lifetime, std::chrono::hours(48));
+  EXPECT_EQ(f.queue.bounce_to, "file@example.test");
+
+  const CommandLine over = parse_command_line(
+      std::vector<std::string>{"-C", config, "--dkim", "cli:/etc/cli.pem", "--dkim-domain",
+                               "cli.test", "--queue", "never", "--queue-dir", "/var/cli",
+                               "--retry-min", "3m", "--retry-max", "3h", "--queue-lifetime", "3d",
+                               "bob@example.test"},
+      host, no_defaults);
+  ASSERT_TRUE(over.request) << over.error;
+  const Request& c = *over.request;
+  EXPECT_EQ(c.dkim, (std::vector<DkimKeyFile>{{"cli", "/etc/cli.pem"}}));
+  EXPECT_EQ(c.dkim_domain, "cli.test");
+  EXPECT_EQ(c.queue.mode, QueueMode::never);
+  EXPECT_EQ(c.queue_dir, "/var/cli");
+  EXPECT_EQ(c.queue.retry_min, std::chrono::minutes(3));
+  EXPECT_EQ(c.queue.retry_max, std::chrono::hours(3));
+  EXPECT_EQ(c.queue.lifetime, std::chrono::hours(72));
+  EXPECT_EQ(c.queue.bounce_to, "file@example.test") << "a key only: no option overrides it";
+}
+
+// Every key with a conversion is in one of the two tests above, or (relay, auth: checks only)
+// in relay_options_test; a new key fails here until it is added to one of them.
+TEST(OptionTable, EveryKeyWithAConversionIsCheckedEndToEnd) {
+  const std::set<std::string_view> checked{"from",          "qualify-domain", "recipients-file",
+                                           "aliases",       "dns-server",     "mx-port",
+                                           "helo",          "family",         "max-parallel",
+                                           "max-addresses", "timeout",        "connect-timeout",
+                                           "dns-timeout",   "max-size",       "from-name",
+                                           "dsn-notify",    "dsn-return",     "dsn-envid",
+                                           "tls",           "ca-file",        "ca-path",
+                                           "tls-cert",      "tls-key",        "dkim",
+                                           "dkim-domain",   "queue",          "queue-dir",
+                                           "retry-min",     "retry-max",      "queue-lifetime",
+                                           "bounce-to",     "relay",          "auth"};
+  std::set<std::string_view> with_conversion;
+  for (const OptionSpec& spec : option_table()) {
+    if (is_file_key(spec.in_file) && spec.apply != nullptr) {
+      with_conversion.insert(config_key(spec));
+    }
+  }
+  EXPECT_EQ(with_conversion, checked);
+}
+
 // An option's value reaches the Request through its row's conversion. The only rows without one
 // are those with no value to keep (--help, --version, -i), those read before anything else
 // (-C, -A), and the relay/AUTH values that relay_options.cpp merges over both sources; a new
