@@ -130,13 +130,30 @@ bool apply_attachments(const In& in, Request& r, Error& e) {
   return true;
 }
 
-// Checked here, with the sentence --relay and the `relay` key share; relay_options.cpp merges
-// it with --smtps and the AUTH options.
-bool check_relay(const In& in, Request&, Error& e) {
+// The relay and AUTH values go to Request::relay_auth as given; relay_options.cpp decides what
+// they mean together (the relay's port with --smtps, whether AUTH is asked for).
+bool apply_relay(const In& in, Request& r, Error& e) {
   delivery::RelayRoute route;
-  if (parse_relay_target(in.text(), route, e)) return true;
-  e = fmt::format("{}: {}", in.label(), e);
-  return false;
+  if (!parse_relay_target(in.text(), route, e)) {
+    e = fmt::format("{}: {}", in.label(), e);
+    return false;
+  }
+  r.relay_auth.relay = std::move(route);
+  return true;
+}
+
+// The command line's password source is tried before SMTPSEND_PASSWORD, the file's after it
+// (SPEC.md "Authentication"), so each source keeps its own slot.
+bool apply_password_file(const In& in, Request& r, Error&) {
+  PasswordSources& sources = r.relay_auth.passwords;
+  (in.in_file ? sources.config_file : sources.file) = in.path(in.text());
+  return true;
+}
+
+bool apply_password_cmd(const In& in, Request& r, Error&) {
+  PasswordSources& sources = r.relay_auth.passwords;
+  (in.in_file ? sources.config_command : sources.command) = in.text();
+  return true;
 }
 
 bool apply_tls_policy(const In& in, Request& r, Error& e) {
@@ -146,10 +163,13 @@ bool apply_tls_policy(const In& in, Request& r, Error& e) {
   return true;
 }
 
-// Checked here; relay_options.cpp turns it into the SASL preference once -u is known.
-bool check_auth(const In& in, Request&, Error& e) {
-  if (std::find(kAuthNames.begin(), kAuthNames.end(), in.text()) != kAuthNames.end()) return true;
-  return not_one_of(in, kAuthNames, e);
+// relay_options.cpp turns it into the SASL preference once -u is known.
+bool apply_auth(const In& in, Request& r, Error& e) {
+  if (std::find(kAuthNames.begin(), kAuthNames.end(), in.text()) == kAuthNames.end()) {
+    return not_one_of(in, kAuthNames, e);
+  }
+  r.relay_auth.mechanism = in.text();
+  return true;
 }
 
 bool apply_dsn_notify(const In& in, Request& r, Error& e) {
@@ -342,9 +362,13 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
     {relay, "-r,--relay", value, "HOST[:PORT]",
      "send everything through one submission server: HOST[:PORT], smtp://HOST[:PORT] or "
      "smtps://HOST[:PORT] (default port 587; smtps:// 465); [::1]:587 for IPv6",
-     text, check_relay},
+     text, apply_relay},
     {smtps, "--smtps", flag, "", "implicit TLS from the first byte (port 465) with --relay",
-     boolean, nullptr},
+     boolean,
+     [](const In& in, Request& r, Error&) {
+       r.relay_auth.smtps = in.flag;
+       return true;
+     }},
     {tls, "--tls", value, kTlsValueName,
      "opportunistic: STARTTLS when offered (default for MX delivery); required: fail if TLS "
      "cannot be set up; verify: required + certificate chain and host name verified (default "
@@ -370,22 +394,33 @@ constexpr std::array<OptionSpec, kOptionCount> kTable{{
        r.delivery.tls.key_file = in.path(in.text());
        return true;
      }},
-    {user, "-u,--user", value, "NAME", "AUTH user; enables AUTH (with --relay)", text, nullptr},
+    {user, "-u,--user", value, "NAME", "AUTH user; enables AUTH (with --relay)", text,
+     [](const In& in, Request& r, Error&) {
+       r.relay_auth.user = in.text();
+       return true;
+     }},
     {password_file, "--password-file", value, "FILE",
      "password source: the file's first line (also: --password-cmd, SMTPSEND_PASSWORD; never "
      "a command-line value)",
-     text, nullptr},
+     text, apply_password_file},
     {password_cmd, "--password-cmd", value, "CMD",
-     "password source: the first line the command prints", text, nullptr},
+     "password source: the first line the command prints", text, apply_password_cmd},
     {auth, "--auth", value, "MECH",
      "auto (default: the first both sides support of scram-sha-256, scram-sha-1, cram-md5, "
      "plain, login; oauthbearer then xoauth2 with --oauth-token-cmd), plain, login, cram-md5, "
      "scram-sha-1, scram-sha-256, xoauth2, oauthbearer",
-     any_text, check_auth},
+     any_text, apply_auth},
     {oauth_token_cmd, "--oauth-token-cmd", value, "CMD", "prints an OAuth2 access token", text,
-     nullptr},
+     [](const In& in, Request& r, Error&) {
+       r.relay_auth.oauth_token_cmd = in.text();
+       return true;
+     }},
     {allow_plaintext_auth, "--allow-plaintext-auth", flag, "",
-     "permit AUTH without TLS (otherwise refused: exit 77, no MAIL FROM sent)", boolean, nullptr},
+     "permit AUTH without TLS (otherwise refused: exit 77, no MAIL FROM sent)", boolean,
+     [](const In& in, Request& r, Error&) {
+       r.relay_auth.allow_plaintext = in.flag;
+       return true;
+     }},
     {dsn_notify, "--dsn-notify", value, "never|success,failure,delay",
      "delivery status notifications wanted (RFC 3461 NOTIFY, sendmail -N); sent only to "
      "servers offering DSN",

@@ -3,16 +3,10 @@
 #include <fmt/format.h>
 
 #include "option_table.hpp"
-#include "option_values.hpp"
 #include "smtpsend/cli/relay_target.hpp"
 
 namespace smtpsend::cli {
 namespace {
-
-std::optional<std::string> either(const std::optional<std::string>& command_line,
-                                  const std::optional<std::string>& file) {
-  return command_line ? command_line : file;
-}
 
 // Where an error sentence goes: 64 for what the command line said, 78 with "FILE:LINE:" for
 // what only the configuration file said (SPEC.md "Configuration").
@@ -39,22 +33,20 @@ class Refusal {
   ExitCode& code_;
 };
 
+// The options' values are in request.relay_auth already (their rows' conversions, the command
+// line over the file); what is decided here is what they mean together.
 bool apply_relay(const RawOptions& raw, Refusal& refuse, Request& request) {
-  const ConfigSettings& file = refuse.file();
-  const std::optional<std::string> text = either(raw.text(Option::relay), file.text(Option::relay));
-  const bool smtps = raw.flag(Option::smtps) || file.flag(Option::smtps);
-  if (!text) {
-    if (raw.flag(Option::smtps))
+  const RelayAuthOptions& given = request.relay_auth;
+  if (!given.relay) {
+    if (raw.given(Option::smtps))
       return refuse.usage("--smtps needs --relay (implicit TLS is for submission servers)");
-    if (smtps)
+    if (given.smtps)
       return refuse.in_file(Option::smtps,
                             "needs 'relay' (implicit TLS is for submission servers)");
     return true;
   }
-  delivery::RelayRoute route;
-  std::string problem;
-  if (!parse_relay_target(*text, route, problem)) return refuse.usage("--relay: " + problem);
-  route.implicit_tls = route.implicit_tls || smtps;
+  delivery::RelayRoute route = *given.relay;
+  route.implicit_tls = route.implicit_tls || given.smtps;
   if (route.port == 0) route.port = default_relay_port(route.implicit_tls);
   request.delivery.route.relay = std::move(route);
   return true;
@@ -73,35 +65,28 @@ bool apply_relay_tls(bool tls_on_command_line, Refusal& refuse, Request& request
                         "= \"none\" cannot be used with implicit TLS (smtps or smtps://)");
 }
 
+// The first option on the command line that asks for AUTH, which needs -u and a relay.
 std::string first_auth_option(const RawOptions& raw) {
-  for (const Option id :
-       {Option::password_file, Option::password_cmd, Option::auth, Option::oauth_token_cmd}) {
-    if (raw.text(id)) return std::string(command_line_name(option_spec(id)));
-  }
-  if (raw.flag(Option::allow_plaintext_auth)) {
-    return std::string(command_line_name(option_spec(Option::allow_plaintext_auth)));
+  for (const Option id : {Option::password_file, Option::password_cmd, Option::auth,
+                          Option::oauth_token_cmd, Option::allow_plaintext_auth}) {
+    if (raw.given(id)) return std::string(command_line_name(option_spec(id)));
   }
   return {};
 }
 
-bool apply_mechanism(const RawOptions& raw, Refusal& refuse, AuthRequest& auth) {
-  const std::optional<std::string> name =
-      either(raw.text(Option::auth), refuse.file().text(Option::auth));
-  if (name && *name != "auto") {
-    auth.preference.requested = smtp::parse_sasl_mechanism(*name);
-    if (!auth.preference.requested) {
-      return refuse.usage(fmt::format("--auth must be {}, not '{}'", or_list(kAuthNames), *name));
-    }
-  }
+// The name was checked by --auth's conversion; here: whether it fits --oauth-token-cmd.
+bool apply_mechanism(const RawOptions& raw, const std::optional<std::string>& name, Refusal& refuse,
+                     AuthRequest& auth) {
+  if (name && *name != "auto") auth.preference.requested = smtp::parse_sasl_mechanism(*name);
   const bool wants_token =
       auth.preference.requested && smtp::uses_oauth_token(*auth.preference.requested);
   if (wants_token && !auth.oauth_token_cmd) {
-    if (raw.text(Option::auth))
+    if (raw.given(Option::auth))
       return refuse.usage(fmt::format("--auth {} needs --oauth-token-cmd", *name));
     return refuse.in_file(Option::auth, fmt::format("{} needs 'oauth-token-cmd'", *name));
   }
   if (auth.oauth_token_cmd && auth.preference.requested && !wants_token) {
-    if (raw.text(Option::auth) || raw.text(Option::oauth_token_cmd)) {
+    if (raw.given(Option::auth) || raw.given(Option::oauth_token_cmd)) {
       return refuse.usage(
           fmt::format("--oauth-token-cmd gives a token, which --auth {} cannot use", *name));
     }
@@ -113,29 +98,23 @@ bool apply_mechanism(const RawOptions& raw, Refusal& refuse, AuthRequest& auth) 
 }
 
 bool apply_auth(const RawOptions& raw, Refusal& refuse, Request& request) {
-  const ConfigSettings& file = refuse.file();
-  const std::optional<std::string> user = either(raw.text(Option::user), file.text(Option::user));
+  const RelayAuthOptions& given = request.relay_auth;
   const std::string asked = first_auth_option(raw);
-  if (!user) return asked.empty() || refuse.usage(asked + " needs -u/--user");
+  if (!given.user) return asked.empty() || refuse.usage(asked + " needs -u/--user");
   if (!request.delivery.route.relay) {
-    if (raw.text(Option::user))
+    if (raw.given(Option::user))
       return refuse.usage("-u/--user needs --relay: AUTH is for submission servers, not MX hosts");
     if (!asked.empty())
       return refuse.usage(asked + " needs --relay: AUTH is for submission servers");
     return true;  // the file's user belongs to its relay accounts; MX delivery has no AUTH
   }
   AuthRequest auth;
-  auth.user = *user;
-  auth.passwords.file = raw.text(Option::password_file);
-  auth.passwords.command = raw.text(Option::password_cmd);
-  auth.passwords.config_file = file.path(Option::password_file);
-  auth.passwords.config_command = file.text(Option::password_cmd);
-  auth.passwords.config_password = file.password;
-  auth.oauth_token_cmd =
-      either(raw.text(Option::oauth_token_cmd), file.text(Option::oauth_token_cmd));
-  auth.allow_plaintext =
-      raw.flag(Option::allow_plaintext_auth) || file.flag(Option::allow_plaintext_auth);
-  if (!apply_mechanism(raw, refuse, auth)) return false;
+  auth.user = *given.user;
+  auth.passwords = given.passwords;
+  auth.passwords.config_password = refuse.file().password;  // a secret: not in the option's text
+  auth.oauth_token_cmd = given.oauth_token_cmd;
+  auth.allow_plaintext = given.allow_plaintext;
+  if (!apply_mechanism(raw, given.mechanism, refuse, auth)) return false;
   request.auth = std::move(auth);
   return true;
 }

@@ -23,8 +23,8 @@
 #include "smtpsend/core/outcome.hpp"
 #include "smtpsend/delivery/options.hpp"
 #include "smtpsend/message/aliases.hpp"
-#include "smtpsend/smtp/sasl.hpp"
 #include "smtpsend/smtp/envelope_parameters.hpp"
+#include "smtpsend/smtp/sasl.hpp"
 
 namespace smtpsend::cli {
 
@@ -42,13 +42,28 @@ struct AuthRequest {
   bool allow_plaintext = false;                // --allow-plaintext-auth
 };
 
+// The relay and AUTH options as the command line or the configuration file gave them, each put
+// here by its row's conversion (cli/option_table.cpp). What they mean together (the relay's
+// port and implicit TLS, whether AUTH is asked for, which mechanism) is decided by rules over
+// several of them (cli/relay_options.cpp), which fill Request::delivery.route.relay and
+// Request::auth; nothing else reads these.
+struct RelayAuthOptions {
+  std::optional<delivery::RelayRoute> relay;  // --relay, parsed; port 0: none in the text
+  bool smtps = false;                         // --smtps
+  std::optional<std::string> user;            // -u
+  PasswordSources passwords;                  // --password-file/-cmd and their keys; not the secret
+  std::optional<std::string> oauth_token_cmd;
+  std::optional<std::string> mechanism;  // --auth as spelled ("auto", "scram-sha-256"), checked
+  bool allow_plaintext = false;          // --allow-plaintext-auth
+};
+
 struct Request {
   std::vector<std::string> message_paths{kStdinPath};  // "-" is stdin, at most once
   // Command-line recipients first, then those of --recipients-file; raw, not yet parsed.
   std::vector<std::string> recipients;
-  std::optional<std::string> from;     // -f; "" and "<>" mean the null sender
-  std::string qualify_domain;          // never empty: defaults to this host's FQDN
-  std::string recipients_file;         // empty when not given
+  std::optional<std::string> from;  // -f; "" and "<>" mean the null sender
+  std::string qualify_domain;       // never empty: defaults to this host's FQDN
+  std::string recipients_file;      // empty when not given
   // --aliases / `aliases` (SPEC.md "Aliases"): the file, and its table as read at parse time
   // (an unreadable or malformed file is 78 before anything is sent). Empty: no aliases.
   std::string aliases_path;
@@ -57,10 +72,11 @@ struct Request {
   // --max-size: input bytes accepted per message (a composed message: body and attachments
   // together); more is 65 before anything is sent.
   std::uint64_t max_size = kDefaultMaxSize;
-  std::optional<AuthRequest> auth;     // -u given (on the command line or in the file)
+  std::optional<AuthRequest> auth;  // -u given (on the command line or in the file)
+  RelayAuthOptions relay_auth;      // as given; read only by cli/relay_options.cpp
   // --each: every (message, recipient) becomes a message of its own (message/addressed_copy.hpp).
   bool each = false;
-  int verbosity = 0;                   // count of -v
+  int verbosity = 0;  // count of -v
   bool json = false;
   bool quiet = false;
   bool dry_run = false;

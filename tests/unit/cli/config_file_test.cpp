@@ -612,6 +612,41 @@ TEST_F(ConfigFiles, AccountRelayUserAndPasswordReachTheRequest) {
   EXPECT_EQ(overridden.request->auth->user, "you");
 }
 
+// Every relay and AUTH key reaches the AuthRequest, each through its row's conversion; the
+// file's password source keeps the file's slot (tried after SMTPSEND_PASSWORD), the command
+// line's its own.
+TEST_F(ConfigFiles, EveryRelayAndAuthKeyReachesTheRequest) {
+  const std::string path = write("auth.toml",
+                                 "[defaults]\nrelay = \"mail.example.com\"\nsmtps = true\n"
+                                 "user = \"me\"\npassword-file = \"pw\"\nauth = \"xoauth2\"\n"
+                                 "oauth-token-cmd = \"tok\"\nallow-plaintext-auth = true\n",
+                                 0600);
+  const CommandLine result = run_parse({"-C", path, "r@x.example"});
+  ASSERT_EQ(result.error, "");
+  const Request& request = *result.request;
+  ASSERT_TRUE(request.delivery.route.relay.has_value());
+  EXPECT_EQ(request.delivery.route.relay->port, 465) << "smtps = true: implicit TLS's port";
+  EXPECT_TRUE(request.delivery.route.relay->implicit_tls);
+  ASSERT_TRUE(request.auth.has_value());
+  EXPECT_EQ(request.auth->user, "me");
+  EXPECT_EQ(request.auth->passwords.config_file,
+            (std::filesystem::path(path).parent_path() / "pw").string());
+  EXPECT_FALSE(request.auth->passwords.file.has_value());
+  EXPECT_EQ(request.auth->oauth_token_cmd, "tok");
+  EXPECT_TRUE(request.auth->allow_plaintext);
+  EXPECT_EQ(request.auth->preference.requested, smtp::SaslMechanism::xoauth2);
+  EXPECT_TRUE(request.auth->preference.oauth_token);
+
+  const CommandLine over =
+      run_parse({"-C", path, "--password-cmd", "pass show me", "--auth", "auto", "r@x.example"});
+  ASSERT_EQ(over.error, "");
+  EXPECT_EQ(over.request->auth->passwords.command, "pass show me");
+  EXPECT_EQ(over.request->auth->passwords.config_file,
+            (std::filesystem::path(path).parent_path() / "pw").string())
+      << "another option: the file's source stays, tried after the command line's";
+  EXPECT_FALSE(over.request->auth->preference.requested.has_value()) << "--auth auto";
+}
+
 // The file's `tls` is a chosen policy like --tls: it overrides the relay's default (verify).
 TEST_F(ConfigFiles, FileTlsKeyOverridesTheRelayDefault) {
   const std::string path = write(
