@@ -3,7 +3,10 @@
 
 Every C++ file of src/, include/, tests/ and bench/ is followed through the project's own
 headers (transitively, as the compiler would open them); the check fails on
-  - a project header of a module that the file's row does not allow, and
+  - a project header of a module that the file's row does not allow,
+  - a private header of another module (src/<other>/..., reached by a relative path or any
+    other way) from a module's own code or unit tests, even when the row allows that module:
+    a module's interface is include/smtpsend/<module>/, and
   - an outside header (one that is not the project's) in a group of the row's "never reaches"
     column, found in the file itself or in any project header it reaches;
   - for the "clocks" group, the text of a clock read in the file or a header it reaches.
@@ -112,6 +115,11 @@ class IncludeGraph:
             raise SystemExit(f"{current}: cannot find the project header \"{name}\"")
         return None
 
+    def private_to(self, path: Path) -> str | None:
+        """The module whose private header (src/<module>/...) this is; None for any other file."""
+        rel = path.relative_to(self.root).parts
+        return rel[1] if rel[0] == "src" and len(rel) > 2 else None
+
     def module_of(self, path: Path) -> str:
         rel = path.relative_to(self.root).parts
         if rel[0] == "include" and len(rel) > 3 and rel[1] == "smtpsend":
@@ -154,7 +162,11 @@ def outside_group(name: str, groups: list[str]) -> str | None:
 
 
 def check_file(graph: IncludeGraph, path: Path, module: str, allowed: set[str],
-               never: list[str], search: tuple[Path, ...]) -> list[Finding]:
+               never: list[str], search: tuple[Path, ...], modules: set[str]) -> list[Finding]:
+    """`module`: the module the file belongs to (its own src/<module>/ headers are open to it;
+    every other module's are not, whatever its row allows: a module's API is include/), or the
+    row's code for a file outside the modules (a fuzz target: its row's search path opens the
+    private headers of the modules it may include, as its CMake target does)."""
     findings = []
     reached = [path.resolve()]
     named = set()  # one finding per group or module and file: the first chain says enough
@@ -169,6 +181,12 @@ def check_file(graph: IncludeGraph, path: Path, module: str, allowed: set[str],
         owner = graph.module_of(target)
         if owner == "tests/unit" and path.resolve().is_relative_to(graph.root / "tests"):
             continue  # test helpers serve every test
+        private = graph.private_to(target)
+        if module in modules and private is not None and private != module:
+            if f"private {private}" not in named:
+                named.add(f"private {private}")
+                findings.append(Finding(path, chain, f"a private header of {private} (src/{private}/)"))
+            continue
         if owner != module and owner not in allowed and owner not in named:
             named.add(owner)
             findings.append(Finding(path, chain, f"a header of {owner}"))
@@ -211,7 +229,7 @@ def run_check(root: Path, only: str | None = None) -> int:
             continue
         name, files, search = files_of(root, row, modules)
         for path in files:
-            findings += check_file(graph, path, name, row.allowed, row.never, search)
+            findings += check_file(graph, path, name, row.allowed, row.never, search, modules)
             checked += 1
     # tests/unit/<module>/: what the module may include, the module itself, and the test helpers.
     for module in sorted(modules):
@@ -220,7 +238,7 @@ def run_check(root: Path, only: str | None = None) -> int:
         row = by_code[f"{module}/"]
         search = (root / "tests" / "unit", root / "src" / module)
         for path in sources_under(root / "tests" / "unit" / module):
-            findings += check_file(graph, path, module, row.allowed, [], search)
+            findings += check_file(graph, path, module, row.allowed, [], search, modules)
             checked += 1
     if only is None:
         covered = {p.resolve() for row in rows for p in files_of(root, row, modules)[1]}
@@ -255,6 +273,11 @@ def self_test() -> int:
         "clock in a reached header": {"include/smtpsend/core/c.hpp": "auto t = std::chrono::steady_clock::now();\n"},
         "test beyond its module": {"tests/unit/low/t.cpp": '#include "smtpsend/high/h.hpp"\n'},
         "module without a row": {"src/extra/x.cpp": "\n"},
+        "private header of an allowed module by a relative path": {
+            "src/low/p.hpp": "#include <string>\n", "src/high/b.cpp": '#include "../low/p.hpp"\n'},
+        "test reaching another module's private header": {
+            "src/low/p.hpp": "#include <string>\n",
+            "tests/unit/high/t.cpp": '#include "../../../src/low/p.hpp"\n'},
     }
     failures = 0
     for case, overrides in cases.items():

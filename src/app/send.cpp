@@ -4,7 +4,6 @@
 #include <optional>
 #include <set>
 
-#include "smtpsend/core/errors.hpp"
 #include "smtpsend/delivery/runner.hpp"
 #include "smtpsend/report/failure_lines.hpp"
 #include "smtpsend/report/json_report.hpp"
@@ -41,10 +40,6 @@ std::size_t recipient_count(const std::vector<delivery::OutgoingMessage>& outgoi
 }
 
 }  // namespace
-
-ExitCode exit_code_for_fatal(std::error_code fatal) {
-  return fatal == Errc::internal ? ExitCode::software : ExitCode::os_error;
-}
 
 ExitCode send_and_report(const cli::Request& request, const std::vector<message::Message>& messages,
                          const std::vector<delivery::OutgoingMessage>& outgoing,

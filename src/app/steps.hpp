@@ -90,11 +90,6 @@ std::optional<Stop> finish_messages(bool each, const std::string& fqdn,
 // the source, 64 when no source gives one). Nothing to do without -u.
 std::optional<Stop> prepare_auth(const cli::Request& request, delivery::DeliveryOptions& options);
 
-// A run without a report (delivery::DeliveryReport::fatal): Errc::internal is our bug
-// (EX_SOFTWARE, 70); anything else is the system refusing a resource, such as the resolver
-// (EX_OSERR, 71).
-ExitCode exit_code_for_fatal(std::error_code fatal);
-
 // Sends, prints the failure lines (unless -q) and --json, and returns the exit status.
 // `refused` (recipients an alias refused, failed already) is reported with the delivery's
 // results and counts in the exit status.

@@ -2,6 +2,7 @@
 // Private to src/cli.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "smtpsend/cli/dkim_key_file.hpp"
+#include "smtpsend/smtp/sasl.hpp"
 
 namespace smtpsend::cli {
 
@@ -61,10 +63,36 @@ bool parse_dkim_key(std::string_view option, std::string_view text, DkimKeyFile&
 // an internationalised domain is given in A-labels).
 bool check_dkim_domain(std::string_view option, std::string_view text, std::string& error);
 
-// --auth and the `auth` key: "auto" and the SASL mechanisms smtpsend implements (smtp/sasl.hpp),
-// as the user spells them.
-inline constexpr std::array<std::string_view, 8> kAuthNames{
-    "auto", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2", "oauthbearer"};
+// --auth and the `auth` key: "auto" (the CLI's word for letting the server's EHLO list decide,
+// SPEC.md "Authentication") and the SASL mechanisms smtp implements, their names taken from
+// smtp::kSaslMechanismNames in lower case, as users type them (smtp accepts any case).
+namespace auth_names {
+inline constexpr std::size_t kLongest =
+    std::ranges::max(smtp::kSaslMechanismNames, {}, &std::string_view::size).size();
+struct LowerName {
+  std::array<char, kLongest> chars{};
+  std::size_t size = 0;
+};
+constexpr std::array<LowerName, smtp::kSaslMechanismNames.size()> lower_case() {
+  std::array<LowerName, smtp::kSaslMechanismNames.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    for (const char c : smtp::kSaslMechanismNames[i]) {
+      out[i].chars[out[i].size++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  return out;
+}
+inline constexpr std::array<LowerName, smtp::kSaslMechanismNames.size()> kLowerCase = lower_case();
+constexpr std::array<std::string_view, 1 + smtp::kSaslMechanismNames.size()> with_auto() {
+  std::array<std::string_view, 1 + smtp::kSaslMechanismNames.size()> out{"auto"};
+  for (std::size_t i = 0; i < kLowerCase.size(); ++i) {
+    out[i + 1] = std::string_view(kLowerCase[i].chars.data(), kLowerCase[i].size);
+  }
+  return out;
+}
+}  // namespace auth_names
+inline constexpr std::array<std::string_view, 1 + smtp::kSaslMechanismNames.size()> kAuthNames =
+    auth_names::with_auto();
 
 // "a, b, c or d": the allowed values of an option, for its error sentence.
 std::string or_list(std::span<const std::string_view> names);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "smtpsend/core/errors.hpp"
+
 namespace smtpsend {
 
 ExitCode exit_code_for(std::span<const RecipientResult> results) noexcept {
@@ -30,6 +32,10 @@ ExitCode exit_code_for(std::span<const RecipientResult> results) noexcept {
     return r.status == RecipientStatus::deferred && r.cause == FailureCause::protocol;
   });
   return protocol ? ExitCode::protocol : ExitCode::temp_fail;
+}
+
+ExitCode exit_code_for_fatal(std::error_code fatal) noexcept {
+  return fatal == Errc::internal ? ExitCode::software : ExitCode::os_error;
 }
 
 const char* to_string(RecipientStatus status) noexcept {

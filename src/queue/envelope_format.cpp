@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "envelope_parameters_lines.hpp"
 #include "smtpsend/queue/envelope.hpp"
 
 namespace smtpsend::queue {
@@ -108,10 +109,7 @@ std::string format_envelope(const Envelope& e) {
   optional_line(out, "message-id", e.message_id);
   line(out, "sender", e.sender);
   flag_line(out, "bounce", e.bounce);
-  const smtp::DsnRequest& dsn = e.parameters.dsn;
-  if (dsn.ret) line(out, "ret", *dsn.ret == smtp::DsnReturn::full ? "full" : "hdrs");
-  optional_line(out, "envid", dsn.envid);
-  optional_line(out, "notify", dsn.notify);
+  format_parameters(out, e.parameters);
   flag_line(out, "smtputf8", e.smtputf8);
   line(out, "body", e.eight_bit ? "8bitmime" : "7bit");
   optional_line(out, "seven-bit-error", e.seven_bit_error);

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "entry_id.hpp"
+#include "envelope_parameters_lines.hpp"
 #include "smtpsend/queue/envelope.hpp"
 
 namespace smtpsend::queue {
@@ -161,6 +162,11 @@ bool EnvelopeParser::take_line(std::string_view text) {
 
 bool EnvelopeParser::take_header_key(std::string_view key, std::string&& value) {
   Envelope& e = envelope_;
+  switch (take_parameter(key, value, e.parameters)) {
+    case ParameterLine::taken: return true;
+    case ParameterLine::malformed: return fail("malformed value of " + std::string(key));
+    case ParameterLine::not_a_parameter: break;
+  }
   Route& route = e.route;
   bool ok = true;
   if (key == "id") {
@@ -176,13 +182,6 @@ bool EnvelopeParser::take_header_key(std::string_view key, std::string&& value) 
     e.sender = std::move(value);
   } else if (key == "bounce") {
     ok = parse_flag(value, e.bounce);
-  } else if (key == "ret") {
-    ok = value == "full" || value == "hdrs";
-    e.parameters.dsn.ret = value == "full" ? smtp::DsnReturn::full : smtp::DsnReturn::headers;
-  } else if (key == "envid") {
-    e.parameters.dsn.envid = std::move(value);
-  } else if (key == "notify") {
-    e.parameters.dsn.notify = std::move(value);
   } else if (key == "smtputf8") {
     ok = parse_flag(value, e.smtputf8);
   } else if (key == "body") {

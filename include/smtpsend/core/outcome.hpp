@@ -1,12 +1,14 @@
 // core/outcome: per-recipient results and the single mapping from results to an exit status.
 //
 // Every module that decides a recipient's fate produces a RecipientResult; exit_code_for() is
-// the only place that turns results into sysexits.h codes (SPEC.md "Exit status").
+// the only place that turns results into sysexits.h codes (SPEC.md "Exit status"), and
+// exit_code_for_fatal() the only one for a run that ended without results.
 #pragma once
 
 #include <cstddef>
 #include <span>
 #include <string>
+#include <system_error>
 
 #include "smtpsend/core/diagnostics.hpp"
 
@@ -60,6 +62,11 @@ struct RecipientResult {
 // first that applies; otherwise any deferred -> 76 if a deferral was a protocol violation, else 75.
 // No recipients at all -> 64.
 ExitCode exit_code_for(std::span<const RecipientResult> results) noexcept;
+
+// A run without a report (delivery::DeliveryReport::fatal): Errc::internal is our bug
+// (EX_SOFTWARE, 70); anything else is the system refusing a resource, such as the resolver
+// (EX_OSERR, 71).
+ExitCode exit_code_for_fatal(std::error_code fatal) noexcept;
 
 const char* to_string(RecipientStatus status) noexcept;
 const char* to_string(FailureCause cause) noexcept;

@@ -4,7 +4,9 @@
 //
 // One value, carried whole from cli::Request through delivery::OutgoingMessage to
 // smtp::Transaction, so that a parameter added here reaches the MAIL FROM line on every path
-// (--each copies included) without new copying code. Not here: BODY=8BITMIME (RFC 6152) and
+// (--each copies included) without new copying code. A queued message keeps it in its envelope
+// file through one pair of functions (src/queue/envelope_parameters_lines.hpp), whose test
+// fails to compile until a new member is written and read there too. Not here: BODY=8BITMIME (RFC 6152) and
 // SMTPUTF8 (RFC 6531), which are facts of the message's bytes and addresses found when it is
 // read (Transaction::eight_bit, needs_smtputf8); sendmail's -B is checked and not needed
 // (docs/decisions.md "sendmail personality"). No I/O here.

@@ -21,6 +21,7 @@
 // printable ASCII; other secrets work only if the server stores them unnormalised too.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -42,6 +43,15 @@ enum class SaslMechanism {
   xoauth2,
   oauthbearer
 };
+
+// The mechanisms' IANA names (RFC 4954 §3, IANA "SASL Mechanisms") in the enum's order: the
+// one place they are written. AUTH sends them as they are; --auth and the `auth` key accept
+// them in any case, and the CLI builds its list of names (lower case, with "auto") from this.
+inline constexpr std::array<std::string_view, 7> kSaslMechanismNames{
+    "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER"};
+static_assert(static_cast<std::size_t>(SaslMechanism::oauthbearer) + 1 ==
+                  kSaslMechanismNames.size(),
+              "one name per SaslMechanism");
 
 // The IANA name as sent after AUTH ("SCRAM-SHA-256").
 std::string_view to_string(SaslMechanism mechanism) noexcept;

@@ -1,4 +1,4 @@
-// The mechanism names (RFC 4954 §3, IANA "SASL Mechanisms") and the auto choice (SPEC.md).
+// The mechanism names (smtp/sasl.hpp kSaslMechanismNames) and the auto choice (SPEC.md).
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -7,21 +7,6 @@
 
 namespace smtpsend::smtp {
 namespace {
-
-struct MechanismName {
-  SaslMechanism mechanism;
-  std::string_view name;
-};
-
-constexpr std::array<MechanismName, 7> kNames{{
-    {SaslMechanism::plain, "PLAIN"},
-    {SaslMechanism::login, "LOGIN"},
-    {SaslMechanism::cram_md5, "CRAM-MD5"},
-    {SaslMechanism::scram_sha_1, "SCRAM-SHA-1"},
-    {SaslMechanism::scram_sha_256, "SCRAM-SHA-256"},
-    {SaslMechanism::xoauth2, "XOAUTH2"},
-    {SaslMechanism::oauthbearer, "OAUTHBEARER"},
-}};
 
 // Strongest first: SCRAM proves the server too, CRAM-MD5 keeps the password off the wire,
 // PLAIN and LOGIN send it (protected only by TLS).
@@ -45,15 +30,15 @@ bool offered(std::span<const std::string> server_mechanisms, SaslMechanism mecha
 }  // namespace
 
 std::string_view to_string(SaslMechanism mechanism) noexcept {
-  for (const MechanismName& entry : kNames) {
-    if (entry.mechanism == mechanism) return entry.name;
-  }
-  return "?";
+  const auto index = static_cast<std::size_t>(mechanism);
+  return index < kSaslMechanismNames.size() ? kSaslMechanismNames[index] : "?";
 }
 
 std::optional<SaslMechanism> parse_sasl_mechanism(std::string_view name) noexcept {
-  for (const MechanismName& entry : kNames) {
-    if (equal_ignoring_case(entry.name, name)) return entry.mechanism;
+  for (std::size_t index = 0; index < kSaslMechanismNames.size(); ++index) {
+    if (equal_ignoring_case(kSaslMechanismNames[index], name)) {
+      return static_cast<SaslMechanism>(index);
+    }
   }
   return std::nullopt;
 }

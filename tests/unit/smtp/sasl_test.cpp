@@ -84,6 +84,17 @@ TEST(SaslNames, ParseAndPrintEveryMechanism) {
   EXPECT_EQ(parse_sasl_mechanism(""), std::nullopt);
 }
 
+// kSaslMechanismNames is the list the CLI builds --auth's names from: one name per mechanism,
+// in the enum's order, each the name to_string() gives and parse_sasl_mechanism() reads.
+TEST(SaslNames, TheListNamesEveryMechanismInTheEnumsOrder) {
+  ASSERT_EQ(kSaslMechanismNames.size(), static_cast<std::size_t>(SaslMechanism::oauthbearer) + 1);
+  for (std::size_t i = 0; i < kSaslMechanismNames.size(); ++i) {
+    const auto mechanism = static_cast<SaslMechanism>(i);
+    EXPECT_EQ(to_string(mechanism), kSaslMechanismNames[i]);
+    EXPECT_EQ(parse_sasl_mechanism(kSaslMechanismNames[i]), mechanism);
+  }
+}
+
 struct ChoiceCase {
   std::vector<std::string> server;
   SaslPreference preference;

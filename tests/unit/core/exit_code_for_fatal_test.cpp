@@ -1,10 +1,12 @@
 // The exit status of a run without a report comes from its error code, not from its sentence.
 #include <gtest/gtest.h>
 
-#include "smtpsend/core/errors.hpp"
-#include "steps.hpp"
+#include <system_error>
 
-namespace smtpsend::app {
+#include "smtpsend/core/errors.hpp"
+#include "smtpsend/core/outcome.hpp"
+
+namespace smtpsend {
 namespace {
 
 TEST(ExitCodeForFatal, OurBugIsSoftwareAnythingElseIsTheSystem) {
@@ -15,4 +17,4 @@ TEST(ExitCodeForFatal, OurBugIsSoftwareAnythingElseIsTheSystem) {
 }
 
 }  // namespace
-}  // namespace smtpsend::app
+}  // namespace smtpsend
