@@ -144,7 +144,7 @@ void Session::Impl::cancel_auth(Errc error, std::string detail) {
 }
 
 void Session::Impl::settle_auth_failure(const Settlement& verdict) {
-  recipients_.settle_unsettled(verdict);
+  recipients_.settle_as_judged(verdict);
   handshake_.sasl.reset();
   handshake_.pending_initial_response.reset();
 }

@@ -73,10 +73,10 @@ void Session::Impl::on_failure(Failure failure, std::error_code ec) {
   if (final_dot_outstanding()) {
     const Failure after_dot = failure == Failure::timeout ? Failure::timeout_after_final_dot
                                                           : Failure::lost_after_final_dot;
-    recipients_.settle_all(mail_.tx->accepted, judge(Stage::end_of_data, after_dot, ec));
+    recipients_.settle_as_judged(judge(Stage::end_of_data, after_dot, ec), mail_.tx->accepted);
   }
   if (writing && failure == Failure::timeout) failure = Failure::write_timeout;
-  recipients_.settle_unsettled(judge(pipeline_.last_stage, failure, ec));
+  recipients_.settle_as_judged(judge(pipeline_.last_stage, failure, ec));
   abandon();
 }
 
@@ -91,11 +91,11 @@ void Session::Impl::abandon() {
 // closed without QUIT (Postfix does the same) and the next host may be tried.
 void Session::Impl::violation(std::error_code ec, std::string detail) {
   if (final_dot_outstanding()) {
-    recipients_.settle_all(
-        mail_.tx->accepted,
-        judge(pipeline_.last_stage, Failure::protocol_after_final_dot, ec, detail));
+    recipients_.settle_as_judged(
+        judge(pipeline_.last_stage, Failure::protocol_after_final_dot, ec, detail),
+        mail_.tx->accepted);
   }
-  recipients_.settle_unsettled(judge(pipeline_.last_stage, Failure::protocol, ec, detail));
+  recipients_.settle_as_judged(judge(pipeline_.last_stage, Failure::protocol, ec, detail));
   abandon();
 }
 

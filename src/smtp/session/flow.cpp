@@ -82,7 +82,7 @@ void Session::Impl::handle_reply(const Expectation& expected, const Reply& reply
 // RFC 5321 §3.8: after 421 the server closes the connection (the policy makes it this host's
 // trouble). QUIT is still sent, unawaited (harmless on a socket the server has closed).
 void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
-  recipients_.settle_unsettled(judge(stage, reply));
+  recipients_.settle_as_judged(judge(stage, reply));
   quit_and_close();
 }
 
@@ -91,8 +91,8 @@ void Session::Impl::on_closing_channel(Stage stage, const Reply& reply) {
 // not the message. The rest of that group's replies are read and dropped, and once the last
 // is in, the transaction is sent again on its own; nothing rides on this connection any more.
 bool Session::Impl::absorb_refused_ride(const Expectation& expected, const Reply& reply) {
-  const bool ridden_command = expected.what == Awaited::mail ||
-                              expected.what == Awaited::rcpt || expected.what == Awaited::data;
+  const bool ridden_command = expected.what == Awaited::mail || expected.what == Awaited::rcpt ||
+                              expected.what == Awaited::data;
   if (!mail_.tx || !mail_.tx->rode || !ridden_command) return false;
   if (!mail_.tx->ride_refused) {
     if (reply.code != 503) return false;
@@ -138,7 +138,7 @@ void Session::Impl::on_greeting(const Reply& reply) {
     send_command("EHLO " + config_.helo_name, Stage::ehlo, Expectation{Awaited::ehlo});
     return;
   }
-  recipients_.settle_unsettled(judge(Stage::greeting, reply));
+  recipients_.settle_as_judged(judge(Stage::greeting, reply));
   quit_and_close();
 }
 
@@ -155,7 +155,7 @@ void Session::Impl::on_ehlo(const Reply& reply) {
     send_command("HELO " + config_.helo_name, Stage::helo, Expectation{Awaited::helo});
     return;
   }
-  recipients_.settle_unsettled(verdict);
+  recipients_.settle_as_judged(verdict);
   quit_and_close();
 }
 
@@ -165,7 +165,7 @@ void Session::Impl::on_helo(const Reply& reply) {
     after_greeting_exchange();
     return;
   }
-  recipients_.settle_unsettled(judge(Stage::helo, reply));
+  recipients_.settle_as_judged(judge(Stage::helo, reply));
   quit_and_close();
 }
 
@@ -180,7 +180,7 @@ void Session::Impl::after_greeting_exchange() {
     }
     const Settlement verdict = judge(Stage::starttls, Failure::tls_unavailable);
     if (verdict.fate.scope != Scope::none) {
-      recipients_.settle_unsettled(verdict);
+      recipients_.settle_as_judged(verdict);
       quit_and_close();
       return;
     }
@@ -199,7 +199,7 @@ void Session::Impl::on_rset(const Reply& reply) {
     if (!pipelining()) send_mail(*mail_.tx, pipeline_.outgoing);
     return;
   }
-  recipients_.settle_unsettled(judge(Stage::rset, reply));
+  recipients_.settle_as_judged(judge(Stage::rset, reply));
   quit_and_close();
 }
 
@@ -211,12 +211,11 @@ void Session::Impl::on_mail(const Reply& reply) {
     return;
   }
   const Settlement verdict = judge(Stage::mail, reply);
+  recipients_.settle_as_judged(verdict, mail_.tx->slots);
   if (verdict.fate.scope != Scope::transaction) {
-    recipients_.settle_unsettled(verdict);
     quit_and_close();
     return;
   }
-  recipients_.settle_all(mail_.tx->slots, verdict);
   mail_.tx->mail_refused = true;
   mail_.need_rset = true;
   // With pipelining the RCPT and DATA replies are still on their way and must be read.
@@ -295,7 +294,7 @@ void Session::Impl::on_data(const Reply& reply) {
     start_message_data();
     return;
   }
-  recipients_.settle_all(tx.accepted, judge(Stage::data, reply));
+  recipients_.settle_as_judged(judge(Stage::data, reply), tx.accepted);
   mail_.need_rset = true;
   end_transaction();
 }
@@ -303,7 +302,7 @@ void Session::Impl::on_data(const Reply& reply) {
 // RFC 5321 §4.1.1.4: only the reply to the final dot says whether the message was taken; a
 // completed transaction, whatever its result, needs no RSET (§4.1.1.5).
 void Session::Impl::on_end_of_data(const Reply& reply) {
-  recipients_.settle_all(mail_.tx->accepted, judge(Stage::end_of_data, reply));
+  recipients_.settle_as_judged(judge(Stage::end_of_data, reply), mail_.tx->accepted);
   pipeline_.final_dot_handed_out = false;
   end_transaction();
 }
@@ -334,7 +333,7 @@ std::optional<TxRun> Session::Impl::next_runnable() {
     refuse_utf8_recipients(run);
     if (run.slots.empty()) continue;
     if (std::optional<Settlement> refusal = refusal_before_mail(run)) {
-      recipients_.settle_all(run.slots, *refusal);
+      recipients_.settle_as_judged(*refusal, run.slots);
       continue;
     }
     return run;

@@ -23,6 +23,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -220,8 +221,14 @@ class RecipientTable {
   explicit RecipientTable(ProgressSink* progress) : progress_(progress) {}
   std::size_t add(std::size_t message_index, std::string address, std::string wire_address);
   void settle(std::size_t slot, Settlement settlement);
-  void settle_all(const std::vector<std::size_t>& slots, const Settlement& settlement);
-  void settle_unsettled(const Settlement& settlement);
+  // The slots a verdict covers follow from its Fate's scope (failure_policy.hpp), here and
+  // nowhere else: a transaction's verdict, the `transaction` slots the caller names (those
+  // accepted after RCPT, all of them before); a host's or destination's, every slot not yet
+  // settled. A recipient's or a held verdict names its slot (settle()). Where no transaction
+  // is named, any verdict but `none` covers every slot not yet settled, so none is left
+  // without one.
+  void settle_as_judged(const Settlement& settlement, std::span<const std::size_t> transaction);
+  void settle_as_judged(const Settlement& settlement);
   bool all_settled() const noexcept;
   const std::string& wire_address(std::size_t slot) const { return wire_addresses_[slot]; }
   const std::vector<RecipientOutcome>& outcomes() const noexcept { return outcomes_; }

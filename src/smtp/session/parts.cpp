@@ -164,11 +164,17 @@ void RecipientTable::settle(std::size_t slot, Settlement verdict) {
   }
 }
 
-void RecipientTable::settle_all(const std::vector<std::size_t>& slots, const Settlement& verdict) {
-  for (const std::size_t slot : slots) settle(slot, verdict);
+void RecipientTable::settle_as_judged(const Settlement& verdict,
+                                      std::span<const std::size_t> transaction) {
+  if (verdict.fate.scope == Scope::host || verdict.fate.scope == Scope::destination) {
+    settle_as_judged(verdict);
+    return;
+  }
+  for (const std::size_t slot : transaction) settle(slot, verdict);
 }
 
-void RecipientTable::settle_unsettled(const Settlement& verdict) {
+void RecipientTable::settle_as_judged(const Settlement& verdict) {
+  if (verdict.fate.scope == Scope::none) return;
   for (std::size_t slot = 0; slot < outcomes_.size(); ++slot) settle(slot, verdict);
 }
 

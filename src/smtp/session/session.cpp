@@ -160,7 +160,7 @@ void Session::Impl::on_body(std::string_view bytes) {
 // the server discards the partial message.
 void Session::Impl::input_failure(std::string detail) {
   if (!pipeline_.data) return;  // not asked for: the attempt ended meanwhile
-  recipients_.settle_unsettled(judge(Stage::data_block, Failure::input_unreadable, {}, detail));
+  recipients_.settle_as_judged(judge(Stage::data_block, Failure::input_unreadable, {}, detail));
   abandon();
 }
 
@@ -179,15 +179,15 @@ void Session::Impl::premature_end_of_data_reply(const Reply& reply) {
   const std::string said = std::to_string(reply.code);
   const Fate fate = classify(Stage::data_block, reply, config_.tls);
   if (fate.cause == FailureCause::protocol) {
-    violation(make_error_code(Errc::reply_before_end_of_data),
-              "the server replied " + said + " before the end of the message data (" + where() +
-                  ")");
+    violation(
+        make_error_code(Errc::reply_before_end_of_data),
+        "the server replied " + said + " before the end of the message data (" + where() + ")");
     return;
   }
-  recipients_.settle_all(
-      mail_.tx->accepted,
-      settlement(fate, diagnostics(Stage::end_of_data, reply), Stage::end_of_data, {}, {}));
-  recipients_.settle_unsettled(judge(Stage::data_block, Failure::refused_before_end, {}, said));
+  recipients_.settle_as_judged(
+      settlement(fate, diagnostics(Stage::end_of_data, reply), Stage::end_of_data, {}, {}),
+      mail_.tx->accepted);
+  recipients_.settle_as_judged(judge(Stage::data_block, Failure::refused_before_end, {}, said));
   abandon();
 }
 

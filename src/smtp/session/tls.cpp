@@ -20,7 +20,7 @@ void Session::Impl::on_starttls(const Reply& reply) {
     start_next_transaction();
     return;
   }
-  recipients_.settle_unsettled(verdict);
+  recipients_.settle_as_judged(verdict);
   quit_and_close();
 }
 
@@ -48,7 +48,7 @@ void Session::Impl::on_tls_failed(std::error_code ec) {
       config_.implicit_tls ? Failure::implicit_tls_handshake : Failure::tls_handshake;
   const Settlement verdict = judge(Stage::tls_handshake, failure, ec);
   if (verdict.fate.scope == Scope::host) handshake_.tls_failure = verdict.diag.detail;
-  recipients_.settle_unsettled(verdict);
+  recipients_.settle_as_judged(verdict);
   abandon();
 }
 

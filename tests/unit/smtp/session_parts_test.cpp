@@ -19,8 +19,9 @@ struct CountingProgress final : ProgressSink {
   std::vector<std::string> told;
 };
 
-Settlement fate(RecipientStatus status, bool final) {
+Settlement fate(RecipientStatus status, bool final, Scope scope = Scope::host) {
   Fate f;
+  f.scope = scope;
   f.status = status;
   f.cause = status == RecipientStatus::delivered ? FailureCause::none : FailureCause::temporary;
   f.final = final;
@@ -37,13 +38,44 @@ TEST(RecipientTable, TheFirstVerdictStandsAndOnlyAFinalOneIsTold) {
   table.settle(0, fate(RecipientStatus::delivered, true));
   table.settle(0, fate(RecipientStatus::deferred, false));  // later and vaguer: ignored
   EXPECT_EQ(table.outcomes()[0].result.status, RecipientStatus::delivered);
-  table.settle_unsettled(fate(RecipientStatus::deferred, false));
+  table.settle_as_judged(fate(RecipientStatus::deferred, false));
   EXPECT_TRUE(table.all_settled());
   EXPECT_EQ(table.outcomes()[1].result.status, RecipientStatus::deferred);
   EXPECT_EQ(table.outcomes()[1].result.address, "carol@bücher.example");
   EXPECT_EQ(table.outcomes()[1].result.message_index, 1u);
   EXPECT_FALSE(table.outcomes()[1].final);
   EXPECT_EQ(progress.told, std::vector<std::string>{"bob@example.net"});
+}
+
+// Whom a verdict settles follows from its scope alone: the call site only names the
+// transaction's slots.
+TEST(RecipientTable, TheScopeChoosesTheSlotsAVerdictSettles) {
+  const auto table_of_three = [] {
+    RecipientTable table(nullptr);
+    for (std::size_t i = 0; i < 3; ++i) table.add(0, "r@example.net", "r@example.net");
+    return table;
+  };
+  const std::vector<std::size_t> transaction{1};
+  const auto settled = [](const RecipientTable& table) {
+    std::vector<bool> out;
+    for (const RecipientOutcome& o : table.outcomes()) {
+      out.push_back(o.result.status == RecipientStatus::failed);
+    }
+    return out;
+  };
+  for (const Scope scope : {Scope::host, Scope::destination}) {
+    RecipientTable table = table_of_three();
+    table.settle_as_judged(fate(RecipientStatus::failed, true, scope), transaction);
+    EXPECT_EQ(settled(table), (std::vector<bool>{true, true, true})) << static_cast<int>(scope);
+  }
+  RecipientTable by_transaction = table_of_three();
+  by_transaction.settle_as_judged(fate(RecipientStatus::failed, true, Scope::transaction),
+                                  transaction);
+  EXPECT_EQ(settled(by_transaction), (std::vector<bool>{false, true, false}));
+  RecipientTable goes_on = table_of_three();
+  goes_on.settle_as_judged(fate(RecipientStatus::failed, true, Scope::none));
+  EXPECT_EQ(settled(goes_on), (std::vector<bool>{false, false, false}));
+  EXPECT_FALSE(goes_on.all_settled());
 }
 
 // The bytes a buffer's capacity still holds, past its end included.
