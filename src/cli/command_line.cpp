@@ -16,6 +16,7 @@
 #include "smtpsend/cli/aliases_file.hpp"
 #include "smtpsend/cli/recipients_file.hpp"
 #include "tls_options.hpp"
+#include "usage_sentence.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -85,13 +86,6 @@ CommandLine print_and_exit(std::string text) {
   CommandLine result;
   result.output = std::move(text);
   return result;
-}
-
-// CLI11's sentences are good but sometimes span lines; the contract is one line.
-std::string one_line(std::string text) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text;
 }
 
 bool uses_stdin_twice(const RawOptions& raw) {
@@ -216,7 +210,7 @@ CommandLine parse_command_line(std::span<const std::string> args, const HostIden
   } catch (const CLI::ExtrasError&) {
     return usage_error(unexpected_arguments(app));
   } catch (const CLI::ParseError& e) {
-    return usage_error(one_line(e.what()));
+    return usage_error(usage_sentence(e));
   }
   if (raw.flag(Option::version)) return print_and_exit(version_text());
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "option_values.hpp"
+#include "usage_sentence.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -13,12 +14,6 @@ DkimCommandLine usage(std::string sentence) {
   result.exit_code = ExitCode::usage;
   result.error = std::move(sentence);
   return result;
-}
-
-std::string first_line(std::string text) {
-  const std::size_t newline = text.find('\n');
-  if (newline != std::string::npos) text.resize(newline);
-  return text;
 }
 
 }  // namespace
@@ -60,7 +55,7 @@ DkimCommandLine parse_dkim_command_line(std::span<const std::string> args) {
     result.output = app.help();
     return result;
   } catch (const CLI::ParseError& e) {
-    return usage(first_line(e.what()));
+    return usage(usage_sentence(e));
   }
   if (type == "ed25519") {
     request.type = message::dkim::KeyType::ed25519;

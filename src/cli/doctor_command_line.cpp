@@ -8,6 +8,7 @@
 #include "option_values.hpp"
 #include "smtpsend/dns/mx_plan.hpp"
 #include "tls_options.hpp"
+#include "usage_sentence.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -161,9 +162,7 @@ DoctorCommandLine parse_doctor_command_line(std::span<const std::string> args,
     help.output = app.help();
     return help;
   } catch (const CLI::ParseError& e) {
-    std::string text = e.what();
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    return usage(std::move(text));
+    return usage(usage_sentence(e));
   }
   DoctorRequest request;
   std::string error;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "config_file.hpp"
+#include "usage_sentence.hpp"
 
 namespace smtpsend::cli {
 namespace {
@@ -15,12 +16,6 @@ QueueCommandLine stop(ExitCode code, std::string sentence) {
   result.exit_code = code;
   result.error = std::move(sentence);
   return result;
-}
-
-std::string one_line(std::string text) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text;
 }
 
 struct Parsed {
@@ -76,7 +71,7 @@ QueueCommandLine parse_queue_command_line(std::span<const std::string> args,
                                        : "queue: unknown subcommand '" + extras.front() +
                                              "'; use list, run or delete");
     }
-    return stop(ExitCode::usage, "queue: " + one_line(e.what()));
+    return stop(ExitCode::usage, "queue: " + usage_sentence(e));
   }
   p.command.action = list->parsed()  ? QueueCommand::Action::list
                      : run->parsed() ? QueueCommand::Action::run
