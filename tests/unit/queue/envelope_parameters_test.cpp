@@ -9,7 +9,10 @@
 #include "smtpsend/queue/envelope.hpp"
 
 namespace smtpsend::queue {
-namespace {
+// Outside the anonymous namespace: AnyMember's conversion is declared, never defined (it is only
+// named in unevaluated requires-expressions), which clang refuses for internal linkage
+// (-Wundefined-internal).
+namespace member_counting {
 
 // The number of members of an aggregate: how many initialisers T{...} takes.
 struct AnyMember {
@@ -24,6 +27,12 @@ constexpr std::size_t member_count() {
     return sizeof...(Members);
   }
 }
+
+}  // namespace member_counting
+
+namespace {
+
+using member_counting::member_count;
 // A parameter added to EnvelopeParameters (or DsnRequest) stops this test from compiling until
 // every_parameter_set() sets it and format_parameters/take_parameter carry it.
 static_assert(member_count<smtp::EnvelopeParameters>() == 1, "set the new parameter below");
