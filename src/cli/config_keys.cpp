@@ -116,8 +116,12 @@ struct KeyReader {
   }
 };
 
+// As a file's sentence names the key: OptionInput::label() of a value from the file.
 std::string quoted_key(const OptionSpec& spec) {
-  return fmt::format("'{}'", config_key(spec));
+  OptionInput in;
+  in.name = config_key(spec);
+  in.in_file = true;
+  return in.label();
 }
 
 // A file's sentence names its key first, so a conversion's sentence that names the option
