@@ -195,6 +195,18 @@ def parse_sink_dump(path):
     return envelope, content[:-1]
 
 
+def complete_lines(f):
+    """The non-empty lines of a log another process is appending to, each whole.
+
+    One read() up to end of file is a prefix of what was written; only its last piece can be a
+    line still being written (a large message's base64), and it is dropped. Iterating the file
+    line by line instead can meet end of file mid-line, return that head, then return the line's
+    tail as a line of its own once the writer has appended it.
+    """
+    pieces = f.read().split("\n")
+    return [line for line in pieces[:-1] if line.strip()]
+
+
 class ScriptedServer:
     """The project's scripted SMTP server (scripted_smtp_server.py), one process for all listeners."""
 
@@ -227,8 +239,7 @@ class ScriptedServer:
         if not os.path.exists(self.log_path):
             return []
         with open(self.log_path, encoding="utf-8") as f:
-            # A line without its newline is still being written (a large message's base64).
-            events = [json.loads(line) for line in f if line.endswith("\n") and line.strip()]
+            events = [json.loads(line) for line in complete_lines(f)]
         return [e for e in events if (host is None or e["host"] == host) and (kind is None or e["event"] == kind)]
 
     def connections(self, host=None):

@@ -2,6 +2,7 @@
 
 If these fail, the integration results say nothing about smtpsend.
 """
+import io
 import smtplib
 import socket
 import time
@@ -9,7 +10,7 @@ import time
 import pytest
 
 import dnsq
-from fixtures_lib import wire_to_message
+from fixtures_lib import complete_lines, wire_to_message
 from processes import FixtureError, require_tool
 from harness import check_zone_answers
 
@@ -141,3 +142,24 @@ def test_scripted_garbage_and_slow_replies(scripted, zone, mx_port):
 def test_a_missing_tool_fails_with_the_install_hint():
     with pytest.raises(FixtureError, match=r"dnsmasq-base.*scripts/install-deps\.sh"):
         require_tool("/nonexistent/dnsmasq", "dnsmasq-base")
+
+
+class _GrowingLog(io.RawIOBase):
+    """A log whose writer is mid-line at the first end of file and finishes the line after it."""
+
+    def __init__(self, chunks):
+        self.chunks = list(chunks)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        chunk = self.chunks.pop(0) if self.chunks else b""
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_event_log_lines_are_whole_while_the_writer_is_mid_line():
+    log = io.TextIOWrapper(io.BufferedReader(_GrowingLog([b'{"a": 1}\n\n{"b": "AAAA', b"", b'BBBB"}\n'])),
+                           encoding="utf-8")
+    assert complete_lines(log) == ['{"a": 1}']
