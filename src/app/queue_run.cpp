@@ -135,6 +135,19 @@ std::vector<std::string> bounce_recipients(const std::string& to, const cli::Req
   return out;
 }
 
+// A large message is held as its head only (message::kHeldWhole); its rest is read back from
+// the spool. False when it cannot be read.
+bool read_whole(const message::ContentView& content, std::string& whole) {
+  message::ContentReader reader(content);
+  for (;;) {
+    std::string_view slice;
+    std::string why;
+    if (!reader.next(64 * 1024, slice, why)) return false;
+    if (slice.empty()) return true;
+    whole += slice;
+  }
+}
+
 // SPEC.md "Queue": one bounce per entry and run, for its failed and expired recipients whose
 // sender asked for one (queue/bounce.hpp should_bounce), enqueued as an entry of its own with
 // the null sender and the same route.
@@ -151,7 +164,18 @@ void enqueue_bounce(queue::Spool& spool, const EntryWork& work, const message::M
   input.arrival = envelope.arrival;
   input.envid = envelope.parameters.dsn.envid;
   input.ret = envelope.parameters.dsn.ret;
-  input.original = original.content;
+  const message::ContentView original_content = original.wire_content();
+  input.original = original_content.head;
+  input.original_is_whole = original_content.size() == original_content.head.size();
+  // RFC 3461 §4.3 RET=FULL returns the message, up to queue::kMaxReturnedMessage; past that, or
+  // when its rest cannot be read back, the header section alone.
+  std::string read_back;
+  if (!input.original_is_whole && input.ret == smtp::DsnReturn::full &&
+      original_content.size() <= queue::kMaxReturnedMessage &&
+      read_whole(original_content, read_back)) {
+    input.original = read_back;
+    input.original_is_whole = true;
+  }
   for (std::size_t i = 0; i < given_up.size(); ++i) {
     const queue::RecipientState& state = *given_up[i];
     if (!queue::should_bounce(envelope.sender, state.notify, envelope.bounce)) continue;

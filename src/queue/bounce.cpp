@@ -205,7 +205,7 @@ struct Returned {
 // header section as text/rfc822-headers (RFC 6522 §4), quoted-printable when a line is 8-bit
 // or over 998 octets so that the bounce itself stays 7-bit.
 Returned returned_content(const BounceInput& input) {
-  const bool full = input.ret == smtp::DsnReturn::full &&
+  const bool full = input.ret == smtp::DsnReturn::full && input.original_is_whole &&
                     input.original.size() <= kMaxReturnedMessage &&
                     is_seven_bit_message(input.original);
   if (full) return {"message/rfc822", "7bit", with_final_crlf(std::string(input.original))};

@@ -4,6 +4,8 @@ refusals (73, 75), and the sendmail personality's -q, -odq, -bp and the mailq li
 
 Routing for `queue run` comes from the configuration file the entry was queued with (SPEC.md: an
 entry keeps its route; the file is read again at run time), so every test writes one."""
+import email
+import email.policy
 import json
 import os
 import shutil
@@ -171,6 +173,31 @@ def test_5xx_on_retry_is_one_failed_line_and_one_bounce_entry(q, scripted, zone)
     assert q.failed() == [bounce]
     assert q.queue_run("--all").returncode == 0
     assert q.failed() == [bounce] and q.entries() == []
+
+
+@pytest.mark.parametrize("size_kib,whole", [(600, True), (1100, False)])
+def test_ret_full_bounce_of_a_message_past_what_is_held_whole(q, scripted, zone, size_kib, whole):
+    # Past 256 KiB only the header section is held in memory (message/message.hpp kHeldWhole):
+    # a RET=FULL bounce must still return all of the message up to 1 MiB, and past it the
+    # headers alone as text/rfc822-headers, never a head passed off as the whole message.
+    line = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
+    body = line * (size_kib * 1024 // len(line)) + b"the last line\r\n"
+    original = b"Subject: large\r\nMessage-ID: <large.1@client.test>\r\n\r\n" + body
+    scripted({HOST: greylisting_then_open("550 5.1.1 User unknown")})
+    sent = q.send("--queue", "deferred", "--dsn-return", "full", "bob@example.test", stdin=original)
+    assert sent.returncode == 0, sent
+    assert q.queue_run("--all").returncode == 0
+    [bounce] = q.entries()
+    report = email.message_from_bytes((q.dir / "entries" / bounce / "message").read_bytes(),
+                                      policy=email.policy.default)
+    returned = list(report.iter_parts())[2]
+    if whole:
+        assert returned.get_content_type() == "message/rfc822"
+        inner = returned.get_payload()[0].as_bytes(policy=email.policy.SMTP)
+        assert inner.endswith(b"the last line\r\n") and len(inner) >= len(original), len(inner)
+    else:
+        assert returned.get_content_type() == "text/rfc822-headers"
+        assert b"Subject: large" in returned.get_payload(decode=True)
 
 
 def test_queue_always_sends_nothing_and_keeps_the_message(q, scripted, zone):

@@ -55,8 +55,11 @@ struct BounceInput {
   std::vector<BouncedRecipient> recipients;
   // The original message's bytes (CRLF), or at least its header section; the header section
   // (up to the first empty line) is attached as text/rfc822-headers, or the whole message as
-  // message/rfc822 when RET=FULL and it is at most kMaxReturnedMessage octets.
+  // message/rfc822 when RET=FULL, `original_is_whole` and it is at most kMaxReturnedMessage
+  // octets. A large message is held as its head only (message/message.hpp kHeldWhole): the
+  // caller reads it back whole or says that `original` is not the whole message.
   std::string_view original;
+  bool original_is_whole = true;
 };
 
 // RET=FULL returns the whole message only up to this size; a larger one gets its headers

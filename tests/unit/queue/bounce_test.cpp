@@ -343,6 +343,16 @@ TEST(ComposeBounce, RetFullOfALargeMessageReturnsItsHeaders) {
   EXPECT_EQ(p.parts[2].body.find("The body"), std::string::npos);
 }
 
+TEST(ComposeBounce, RetFullOfAHeldHeadOnlyReturnsItsHeaders) {
+  // A large message is held as its head only: the head is never returned as the whole message.
+  BounceInput in = input();
+  in.ret = smtp::DsnReturn::full;
+  in.original_is_whole = false;
+  const Parsed p = parse_bounce(compose_bounce(in));
+  EXPECT_EQ(p.parts[2].field("Content-Type"), "text/rfc822-headers");
+  EXPECT_EQ(p.parts[2].body.find("The body"), std::string::npos);
+}
+
 TEST(ComposeBounce, RetFullOfAnEightBitMessageReturnsItsHeaders) {
   const std::string original = "From: a@b.example\r\n\r\ncaf\xc3\xa9\r\n";
   BounceInput in = input();
