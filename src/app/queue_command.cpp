@@ -202,6 +202,7 @@ int run_queue_command(std::span<const std::string> args, std::ostream& out, std:
       run.dir = dir->string();
       run.all = command.all;
       run.ids = command.ids;
+      run.verbosity = command.verbosity;
       return status(run_queue(run, cli::this_host_identity(), err));
     }
   }

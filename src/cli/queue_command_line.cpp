@@ -51,6 +51,9 @@ QueueCommandLine parse_queue_command_line(std::span<const std::string> args,
   CLI::App* run = app.add_subcommand("run", "try the due entries now (or the named ones)");
   run->add_flag("--all", p.command.all, "also entries whose next try has not come yet");
   run->add_option("ID", p.command.ids, "entries to run")->type_name("ID");
+  // SPEC.md "-v", as when sending; sendmail -q -v comes here too.
+  run->add_flag("-v,--verbose", p.command.verbosity,
+                "print each delivery's SMTP conversation on stderr (-vv: DNS and TLS detail too)");
   CLI::App* remove = app.add_subcommand("delete", "delete entries without sending them");
   remove->add_option("ID", p.command.ids, "entries to delete")->type_name("ID")->required();
   for (CLI::App* sub : {list, run, remove}) sub->fallthrough();

@@ -373,6 +373,22 @@ def test_sendmail_defaults_to_deferred_and_prints_nothing_for_a_queued_recipient
     assert [m["rcpts"] for m in server.messages()] == [["TO:<alice@example.test>"], ["TO:<bob@example.test>"]]
 
 
+@pytest.mark.parametrize("how", ["queue run -v", "sendmail -q -v"])
+def test_queue_run_verbose_prints_the_conversation(q, links, scripted, zone, how):
+    scripted({HOST: greylisting_then_open()})
+    assert q.send("--queue", "deferred", "bob@example.test").returncode == 0
+    if how == "sendmail -q -v":
+        done = q.run("-q", "-v", binary=str(links / "sendmail"))
+    else:
+        done = q.queue_run("--all", "-v")
+    assert done.returncode == 0, done
+    assert q.entries() == []
+    said = lines(done)
+    assert any(f"-> MAIL FROM:<{SENDER}>" in line for line in said), said
+    assert any("<- 250" in line for line in said), said
+    assert any("-> RCPT TO:<bob@example.test>" in line for line in said), said
+
+
 def test_sendmail_odq_queues_without_trying(q, links, scripted, zone):
     server = scripted({HOST: {}})
     done = q.run("-odq", "-i", "bob@example.test", stdin=MESSAGE, binary=str(links / "sendmail"))

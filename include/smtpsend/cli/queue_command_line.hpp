@@ -24,6 +24,7 @@ struct QueueCommand {
   bool json = false;             // queue list --json
   bool all = false;              // queue run --all: also entries not yet due
   std::vector<std::string> ids;  // queue run ID..., queue delete ID...
+  int verbosity = 0;             // queue run -v: each delivery's SMTP conversation; -vv more
   std::string queue_dir;         // empty: the default directory
 };
 

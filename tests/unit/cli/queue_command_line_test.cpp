@@ -50,6 +50,20 @@ TEST(QueueCommandLine, RunTakesAllAndIds) {
   EXPECT_EQ(line.command->ids, std::vector<std::string>{"X"});
 }
 
+TEST(QueueCommandLine, RunCountsVerbose) {
+  // -v prints the SMTP conversation of each delivery, -vv adds DNS and TLS detail (SPEC.md
+  // "-v"); sendmail -q -v reaches `queue run --all -v`.
+  for (const auto& [args, level] : std::vector<std::pair<std::vector<std::string>, int>>{
+           {{"run"}, 0}, {{"run", "-v"}, 1}, {{"run", "-vv"}, 2}, {{"run", "--all", "-v", "-v"}, 2},
+           {{"run", "--verbose"}, 1}}) {
+    const QueueCommandLine line = parse(args);
+    ASSERT_TRUE(line.command) << line.error;
+    EXPECT_EQ(line.command->verbosity, level) << args.back();
+  }
+  // Listing and deleting send nothing: nothing to show.
+  EXPECT_EQ(parse({"list", "-v"}).exit_code, ExitCode::usage);
+}
+
 TEST(QueueCommandLine, UsageErrorsAre64WithOneLine) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {}, {"frobnicate"}, {"list", "--bogus"}, {"list", "--queue-dir", ""}, {"list", "X"}}) {
