@@ -8,9 +8,9 @@
 namespace smtpsend::doctor {
 namespace {
 
-// libpsl (with the libidn2 and libunistring it pulls in) is loaded only when doctor asks for a
-// DMARC record: linking it made every send bind its symbols at start-up, as libmagic did
-// (docs/performance.md, "Start-up"). The header still gives the types.
+// libpsl is loaded only when doctor asks for a DMARC record: linking it made every send bind its
+// symbols at start-up, as libmagic did (docs/performance.md, "Start-up"). The header still gives
+// the types. Not loadable: every domain is its own organisational domain (docs/decisions.md).
 class PublicSuffixList {
  public:
   static const PublicSuffixList& get() {
